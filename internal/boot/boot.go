@@ -1,0 +1,191 @@
+// Package boot assembles Ardoise from a Config: store, domain services,
+// queue, then the web app and the worker, and takes them down in reverse.
+// It lives apart from cmd/ardoise so that internal/testenv runs the very
+// same wiring as the binary.
+package boot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+
+	"ardoise/internal/database"
+	"ardoise/internal/embedded"
+	"ardoise/internal/i18n"
+	"ardoise/internal/keyring"
+	"ardoise/internal/mail"
+	"ardoise/internal/metrics"
+	"ardoise/internal/queue"
+	"ardoise/internal/ratelimit"
+	"ardoise/profile"
+	"ardoise/web"
+	"ardoise/worker"
+)
+
+// System is a running set of Ardoise's services.
+type System struct {
+	Cfg      Config
+	Logger   *slog.Logger
+	Store    *embedded.Store // nil with MONGODB_URI
+	Redis    *embedded.Redis // nil with REDIS_URL
+	DB       *database.DB
+	RDB      redis.UniversalClient
+	AsynqOpt asynq.RedisConnOpt
+	Keys     *keyring.Keyring
+	Catalog  *i18n.Catalog
+	Metrics  *metrics.Metrics
+	Mailer   *mail.Mailer
+	Limiter  *ratelimit.Limiter
+	Queue    *queue.Client
+	Profile  *profile.Service
+
+	asynqClient *asynq.Client
+	lock        *os.File
+}
+
+// ErrRunning means another Ardoise process holds the embedded store.
+var ErrRunning = errors.New("ardoise is running on this data dir")
+
+// Indexes lists every collection and index, created at start-up before serving.
+func Indexes() []database.Index {
+	var all []database.Index
+	all = append(all, profile.Indexes...)
+	all = append(all, mail.Indexes...)
+	return all
+}
+
+// Open starts or connects to the store and the queue and builds the domain services.
+func Open(ctx context.Context, cfg Config, logger *slog.Logger) (sys *System, err error) {
+	s := &System{Cfg: cfg, Logger: logger}
+	defer func() {
+		if err != nil {
+			closeCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_ = s.Close(closeCtx)
+		}
+	}()
+	if s.Catalog, err = i18n.Load(); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("boot: data dir %s: %w", cfg.DataDir, err)
+	}
+	uri := cfg.MongoURI
+	if cfg.Embedded() {
+		if s.lock, err = lockDataDir(cfg.DataDir); err != nil {
+			return nil, err
+		}
+		s.Store, err = embedded.StartStore(embedded.StoreOptions{
+			SQLiteDir: filepath.Join(cfg.DataDir, "store"), PostgresURL: cfg.PostgresURL, Logger: logger,
+		})
+		if err != nil {
+			return nil, err
+		}
+		uri = s.Store.URI()
+	}
+	if s.DB, err = database.Connect(ctx, uri, ""); err != nil {
+		return nil, err
+	}
+	if err := s.DB.EnsureIndexes(ctx, Indexes()); err != nil {
+		return nil, err
+	}
+	redisURL := cfg.RedisURL
+	if redisURL == "" {
+		if s.Redis, err = embedded.StartRedis(""); err != nil {
+			return nil, err
+		}
+		redisURL = s.Redis.URL()
+	}
+	if s.AsynqOpt, err = asynq.ParseRedisURI(redisURL); err != nil {
+		return nil, fmt.Errorf("boot: REDIS_URL: %w", err)
+	}
+	s.RDB = s.AsynqOpt.MakeRedisClient().(redis.UniversalClient)
+	if err := s.RDB.Ping(ctx).Err(); err != nil {
+		return nil, fmt.Errorf("boot: redis: %w", err)
+	}
+	if s.Keys, err = keyring.LoadOrCreate(cfg.SecretKeyFile, true); err != nil {
+		return nil, err
+	}
+	if s.Mailer, err = mail.New(s.DB, cfg.SMTPURL, logger); err != nil {
+		return nil, err
+	}
+	s.Metrics = metrics.New()
+	s.Limiter = ratelimit.New(s.RDB, "ardoise:"+cfg.QueuePrefix+"rl:")
+	s.asynqClient = asynq.NewClientFromRedisClient(s.RDB)
+	s.Queue = queue.NewClient(s.asynqClient, queue.Names{Prefix: cfg.QueuePrefix})
+	s.Profile = profile.NewService(profile.Deps{
+		Store: profile.NewStore(s.DB), Keys: s.Keys, Queue: s.Queue, Mailer: s.Mailer, Limiter: s.Limiter,
+		Catalog: s.Catalog, BaseURL: cfg.BaseURL, Logger: logger,
+	})
+	return s, nil
+}
+
+// Web builds the HTTP application.
+func (s *System) Web() (*web.App, error) {
+	return web.New(web.Deps{
+		DB: s.DB, Redis: s.RDB, AsynqOpt: s.AsynqOpt, Profile: s.Profile, Mailer: s.Mailer, Keys: s.Keys,
+		Catalog: s.Catalog, Metrics: s.Metrics, Limiter: s.Limiter, Logger: s.Logger, BaseURL: s.Cfg.BaseURL,
+	})
+}
+
+// Worker builds the background worker.
+func (s *System) Worker() *worker.Worker {
+	return worker.New(worker.Deps{
+		RedisOpt: s.AsynqOpt, Queue: s.Queue, DB: s.DB, Profile: s.Profile, Metrics: s.Metrics, Logger: s.Logger,
+	})
+}
+
+// Close releases everything in reverse order of Open: queue clients, then
+// the store client, then the embedded servers, then the data-dir lock.
+func (s *System) Close(ctx context.Context) error {
+	var errs []error
+	if s.asynqClient != nil {
+		// The client shares RDB; closing RDB below closes its connections.
+		s.asynqClient = nil
+	}
+	if s.RDB != nil {
+		errs = append(errs, s.RDB.Close())
+	}
+	if s.Redis != nil {
+		s.Redis.Stop()
+	}
+	if s.DB != nil {
+		errs = append(errs, s.DB.Close(ctx))
+	}
+	if s.Store != nil {
+		errs = append(errs, s.Store.Stop(ctx))
+	}
+	if s.lock != nil {
+		_ = syscall.Flock(int(s.lock.Fd()), syscall.LOCK_UN)
+		errs = append(errs, s.lock.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// lockDataDir takes an exclusive lock on the data dir: FerretDB keeps its
+// metadata in memory, so two processes must never embed it over the same files.
+func lockDataDir(dir string) (*os.File, error) {
+	path := filepath.Join(dir, "ardoise.lock")
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("boot: lock %s: %w", path, err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		pid, _ := os.ReadFile(path)
+		f.Close()
+		return nil, fmt.Errorf("%w (pid %s, data dir %s): stop it first, or point MONGODB_URI at a shared store (see `ardoise store`)",
+			ErrRunning, strings.TrimSpace(string(pid)), dir)
+	}
+	_ = f.Truncate(0)
+	_, _ = f.WriteAt([]byte(fmt.Sprint(os.Getpid())), 0)
+	return f, nil
+}

@@ -1,0 +1,122 @@
+// Package embedded starts the zero-setup infrastructure inside the Ardoise
+// process: FerretDB 1.24 (over SQLite files or PostgreSQL) and miniredis.
+package embedded
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+// Store is a running embedded FerretDB server.
+type Store struct {
+	uri    string
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// StoreOptions says where the embedded FerretDB keeps its data and where it listens.
+type StoreOptions struct {
+	// SQLiteDir is the directory holding one SQLite file per database; used
+	// when PostgresURL is empty. It is created if missing.
+	SQLiteDir string
+	// PostgresURL, when set, makes FerretDB store its data in that PostgreSQL database.
+	PostgresURL string
+	// Addr is the TCP address to listen on; "127.0.0.1:0" picks a free port.
+	Addr string
+	// Logger receives FerretDB's warnings; FerretDB logs every connection at
+	// info level, so it is given its own logger at warning level.
+	Logger *slog.Logger
+}
+
+// StartStore starts FerretDB in this process and returns once it accepts connections.
+func StartStore(opts StoreOptions) (*Store, error) {
+	if opts.Addr == "" {
+		opts.Addr = "127.0.0.1:0"
+	}
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	logger = slog.New(levelFilter{logger.Handler(), slog.LevelWarn})
+	cfg := &ferretdb.Config{
+		Listener: ferretdb.ListenerConfig{TCP: opts.Addr},
+		Logger:   logger,
+	}
+	if opts.PostgresURL != "" {
+		cfg.Handler = "postgresql"
+		cfg.PostgreSQLURL = opts.PostgresURL
+	} else {
+		// FerretDB refuses a SQLite directory that does not exist yet.
+		if err := os.MkdirAll(opts.SQLiteDir, 0o700); err != nil {
+			return nil, fmt.Errorf("embedded store: %w", err)
+		}
+		abs, err := filepath.Abs(opts.SQLiteDir)
+		if err != nil {
+			return nil, fmt.Errorf("embedded store: %w", err)
+		}
+		cfg.Handler = "sqlite"
+		cfg.SQLiteURL = "file:" + abs + "/"
+	}
+	f, err := ferretdb.New(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("embedded store: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Store{cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		_ = f.Run(ctx)
+	}()
+	// MongoDBURI blocks until the listener has its address.
+	uriCh := make(chan string, 1)
+	go func() { uriCh <- f.MongoDBURI() }()
+	select {
+	case s.uri = <-uriCh:
+	case <-time.After(15 * time.Second):
+		cancel()
+		return nil, errors.New("embedded store: FerretDB did not start listening within 15 s")
+	case <-s.done:
+		cancel()
+		return nil, errors.New("embedded store: FerretDB stopped during start-up")
+	}
+	return s, nil
+}
+
+// URI is the mongodb:// URI of the running server.
+func (s *Store) URI() string { return s.uri }
+
+// Stop closes the listener and the backend and waits for them, at most until ctx ends.
+func (s *Store) Stop(ctx context.Context) error {
+	s.cancel()
+	select {
+	case <-s.done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("embedded store: stop: %w", ctx.Err())
+	}
+}
+
+// levelFilter drops records below a minimum level.
+type levelFilter struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (l levelFilter) Enabled(ctx context.Context, level slog.Level) bool {
+	return level >= l.min && l.Handler.Enabled(ctx, level)
+}
+
+func (l levelFilter) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return levelFilter{l.Handler.WithAttrs(attrs), l.min}
+}
+
+func (l levelFilter) WithGroup(name string) slog.Handler {
+	return levelFilter{l.Handler.WithGroup(name), l.min}
+}

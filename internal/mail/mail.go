@@ -1,0 +1,157 @@
+// Package mail sends Ardoise's email: through SMTP when ARDOISE_SMTP_URL is
+// set, otherwise into an outbox collection that admins read at /admin/mails.
+package mail
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/smtp"
+	"net/url"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"ardoise/internal/database"
+)
+
+// Collection holds the outbox.
+const Collection = "mails"
+
+// Indexes are the outbox's indexes.
+var Indexes = []database.Index{
+	{Collection: Collection, Keys: []string{"-createdAt"}},
+	{Collection: Collection, Keys: []string{"toLower", "-createdAt"}},
+}
+
+// Message is one email, plain text.
+type Message struct {
+	// ID makes sending idempotent: a task retried after a crash finds its
+	// message already in the outbox. Task ids make good message ids.
+	ID        string    `bson:"_id" json:"id"`
+	To        string    `bson:"to" json:"to"`
+	ToLower   string    `bson:"toLower" json:"-"`
+	Subject   string    `bson:"subject" json:"subject"`
+	Body      string    `bson:"body" json:"body"`
+	CreatedAt time.Time `bson:"createdAt" json:"createdAt"`
+}
+
+// Mailer sends messages.
+type Mailer struct {
+	db     *database.DB
+	smtp   *url.URL
+	from   string
+	logger *slog.Logger
+}
+
+// New returns a mailer; smtpURL may be empty (outbox only), or
+// smtp://user:password@host:port?from=ardoise@example.org.
+func New(db *database.DB, smtpURL string, logger *slog.Logger) (*Mailer, error) {
+	m := &Mailer{db: db, logger: logger, from: "ardoise@localhost"}
+	if smtpURL == "" {
+		return m, nil
+	}
+	u, err := ParseSMTPURL(smtpURL)
+	if err != nil {
+		return nil, err
+	}
+	m.smtp = u
+	if f := u.Query().Get("from"); f != "" {
+		m.from = f
+	}
+	return m, nil
+}
+
+// ParseSMTPURL checks an smtp:// URL.
+func ParseSMTPURL(s string) (*url.URL, error) {
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "smtp" || u.Host == "" {
+		return nil, fmt.Errorf("want smtp://[user:password@]host:port[?from=address]")
+	}
+	if _, _, err := net.SplitHostPort(u.Host); err != nil {
+		return nil, fmt.Errorf("want smtp://[user:password@]host:port[?from=address]")
+	}
+	return u, nil
+}
+
+// Send delivers msg. Without SMTP it is stored once in the outbox (a second
+// Send with the same ID changes nothing) and logged.
+func (m *Mailer) Send(ctx context.Context, msg Message) error {
+	msg.ToLower = strings.ToLower(msg.To)
+	if msg.CreatedAt.IsZero() {
+		msg.CreatedAt = time.Now().UTC()
+	}
+	if m.smtp != nil {
+		return m.sendSMTP(msg)
+	}
+	_, err := m.db.Collection(Collection).UpdateOne(ctx,
+		bson.M{"_id": msg.ID}, bson.M{"$setOnInsert": msg}, options.UpdateOne().SetUpsert(true))
+	if err != nil {
+		return fmt.Errorf("mail: outbox: %w", err)
+	}
+	m.logger.Info("mail to outbox", "id", msg.ID, "to", msg.To, "subject", msg.Subject)
+	return nil
+}
+
+func (m *Mailer) sendSMTP(msg Message) error {
+	var auth smtp.Auth
+	if m.smtp.User != nil {
+		pw, _ := m.smtp.User.Password()
+		host, _, _ := net.SplitHostPort(m.smtp.Host)
+		auth = smtp.PlainAuth("", m.smtp.User.Username(), pw, host)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "From: %s\r\nTo: %s\r\nSubject: %s\r\nMessage-ID: <%s@ardoise>\r\n", m.from, msg.To, mimeHeader(msg.Subject), msg.ID)
+	b.WriteString("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n")
+	b.WriteString(strings.ReplaceAll(msg.Body, "\n", "\r\n"))
+	if err := smtp.SendMail(m.smtp.Host, auth, m.from, []string{msg.To}, []byte(b.String())); err != nil {
+		return fmt.Errorf("mail: smtp: %w", err)
+	}
+	m.logger.Info("mail sent", "id", msg.ID, "to", msg.To)
+	return nil
+}
+
+func mimeHeader(s string) string {
+	return "=?utf-8?q?" + strings.NewReplacer("=", "=3D", "?", "=3F", "_", "=5F", " ", "_").Replace(s) + "?="
+}
+
+// Recent lists the newest outbox messages, newest first, before the given
+// time when it is not zero (range pagination on createdAt).
+func (m *Mailer) Recent(ctx context.Context, before time.Time, limit int) ([]Message, error) {
+	filter := bson.M{}
+	if !before.IsZero() {
+		filter["createdAt"] = bson.M{"$lt": before}
+	}
+	cur, err := m.db.Collection(Collection).Find(ctx, filter,
+		options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, fmt.Errorf("mail: recent: %w", err)
+	}
+	var out []Message
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, fmt.Errorf("mail: recent: %w", err)
+	}
+	return out, nil
+}
+
+// To lists the outbox messages sent to an address (for RGPD export and tests).
+func (m *Mailer) To(ctx context.Context, address string) ([]Message, error) {
+	cur, err := m.db.Collection(Collection).Find(ctx, bson.M{"toLower": strings.ToLower(address)},
+		options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("mail: to: %w", err)
+	}
+	var out []Message
+	err = cur.All(ctx, &out)
+	return out, err
+}
+
+// ForgetAddress deletes the outbox messages sent to an address (account erasure).
+func (m *Mailer) ForgetAddress(ctx context.Context, address string) error {
+	_, err := m.db.Collection(Collection).DeleteMany(ctx, bson.M{"toLower": strings.ToLower(address)})
+	return err
+}
+

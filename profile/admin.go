@@ -1,0 +1,95 @@
+package profile
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"ardoise/internal/errkind"
+)
+
+// Actor is who performs an administrative action: an admin, or the command
+// line (ID "cli").
+type Actor struct {
+	ID   string
+	Name string
+}
+
+// CLI is the actor for `ardoise user …` commands.
+var CLI = Actor{ID: "cli", Name: "ligne de commande"}
+
+// ActorOf returns the actor for a signed-in admin.
+func ActorOf(u *User) Actor { return Actor{ID: u.ID, Name: u.Email} }
+
+func checkReason(reason string) (string, error) {
+	v := &errkind.ValidationError{}
+	r := cleanText(v, "reason", reason, true, 500)
+	return r, v.Err()
+}
+
+// SetRole gives the account target the main role r (every account stays a
+// learner) and writes the change to the audit log.
+func (s *Service) SetRole(ctx context.Context, actor Actor, targetID string, r Role, reason string) (*User, error) {
+	if _, ok := ParseRole(string(r)); !ok {
+		return nil, errkind.Invalid("role", "bad_choice")
+	}
+	reason, err := checkReason(reason)
+	if err != nil {
+		return nil, err
+	}
+	if actor.ID == targetID && r != RoleAdmin {
+		// An admin who demotes themselves could leave the platform with no admin.
+		return nil, fmt.Errorf("profile: an admin cannot remove their own admin role: %w", errkind.ErrForbidden)
+	}
+	before, err := s.store.User(ctx, targetID)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.store.updateUser(ctx, bson.M{"_id": targetID, "deleted": bson.M{"$ne": true}},
+		bson.M{"$set": bson.M{"roles": rolesFor(r), "updatedAt": s.now()}})
+	if err != nil {
+		return nil, err
+	}
+	s.cache.forget(targetID)
+	return u, s.audit(ctx, actor, "role", u, string(before.MainRole())+" → "+string(r), reason)
+}
+
+// SetSuspended suspends (ending every session) or reactivates an account,
+// and writes the change to the audit log.
+func (s *Service) SetSuspended(ctx context.Context, actor Actor, targetID string, suspended bool, reason string) (*User, error) {
+	reason, err := checkReason(reason)
+	if err != nil {
+		return nil, err
+	}
+	if actor.ID == targetID {
+		return nil, fmt.Errorf("profile: an admin cannot suspend themselves: %w", errkind.ErrForbidden)
+	}
+	update := bson.M{"$set": bson.M{"suspended": suspended, "updatedAt": s.now()}}
+	if suspended {
+		update["$inc"] = bson.M{"epoch": 1}
+	}
+	u, err := s.store.updateUser(ctx, bson.M{"_id": targetID, "deleted": bson.M{"$ne": true}}, update)
+	if err != nil {
+		return nil, err
+	}
+	s.cache.forget(targetID)
+	action := "reactivate"
+	if suspended {
+		action = "suspend"
+	}
+	return u, s.audit(ctx, actor, action, u, "", reason)
+}
+
+func (s *Service) audit(ctx context.Context, actor Actor, action string, target *User, detail, reason string) error {
+	return s.store.InsertAudit(ctx, AuditEntry{
+		ID: newID(), At: s.now(), ActorID: actor.ID, Actor: actor.Name, Action: action,
+		TargetID: target.ID, Target: target.Email, Detail: detail, Reason: reason,
+	})
+}
+
+// FindUser returns an account by email for the command line.
+func (s *Service) FindUser(ctx context.Context, email string) (*User, error) {
+	return s.store.UserByEmail(ctx, strings.TrimSpace(email))
+}

@@ -1,0 +1,80 @@
+package profile
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"ardoise/internal/errkind"
+	"ardoise/internal/mail"
+)
+
+// Export is everything Ardoise stores about a person, as "Télécharger mes
+// données" gives it. Other domains add their sections under Sections.
+type Export struct {
+	ExportedAt time.Time      `json:"exportedAt"`
+	Account    *User          `json:"account"`
+	APITokens  []APIToken     `json:"apiTokens"`
+	AuditLog   []AuditEntry   `json:"auditLog"`
+	Mails      []mail.Message `json:"mails"`
+	Sections   map[string]any `json:"sections,omitempty"`
+}
+
+// ExportData gathers the profile's part of a person's data.
+func (s *Service) ExportData(ctx context.Context, u *User) (*Export, error) {
+	fresh, err := s.store.User(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	tokens, err := s.Tokens(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	audit, err := s.store.Audit(ctx, u.ID, time.Time{}, 1000)
+	if err != nil {
+		return nil, err
+	}
+	mails, err := s.mailer.To(ctx, u.Email)
+	if err != nil {
+		return nil, err
+	}
+	return &Export{ExportedAt: s.now(), Account: fresh, APITokens: tokens, AuditLog: audit, Mails: mails, Sections: map[string]any{}}, nil
+}
+
+// DeletedName is the name shown in place of an erased account.
+const DeletedName = "Compte supprimé"
+
+// DeleteAccount erases a person's personal data after checking their
+// password. The account document stays as an anonymous tombstone, so that
+// what others rely on (forum posts, hours lines, certificates) still points
+// somewhere; those records keep their own copy of the name as issued.
+func (s *Service) DeleteAccount(ctx context.Context, u *User, password string) error {
+	if ok, _ := CheckPassword(u.PasswordHash, password); !ok {
+		return errkind.Invalid("password", "wrong_password")
+	}
+	email := u.Email
+	now := s.now()
+	_, err := s.store.updateUser(ctx, bson.M{"_id": u.ID}, bson.M{
+		"$set": bson.M{
+			"email": "", "emailLower": "deleted:" + u.ID, "emailVerified": false,
+			"name": DeletedName, "displayName": "", "handle": "supprime-" + u.ID,
+			"territory": Territory{}, "passwordHash": "", "deleted": true, "suspended": true,
+			"roles": rolesFor(RoleLearner), "updatedAt": now, "deletedAt": now,
+		},
+		"$unset": bson.M{"territoryHistory": "", "pending": "", "pendingAt": "", "resetRequestedAt": "", "locale": ""},
+		"$inc":   bson.M{"epoch": 1},
+	})
+	if err != nil {
+		return fmt.Errorf("profile: delete account: %w", err)
+	}
+	s.cache.forget(u.ID)
+	if _, err := s.store.tokens.DeleteMany(ctx, bson.M{"userId": u.ID}); err != nil {
+		return fmt.Errorf("profile: delete tokens: %w", err)
+	}
+	if _, err := s.store.audit.UpdateMany(ctx, bson.M{"targetId": u.ID}, bson.M{"$set": bson.M{"target": DeletedName}}); err != nil {
+		return fmt.Errorf("profile: anonymize audit: %w", err)
+	}
+	return s.mailer.ForgetAddress(ctx, email)
+}

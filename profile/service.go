@@ -1,0 +1,326 @@
+package profile
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"ardoise/internal/errkind"
+	"ardoise/internal/i18n"
+	"ardoise/internal/keyring"
+	"ardoise/internal/mail"
+	"ardoise/internal/queue"
+	"ardoise/internal/ratelimit"
+)
+
+// Service is the profile domain: every action on accounts goes through it.
+type Service struct {
+	store   *Store
+	keys    *keyring.Keyring
+	queue   *queue.Client
+	mailer  *mail.Mailer
+	limiter *ratelimit.Limiter
+	msgs    *i18n.Catalog
+	baseURL string
+	logger  *slog.Logger
+	cache   *userCache
+	now     func() time.Time
+}
+
+// Deps are what the service needs.
+type Deps struct {
+	Store   *Store
+	Keys    *keyring.Keyring
+	Queue   *queue.Client
+	Mailer  *mail.Mailer
+	Limiter *ratelimit.Limiter
+	Catalog *i18n.Catalog
+	BaseURL string
+	Logger  *slog.Logger
+}
+
+// NewService builds the service.
+func NewService(d Deps) *Service {
+	return &Service{
+		store: d.Store, keys: d.Keys, queue: d.Queue, mailer: d.Mailer, limiter: d.Limiter,
+		msgs: d.Catalog, baseURL: strings.TrimRight(d.BaseURL, "/"), logger: d.Logger,
+		cache: newUserCache(30 * time.Second), now: func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) },
+	}
+}
+
+// Store gives access to the underlying store (for commands and other domains).
+func (s *Service) Store() *Store { return s.store }
+
+// newID returns a random 24-hex-digit id, like an ObjectID but unguessable.
+func newID() string {
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		panic("profile: no randomness: " + err.Error())
+	}
+	return hex.EncodeToString(b)
+}
+
+// RegisterInput is what a person gives to create an account.
+type RegisterInput struct {
+	Email       string    `json:"email"`
+	Password    string    `json:"password"`
+	Name        string    `json:"name"`
+	DisplayName string    `json:"displayName"`
+	Handle      string    `json:"handle"`
+	Kind        string    `json:"kind"`
+	Territory   Territory `json:"territory"`
+	Locale      string    `json:"locale"`
+}
+
+// validate checks the input and returns the account it describes, without id or hash.
+func (in RegisterInput) validate(prefix string) (*User, error) {
+	v := &errkind.ValidationError{}
+	u := &User{}
+	u.Email, u.EmailLower = normalizeEmail(v, "email", in.Email)
+	checkPassword(v, "password", in.Password)
+	u.Name = cleanText(v, "name", in.Name, true, MaxNameLen)
+	u.DisplayName = cleanText(v, "displayName", in.DisplayName, false, 60)
+	if strings.TrimSpace(in.Handle) != "" {
+		u.Handle = normalizeHandle(v, "handle", in.Handle)
+	}
+	switch Kind(in.Kind) {
+	case KindTeacher, KindParent:
+		u.Kind = Kind(in.Kind)
+	case "":
+		v.Add("kind", "required")
+	default:
+		v.Add("kind", "bad_choice")
+	}
+	u.Territory = in.Territory.normalize(v, prefix)
+	if u.Kind == KindParent && u.Territory.UAI != "" {
+		// A parent's school would identify their child: not asked, not kept.
+		u.Territory.UAI = ""
+	}
+	u.Locale = i18n.Supported(in.Locale)
+	return u, v.Err()
+}
+
+// Register creates a learner account and queues its welcome email, which
+// carries the email-verification link.
+func (s *Service) Register(ctx context.Context, in RegisterInput) (*User, error) {
+	u, err := in.validate("territory.")
+	if err != nil {
+		return nil, err
+	}
+	u.Roles = rolesFor(RoleLearner)
+	u.Pending = []string{markerWelcome}
+	if err := s.insertNew(ctx, u, in.Password, strings.TrimSpace(in.Handle) != ""); err != nil {
+		return nil, err
+	}
+	s.enqueueMail(ctx, u.ID, markerWelcome)
+	return u, nil
+}
+
+// CreateInput is what an operator gives to `ardoise user create`.
+type CreateInput struct {
+	RegisterInput
+	Role Role
+}
+
+// Create makes an account from the command line: verified, with the given role, no welcome mail.
+func (s *Service) Create(ctx context.Context, in CreateInput) (*User, error) {
+	if in.Kind == "" {
+		in.Kind = string(KindTeacher)
+	}
+	u, err := in.validate("territory.")
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := ParseRole(string(in.Role)); !ok {
+		return nil, errkind.Invalid("role", "bad_choice")
+	}
+	u.Roles = rolesFor(in.Role)
+	u.EmailVerified = true
+	if err := s.insertNew(ctx, u, in.Password, strings.TrimSpace(in.Handle) != ""); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// insertNew hashes the password and inserts u, deriving a free handle when
+// none was chosen. The unique indexes decide, so two registrations racing
+// for one email cannot both succeed.
+func (s *Service) insertNew(ctx context.Context, u *User, password string, chosenHandle bool) error {
+	u.ID = newID()
+	u.PasswordHash = HashPassword(password)
+	u.CreatedAt = s.now()
+	u.UpdatedAt = u.CreatedAt
+	if len(u.Pending) > 0 {
+		u.PendingAt = u.CreatedAt
+	}
+	base := u.Handle
+	if !chosenHandle {
+		base = handleFrom(u.Name)
+		u.Handle = base
+	}
+	for attempt := 0; ; attempt++ {
+		err := s.store.InsertUser(ctx, u)
+		if !errors.Is(err, errDuplicate) {
+			return err
+		}
+		// Which unique key clashed? Only on this rare path do we look.
+		if _, err := s.store.UserByEmail(ctx, u.EmailLower); err == nil {
+			return fmt.Errorf("profile: register: %w", &errkind.ValidationError{Fields: []errkind.FieldError{{Field: "email", Code: "email_taken"}}})
+		}
+		if chosenHandle || attempt >= 8 {
+			return fmt.Errorf("profile: register: %w", &errkind.ValidationError{Fields: []errkind.FieldError{{Field: "handle", Code: "taken"}}})
+		}
+		u.Handle = fmt.Sprintf("%s-%s", base, strings.ToLower(keyring.RandomToken(3))[:4])
+		u.Handle = strings.NewReplacer("_", "x").Replace(u.Handle)
+	}
+}
+
+// User returns an account by id.
+func (s *Service) User(ctx context.Context, id string) (*User, error) { return s.store.User(ctx, id) }
+
+// ErrBadCredentials is a wrong email or password; it wraps ErrUnauthenticated.
+var ErrBadCredentials = fmt.Errorf("profile: wrong email or password: %w", errkind.ErrUnauthenticated)
+
+// ErrSuspended means the account exists but is suspended; it wraps ErrForbidden.
+var ErrSuspended = fmt.Errorf("profile: account suspended: %w", errkind.ErrForbidden)
+
+// Login backoff: after pairFailures failed logins for one (account, IP) pair
+// within loginWindow, that pair waits until the window ends. An IP alone has
+// a much higher ceiling, so a school behind one address is not locked out
+// and nobody can lock a teacher out from elsewhere.
+const (
+	pairFailures = 5
+	ipFailures   = 200
+	loginWindow  = 15 * time.Minute
+)
+
+// Authenticate checks an email and password from ip.
+func (s *Service) Authenticate(ctx context.Context, email, password, ip string) (*User, error) {
+	emailKey := strings.ToLower(strings.TrimSpace(email))
+	pairKey := "login:pair:" + s.keys.Sign("login", emailKey, ip)
+	ipKey := "login:ip:" + ip
+	for _, k := range []struct {
+		key   string
+		limit int64
+	}{{pairKey, pairFailures}, {ipKey, ipFailures}} {
+		n, ttl, err := s.limiter.Count(ctx, k.key)
+		if err != nil {
+			return nil, fmt.Errorf("profile: login: %w", errkind.ErrUnavailable)
+		}
+		if n >= k.limit {
+			return nil, &errkind.RateLimitedError{RetryAfter: max(ttl, time.Second)}
+		}
+	}
+	u, err := s.store.UserByEmail(ctx, emailKey)
+	if err != nil && !errors.Is(err, errkind.ErrNotFound) {
+		return nil, err
+	}
+	hash := dummyHash
+	if u != nil && u.PasswordHash != "" {
+		hash = u.PasswordHash
+	}
+	ok, _ := CheckPassword(hash, password)
+	if u == nil || u.Deleted || !ok {
+		_, _, err1 := s.limiter.Hit(ctx, pairKey, loginWindow)
+		_, _, err2 := s.limiter.Hit(ctx, ipKey, loginWindow)
+		if err := errors.Join(err1, err2); err != nil {
+			s.logger.Warn("login limiter", "err", err)
+		}
+		return nil, ErrBadCredentials
+	}
+	if u.Suspended {
+		return nil, ErrSuspended
+	}
+	_ = s.limiter.Reset(ctx, pairKey)
+	return u, nil
+}
+
+// ProfileInput is what a person may change on their own profile.
+type ProfileInput struct {
+	Name        string    `json:"name"`
+	DisplayName string    `json:"displayName"`
+	Handle      string    `json:"handle"`
+	Territory   Territory `json:"territory"`
+	Locale      string    `json:"locale"`
+}
+
+// UpdateProfile changes a person's own profile. A new territory pushes the
+// old one into the history with the date it ended.
+func (s *Service) UpdateProfile(ctx context.Context, u *User, in ProfileInput) (*User, error) {
+	v := &errkind.ValidationError{}
+	name := cleanText(v, "name", in.Name, true, MaxNameLen)
+	display := cleanText(v, "displayName", in.DisplayName, false, 60)
+	handle := normalizeHandle(v, "handle", in.Handle)
+	terr := in.Territory.normalize(v, "territory.")
+	if u.Kind == KindParent {
+		terr.UAI = ""
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	if handle != u.Handle {
+		// An update that breaks a unique index is not reported as a duplicate
+		// by FerretDB, so the handle is checked first; the index still guards MongoDB.
+		if other, err := s.store.UserByHandle(ctx, handle); err == nil && other.ID != u.ID {
+			return nil, errkind.Invalid("handle", "taken")
+		}
+	}
+	now := s.now()
+	set := bson.M{"name": name, "displayName": display, "handle": handle, "territory": terr,
+		"locale": i18n.Supported(in.Locale), "updatedAt": now}
+	update := bson.M{"$set": set}
+	if terr != u.Territory && !u.Territory.IsZero() {
+		update["$push"] = bson.M{"territoryHistory": TerritoryChange{Territory: u.Territory, Until: now}}
+	}
+	nu, err := s.store.updateUser(ctx, bson.M{"_id": u.ID}, update)
+	if err != nil {
+		return nil, err
+	}
+	s.cache.forget(u.ID)
+	return nu, nil
+}
+
+// SetLocale records the language a person chose.
+func (s *Service) SetLocale(ctx context.Context, u *User, lang string) error {
+	_, err := s.store.updateUser(ctx, bson.M{"_id": u.ID}, bson.M{"$set": bson.M{"locale": i18n.Supported(lang)}})
+	s.cache.forget(u.ID)
+	return err
+}
+
+// ChangePassword replaces the password after checking the current one, and
+// ends every other session.
+func (s *Service) ChangePassword(ctx context.Context, u *User, current, next string) (*User, error) {
+	v := &errkind.ValidationError{}
+	if ok, _ := CheckPassword(u.PasswordHash, current); !ok {
+		v.Add("current", "wrong_password")
+	}
+	checkPassword(v, "password", next)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	nu, err := s.store.updateUser(ctx, bson.M{"_id": u.ID, "passwordHash": u.PasswordHash},
+		bson.M{"$set": bson.M{"passwordHash": HashPassword(next), "updatedAt": s.now()}, "$inc": bson.M{"epoch": 1}})
+	if errors.Is(err, errkind.ErrNotFound) {
+		return nil, fmt.Errorf("profile: password changed meanwhile: %w", errkind.ErrConflict)
+	}
+	s.cache.forget(u.ID)
+	return nu, err
+}
+
+// LogoutEverywhere ends every session of the person.
+func (s *Service) LogoutEverywhere(ctx context.Context, u *User) error {
+	_, err := s.store.updateUser(ctx, bson.M{"_id": u.ID}, bson.M{"$inc": bson.M{"epoch": 1}})
+	s.cache.forget(u.ID)
+	return err
+}
+
+// hasRole reports whether roles contains r.
+func hasRole(roles []Role, r Role) bool { return slices.Contains(roles, r) }

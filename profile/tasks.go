@@ -1,0 +1,113 @@
+package profile
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hibiken/asynq"
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"ardoise/internal/errkind"
+	"ardoise/internal/mail"
+	"ardoise/internal/queue"
+)
+
+// TypeSendMail is the task that sends one account email (welcome and
+// verification, new verification link, password reset).
+const TypeSendMail = "profile:send-mail"
+
+// TypeCleanTokens is the scheduled task that deletes expired API tokens.
+const TypeCleanTokens = "profile:clean-tokens"
+
+type mailPayload struct {
+	UserID string `json:"u"`
+	Marker string `json:"m"`
+}
+
+// NewSendMailTask returns the task for a pending marker of a user.
+func NewSendMailTask(userID, marker string) (*asynq.Task, error) {
+	p, err := json.Marshal(mailPayload{UserID: userID, Marker: marker})
+	if err != nil {
+		return nil, err
+	}
+	return asynq.NewTask(TypeSendMail, p), nil
+}
+
+func mailTaskID(userID, marker string) string { return TypeSendMail + ":" + userID + ":" + marker }
+
+// EnqueuePending enqueues the task for a marker of the users collection; the
+// sweeper calls it for markers older than a minute.
+func (s *Service) EnqueuePending(ctx context.Context, userID, marker string) error {
+	t, err := NewSendMailTask(userID, marker)
+	if err != nil {
+		return err
+	}
+	p := queue.Default
+	if strings.HasPrefix(marker, markerReset) {
+		p = queue.Critical // a person is waiting at the screen
+	}
+	return s.queue.Enqueue(ctx, t, mailTaskID(userID, marker), p)
+}
+
+// HandleSendMail sends the mail of a marker, then clears the marker. It is
+// idempotent: the message id is the task id, and a cleared marker means done.
+func (s *Service) HandleSendMail(ctx context.Context, t *asynq.Task) error {
+	var p mailPayload
+	if err := json.Unmarshal(t.Payload(), &p); err != nil {
+		return fmt.Errorf("profile: mail payload: %v: %w", err, asynq.SkipRetry)
+	}
+	u, err := s.store.User(ctx, p.UserID)
+	if errkind.IsNotFound(err) {
+		return nil // account erased meanwhile: nothing to send
+	}
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(u.Pending, p.Marker) {
+		return nil // already sent
+	}
+	if !u.Deleted && u.Email != "" {
+		msg, err := s.composeMail(u, p.Marker)
+		if err != nil {
+			return fmt.Errorf("%v: %w", err, asynq.SkipRetry)
+		}
+		msg.ID = mailTaskID(u.ID, p.Marker)
+		if err := s.mailer.Send(ctx, msg); err != nil {
+			return err
+		}
+	}
+	_, err = s.store.users.UpdateOne(ctx, bson.M{"_id": u.ID}, bson.M{"$pull": bson.M{"pending": p.Marker}})
+	return err
+}
+
+func (s *Service) composeMail(u *User, marker string) (mail.Message, error) {
+	lang := u.Locale
+	t := func(key string, args ...any) string { return s.msgs.T(lang, key, args...) }
+	msg := mail.Message{To: u.Email}
+	switch {
+	case marker == markerWelcome:
+		msg.Subject = t("mail.welcome.subject")
+		msg.Body = t("mail.welcome.body", "name", u.Shown(), "link", s.verifyLink(u), "url", s.baseURL)
+	case strings.HasPrefix(marker, markerVerify):
+		msg.Subject = t("mail.verify.subject")
+		msg.Body = t("mail.verify.body", "name", u.Shown(), "link", s.verifyLink(u))
+	case strings.HasPrefix(marker, markerReset):
+		msg.Subject = t("mail.reset.subject")
+		msg.Body = t("mail.reset.body", "name", u.Shown(), "link", s.resetLink(u))
+	default:
+		return msg, fmt.Errorf("%w: %q", errNoSuchMarker, marker)
+	}
+	return msg, nil
+}
+
+// HandleCleanTokens deletes expired API tokens.
+func (s *Service) HandleCleanTokens(ctx context.Context, _ *asynq.Task) error {
+	n, err := s.DeleteExpiredTokens(ctx)
+	if n > 0 {
+		s.logger.Info("expired tokens deleted", "count", n)
+	}
+	return err
+}

@@ -1,0 +1,38 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"ardoise/profile"
+)
+
+var registerFields = append([]string{"email", "name", "displayName", "handle", "kind"}, territoryFields...)
+
+func (a *App) registerForm(c *fiber.Ctx) error {
+	if currentUser(c) != nil {
+		return c.Redirect("/profil", fiber.StatusSeeOther)
+	}
+	return a.render(c, fiber.StatusOK, "register", page{Title: "register.title", Form: map[string]string{"kind": "teacher"}, Data: profile.Academies})
+}
+
+func (a *App) register(c *fiber.Ctx) error {
+	f := formValues(c, registerFields...)
+	u, err := a.Profile.Register(c.UserContext(), profile.RegisterInput{
+		Email: f["email"], Password: c.FormValue("password"), Name: f["name"], DisplayName: f["displayName"],
+		Handle: f["handle"], Kind: f["kind"], Territory: territoryFrom(f), Locale: lang(c),
+	})
+	if v, ok := asValidation(err); ok {
+		return a.render(c, fiber.StatusUnprocessableEntity, "register", page{Title: "register.title", Form: f, Errors: a.formErrors(c, v), Data: profile.Academies})
+	}
+	if err != nil {
+		return err
+	}
+	a.startSession(c, u)
+	return c.Redirect("/profil?bienvenue=1", fiber.StatusSeeOther)
+}
+
+// startSession signs u in with a fresh session cookie.
+func (a *App) startSession(c *fiber.Ctx, u *profile.User) {
+	value, exp := a.Profile.NewSession(u)
+	a.setCookie(c, sessionCookie, value, exp)
+}

@@ -1,0 +1,86 @@
+// Package web is Ardoise's HTTP face: server-rendered French pages that work
+// without JavaScript, and the JSON API under /api/v1. Domain packages never
+// import Fiber; this package turns their results and errors into HTTP.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+
+	"ardoise/internal/database"
+	"ardoise/internal/i18n"
+	"ardoise/internal/keyring"
+	"ardoise/internal/mail"
+	"ardoise/internal/metrics"
+	"ardoise/internal/ratelimit"
+	"ardoise/profile"
+)
+
+// Deps are the services the web app serves.
+type Deps struct {
+	DB       *database.DB
+	Redis    redis.UniversalClient
+	AsynqOpt asynq.RedisConnOpt
+	Profile  *profile.Service
+	Mailer   *mail.Mailer
+	Keys     *keyring.Keyring
+	Catalog  *i18n.Catalog
+	Metrics  *metrics.Metrics
+	Limiter  *ratelimit.Limiter
+	Logger   *slog.Logger
+	BaseURL  string
+}
+
+// App is the HTTP application.
+type App struct {
+	Deps
+	fiber   *fiber.App
+	views   *views
+	assets  *assets
+	secure  bool
+	catalog *i18n.Catalog
+	logger  *slog.Logger
+}
+
+// New builds the app; a broken template or asset fails here, at start-up.
+func New(d Deps) (*App, error) {
+	a := &App{Deps: d, catalog: d.Catalog, logger: d.Logger, secure: strings.HasPrefix(d.BaseURL, "https://")}
+	var err error
+	if a.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	if a.views, err = parseViews(d.Catalog, a.assets); err != nil {
+		return nil, err
+	}
+	a.fiber = fiber.New(fiber.Config{
+		AppName:               "ardoise",
+		DisableStartupMessage: true,
+		Immutable:             true, // handlers keep strings beyond the request
+		BodyLimit:             DefaultBodyLimit,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		ErrorHandler:          a.handleError,
+	})
+	a.routes()
+	return a, nil
+}
+
+// DefaultBodyLimit is the largest request body accepted (413 beyond).
+const DefaultBodyLimit = 1 << 20
+
+// Fiber exposes the underlying Fiber app (tests use its Test method).
+func (a *App) Fiber() *fiber.App { return a.fiber }
+
+// Serve accepts connections on ln until Shutdown.
+func (a *App) Serve(ln net.Listener) error { return a.fiber.Listener(ln) }
+
+// Shutdown stops accepting connections and waits for requests in flight, at most until ctx ends.
+func (a *App) Shutdown(ctx context.Context) error { return a.fiber.ShutdownWithContext(ctx) }

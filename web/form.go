@@ -1,0 +1,42 @@
+package web
+
+import (
+	"errors"
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"ardoise/profile"
+)
+
+func errorsIs(err, target error) bool { return errors.Is(err, target) }
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// formValues reads the named fields of a posted form, for re-display.
+func formValues(c *fiber.Ctx, names ...string) map[string]string {
+	m := make(map[string]string, len(names))
+	for _, n := range names {
+		m[n] = c.FormValue(n)
+	}
+	return m
+}
+
+// territoryFrom reads the territory fields of a form.
+func territoryFrom(f map[string]string) profile.Territory {
+	return profile.Territory{
+		Academie: f["territory.academie"], Departement: f["territory.departement"],
+		Circonscription: f["territory.circonscription"], UAI: f["territory.uai"],
+	}
+}
+
+var territoryFields = []string{"territory.academie", "territory.departement", "territory.circonscription", "territory.uai"}
+
+// localTarget keeps a redirect on this site: "/profil" yes, "//evil.example" or "https://…" no.
+func localTarget(s, fallback string) string {
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") || len(s) > 512 {
+		return fallback
+	}
+	return s
+}

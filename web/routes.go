@@ -1,0 +1,73 @@
+package web
+
+import (
+	"fmt"
+
+	"github.com/gofiber/fiber/v2"
+
+	"ardoise/internal/errkind"
+	"ardoise/profile"
+)
+
+// routes lists every route, grouped by domain, top to bottom.
+func (a *App) routes() {
+	r := a.fiber
+	r.Use(a.observe, a.securityHeaders)
+
+	// Operations: no session, no store work beyond what they check.
+	r.Get("/healthz", a.healthz)
+	r.Get("/readyz", a.readyz)
+	r.Get("/metrics", a.metrics)
+	r.Get("/static/:file", a.static)
+
+	r.Use(a.identify, a.checkCSRF)
+	r.Get("/", a.home)
+	r.Post("/langue", a.setLanguage)
+
+	// Accounts.
+	r.Get("/inscription", a.registerForm)
+	r.Post("/inscription", a.register)
+	r.Get("/connexion", a.loginForm)
+	r.Post("/connexion", a.login)
+	r.Post("/deconnexion", a.logout)
+	r.Get("/verifier-email", a.verifyEmail)
+	r.Post("/verifier-email/renvoyer", requireUser, a.resendVerification)
+	r.Get("/mot-de-passe/oubli", a.forgotForm)
+	r.Post("/mot-de-passe/oubli", a.forgot)
+	r.Get("/mot-de-passe/nouveau", a.resetForm)
+	r.Post("/mot-de-passe/nouveau", a.reset)
+
+	// Profile.
+	me := r.Group("/profil", requireUser)
+	me.Get("/", a.profileShow)
+	me.Get("/modifier", a.profileEditForm)
+	me.Post("/modifier", a.profileEdit)
+	me.Post("/mot-de-passe", a.passwordChange)
+	me.Post("/jetons", a.tokenCreate)
+	me.Post("/jetons/:id/revoquer", a.tokenRevoke)
+	me.Post("/deconnecter-partout", a.logoutEverywhere)
+	me.Get("/donnees", a.dataExport)
+	me.Get("/supprimer", a.deleteForm)
+	me.Post("/supprimer", a.deleteAccount)
+
+	// Administration.
+	admin := r.Group("/admin", requireRole(profile.RoleAdmin))
+	admin.Get("/utilisateurs", a.adminUsers)
+	admin.Post("/utilisateurs/:id/role", a.adminSetRole)
+	admin.Post("/utilisateurs/:id/suspension", a.adminSuspend)
+	admin.Get("/journal", a.adminAudit)
+	admin.Get("/mails", a.adminMails)
+	admin.All("/queues", a.adminQueues())
+	admin.All("/queues/*", a.adminQueues())
+
+	// JSON API.
+	api := r.Group("/api/v1")
+	api.Post("/auth/register", a.apiRegister)
+	api.Post("/auth/token", a.apiToken)
+	api.Delete("/auth/token", requireUser, a.apiRevokeToken)
+	api.Get("/me", requireUser, a.apiMe)
+
+	r.Use(func(c *fiber.Ctx) error {
+		return fmt.Errorf("web: no route for %s %s: %w", c.Method(), c.Path(), errkind.ErrNotFound)
+	})
+}
