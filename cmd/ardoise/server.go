@@ -35,6 +35,7 @@ func runServer(ctx context.Context, mode string, cfg boot.Config, logger *slog.L
 		// Reverse order of start: stop taking requests, then let the worker
 		// finish its tasks (handlers may still write to the store), then close
 		// the queue and the store. One budget for it all.
+		stopping := time.Now()
 		sctx, cancel := context.WithTimeout(context.Background(), shutdownBudget)
 		defer cancel()
 		if app != nil {
@@ -48,7 +49,7 @@ func runServer(ctx context.Context, mode string, cfg boot.Config, logger *slog.L
 		if err := sys.Close(sctx); err != nil {
 			logger.Warn("close", "err", err)
 		}
-		logger.Info("stopped", "in", time.Since(started).Round(time.Millisecond))
+		logger.Info("stopped", "shutdown", time.Since(stopping).Round(time.Millisecond), "uptime", time.Since(started).Round(time.Second))
 	}()
 	if cfg.Demo && mode != "worker" {
 		if err := printDemo(ctx, sys, stdout); err != nil {

@@ -31,7 +31,8 @@ type StoreOptions struct {
 	// Addr is the TCP address to listen on; "127.0.0.1:0" picks a free port.
 	Addr string
 	// Logger receives FerretDB's warnings; FerretDB logs every connection at
-	// info level, so it is given its own logger at warning level.
+	// info level (and warns of every command it lacks, such as the driver's
+	// endSessions), so it is given its own logger at error level.
 	Logger *slog.Logger
 }
 
@@ -44,7 +45,7 @@ func StartStore(opts StoreOptions) (*Store, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	logger = slog.New(levelFilter{logger.Handler(), slog.LevelWarn})
+	logger = slog.New(levelFilter{logger.Handler(), slog.LevelError})
 	cfg := &ferretdb.Config{
 		Listener: ferretdb.ListenerConfig{TCP: opts.Addr},
 		Logger:   logger,
