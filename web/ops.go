@@ -47,4 +47,3 @@ func (a *App) static(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, f.contentType)
 	return c.Send(f.body)
 }
-

@@ -5,5 +5,5 @@ import (
 	"io"
 )
 
-func runSimulate(args []string, stdout, stderr io.Writer) error { return errors.New("not yet") }
+func runSimulate(args []string, stdout, stderr io.Writer) error  { return errors.New("not yet") }
 func runCalibrate(args []string, stdout, stderr io.Writer) error { return errors.New("not yet") }

@@ -154,4 +154,3 @@ func (m *Mailer) ForgetAddress(ctx context.Context, address string) error {
 	_, err := m.db.Collection(Collection).DeleteMany(ctx, bson.M{"toLower": strings.ToLower(address)})
 	return err
 }
-
