@@ -20,15 +20,22 @@ type Periodic struct {
 	Priority queue.Priority
 }
 
-// schedule enqueues the periodic tasks at the start of each period.
-type schedule struct {
+// Schedule enqueues periodic tasks at the start of each period.
+type Schedule struct {
 	q       *queue.Client
 	entries []Periodic
 	logger  *slog.Logger
 	last    map[string]time.Time
 }
 
-func (s *schedule) tick(ctx context.Context, now time.Time) {
+// NewSchedule returns a schedule of entries enqueued through q.
+func NewSchedule(q *queue.Client, logger *slog.Logger, entries ...Periodic) *Schedule {
+	return &Schedule{q: q, entries: entries, logger: logger, last: map[string]time.Time{}}
+}
+
+// Tick enqueues the entries whose current period (at now) this schedule has
+// not enqueued yet.
+func (s *Schedule) Tick(ctx context.Context, now time.Time) {
 	for _, p := range s.entries {
 		period := now.UTC().Truncate(p.Every)
 		if s.last[p.Type].Equal(period) {
@@ -45,9 +52,9 @@ func (s *schedule) tick(ctx context.Context, now time.Time) {
 	}
 }
 
-func (s *schedule) run(ctx context.Context, wg *sync.WaitGroup, every time.Duration) {
+func (s *Schedule) run(ctx context.Context, wg *sync.WaitGroup, every time.Duration) {
 	defer wg.Done()
-	s.tick(ctx, time.Now())
+	s.Tick(ctx, time.Now())
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -55,7 +62,7 @@ func (s *schedule) run(ctx context.Context, wg *sync.WaitGroup, every time.Durat
 		case <-ctx.Done():
 			return
 		case now := <-t.C:
-			s.tick(ctx, now)
+			s.Tick(ctx, now)
 		}
 	}
 }

@@ -38,7 +38,7 @@ type Worker struct {
 	d       Deps
 	srv     *asynq.Server
 	sweeper *Sweeper
-	sched   *schedule
+	sched   *Schedule
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 }
@@ -68,9 +68,9 @@ func New(d Deps) *Worker {
 	w.sweeper = NewSweeper(d.DB, d.Logger, DefaultSweepAge,
 		SweepSource{Collection: profile.UsersCollection, Enqueue: d.Profile.EnqueuePending},
 	)
-	w.sched = &schedule{q: d.Queue, logger: d.Logger, last: map[string]time.Time{}, entries: []Periodic{
-		{Type: profile.TypeCleanTokens, Every: 24 * time.Hour, Priority: queue.Low},
-	}}
+	w.sched = NewSchedule(d.Queue, d.Logger,
+		Periodic{Type: profile.TypeCleanTokens, Every: 24 * time.Hour, Priority: queue.Low},
+	)
 	return w
 }
 
