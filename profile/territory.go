@@ -93,7 +93,7 @@ func academieCode(s string) (string, bool) {
 }
 
 var (
-	departementRe = regexp.MustCompile(`^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])$`)
+	departementRe = regexp.MustCompile(`^(0[1-9]|1[0-9]|2[1-9]|[3-8][0-9]|9[0-5]|2A|2B|97[1-6])$`) // no 20 since 1976: Corsica is 2A and 2B
 	uaiRe         = regexp.MustCompile(`^[0-9]{7}[A-Z]$`)
 )
 
