@@ -98,14 +98,14 @@ func TestBrowserAccountJourney(t *testing.T) {
 	if h1 := read(t, ctx, "h1", chromedp.Text(chromedp.CSS("h1"))); h1 != "Mon profil" {
 		t.Errorf("French title %q", h1)
 	}
-	run("switch to English", chromedp.Click(chromedp.ID("switch-lang")), chromedp.WaitVisible(chromedp.ID("me-name")))
+	run("switch to English", chromedp.Click(chromedp.ID("switch-lang")), chromedp.WaitVisible(chromedp.CSS(`html[lang="en"] #me-name`)))
 	lang := read(t, ctx, "lang", chromedp.Evaluate[string](`document.documentElement.lang`))
 	button := read(t, ctx, "switch button", chromedp.Text(chromedp.ID("switch-lang")))
 	h1 := read(t, ctx, "h1", chromedp.Text(chromedp.CSS("h1")))
 	if lang != "en" || button != "Français" || h1 == "Mon profil" {
 		t.Errorf("after switching: lang %q, button %q, h1 %q", lang, button, h1)
 	}
-	run("logout again", chromedp.Click(chromedp.ID("logout")), chromedp.WaitVisible(chromedp.CSS(`a[href="/connexion"]`)))
+	run("logout again", chromedp.Click(chromedp.ID("logout")), chromedp.WaitVisible(chromedp.CSS(`html[lang="en"] a[href="/connexion"]`)))
 	// The language choice was kept in the profile: signing in again is in English.
 	if l := read(t, ctx, "lang", chromedp.Evaluate[string](`document.documentElement.lang`)); l != "en" {
 		t.Errorf("language after logout %q", l)

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestRunSimulateJSON(t *testing.T) {
+	var out, errOut bytes.Buffer
+	err := runSimulate([]string{"--bank", "B1", "--config", "C1", "--simulees", "200", "--seed", "3", "--json"}, &out, &errOut)
+	if err != nil {
+		t.Fatalf("runSimulate: %v (%s)", err, errOut.String())
+	}
+	var got map[string]any
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+		t.Fatalf("not one JSON object: %v\n%s", err, out.String())
+	}
+	for _, k := range []string{"rmse", "bias", "r", "mean_length", "overlap", "conditional", "ns_per_selection_p99", "seconds"} {
+		if _, ok := got[k]; !ok {
+			t.Errorf("JSON lacks %q", k)
+		}
+	}
+}
+
+func TestRunSimulateCompareTable(t *testing.T) {
+	var out, errOut bytes.Buffer
+	err := runSimulate([]string{"--bank", "B2", "--simulees", "100", "--compare", "--rho", "0.8"}, &out, &errOut)
+	if err != nil {
+		t.Fatalf("runSimulate: %v", err)
+	}
+	for _, want := range []string{"C2", "pix-flash", "random", "competence_rmse", "conditional"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestRunSimulateCompareJSON(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := runSimulate([]string{"--bank", "B2", "--config", "C3", "--simulees", "50", "--compare", "--json"}, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]map[string]any
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []string{"C3", "pix-flash", "random"} {
+		if _, ok := got[c]["rmse"]; !ok {
+			t.Errorf("no rmse for %s", c)
+		}
+	}
+}
+
+func TestRunSimulateRejectsBadFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"--bank", "B9"},
+		{"--config", "C9", "--simulees", "10"},
+		{"--simulees", "0"},
+		{"--bank-a-mean", "NaN", "--simulees", "10"},
+		{"--nope"},
+		{"stray"},
+	} {
+		var out, errOut bytes.Buffer
+		if err := runSimulate(args, &out, &errOut); err == nil {
+			t.Errorf("%v accepted", args)
+		}
+	}
+}
+
+func TestRunCalibrate(t *testing.T) {
+	var out, errOut bytes.Buffer
+	err := runCalibrate([]string{"--simulate", "--examinees", "300", "--items", "15", "--json"}, &out, &errOut)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"rmse_a", "rmse_b", "bias_a", "bias_b", "seconds"} {
+		if _, ok := got[k]; !ok {
+			t.Errorf("JSON lacks %q", k)
+		}
+	}
+	out.Reset()
+	if err := runCalibrate([]string{"--simulate", "--examinees", "200", "--items", "30", "--design", "adaptive"}, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "adaptive design") || !strings.Contains(out.String(), "worst recovered") {
+		t.Errorf("table:\n%s", out.String())
+	}
+	for _, args := range [][]string{{}, {"--simulate", "--design", "half"}, {"--simulate", "--examinees", "0"}} {
+		if err := runCalibrate(args, &out, &errOut); err == nil {
+			t.Errorf("%v accepted", args)
+		}
+	}
+}
