@@ -160,3 +160,22 @@ func fold(s string) string {
 	}
 	return out
 }
+
+// Scope is the part of the school system an inspector oversees: their
+// territory down to the circonscription (a school is never a scope). The
+// deepest level set is the scope's level; an empty scope sees nothing.
+func (t Territory) Scope() Territory {
+	t.UAI = ""
+	return t
+}
+
+// Contains reports whether other lies inside the scope t: every level t sets
+// matches. An empty scope contains nothing.
+func (t Territory) Contains(other Territory) bool {
+	if t.Academie == "" {
+		return false
+	}
+	return t.Academie == other.Academie &&
+		(t.Departement == "" || t.Departement == other.Departement) &&
+		(t.Circonscription == "" || strings.EqualFold(t.Circonscription, other.Circonscription))
+}

@@ -100,3 +100,18 @@ func rolesFor(r Role) []Role {
 	}
 	return []Role{RoleLearner, r}
 }
+
+// InspectionScope is the territory an inspector oversees (see Territory.Scope);
+// empty for anyone else.
+func (u *User) InspectionScope() Territory {
+	if !u.Has(RoleInspector) {
+		return Territory{}
+	}
+	return u.Territory.Scope()
+}
+
+// CanReceiveMail reports whether mail other than account mail (verification,
+// password reset) may be sent: only to verified addresses of open accounts.
+func (u *User) CanReceiveMail() bool {
+	return u.EmailVerified && !u.Deleted && !u.Suspended && u.Email != ""
+}

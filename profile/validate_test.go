@@ -105,3 +105,30 @@ func FuzzRegisterValidation(f *testing.F) {
 		}
 	})
 }
+
+func TestInspectionScope(t *testing.T) {
+	insp := &User{Roles: []Role{RoleLearner, RoleInspector}, Territory: Territory{Academie: "lyon", Departement: "69", UAI: "0691234A"}}
+	scope := insp.InspectionScope()
+	if scope.UAI != "" || scope.Level() != "departement" {
+		t.Fatalf("scope %+v", scope)
+	}
+	for _, tc := range []struct {
+		t    Territory
+		want bool
+	}{
+		{Territory{Academie: "lyon", Departement: "69", Circonscription: "Lyon 3", UAI: "0690001A"}, true},
+		{Territory{Academie: "lyon", Departement: "01"}, false},
+		{Territory{Academie: "grenoble", Departement: "69"}, false},
+		{Territory{}, false},
+	} {
+		if got := scope.Contains(tc.t); got != tc.want {
+			t.Errorf("Contains(%+v) = %t", tc.t, got)
+		}
+	}
+	if (&User{Roles: []Role{RoleLearner}, Territory: insp.Territory}).InspectionScope() != (Territory{}) {
+		t.Error("a learner has a scope")
+	}
+	if (Territory{}).Contains(Territory{Academie: "lyon"}) {
+		t.Error("an empty scope contains something")
+	}
+}

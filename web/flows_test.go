@@ -400,3 +400,16 @@ func checkPage(t *testing.T, path string, resp *http.Response, body string, css 
 		t.Errorf("%s weighs %d bytes with its stylesheet, over 60 KB", path, total)
 	}
 }
+
+func TestInspectorSeesScope(t *testing.T) {
+	env := testenv.New(t)
+	insp := env.CreateUser(t, profile.RoleInspector)
+	_, body := get(t, env, env.LoggedIn(t, insp), "/profil")
+	if !strings.Contains(body, `<dd id="me-scope">Lyon · 69 (Département)</dd>`) {
+		t.Errorf("inspector's profile does not show the scope")
+	}
+	_, body = get(t, env, env.LoggedIn(t, env.CreateUser(t, profile.RoleTrainer)), "/profil")
+	if strings.Contains(body, "me-scope") {
+		t.Error("a trainer's profile shows an inspection scope")
+	}
+}
