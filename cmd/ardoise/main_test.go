@@ -153,3 +153,43 @@ func TestBadConfigStopsWithOneLine(t *testing.T) {
 		t.Errorf("%d %q", code, errs)
 	}
 }
+
+// TestStoreServesSeveralProcesses runs `ardoise store` and two commands
+// that share it through MONGODB_URI, as several serve/worker processes would.
+func TestStoreServesSeveralProcesses(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("ARDOISE_DATA_DIR", dir)
+	t.Setenv("ARDOISE_STORE_ADDR", "127.0.0.1:0")
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	go func() { done <- run([]string{"store"}, strings.NewReader(""), &out, &errb) }()
+	var uri string
+	deadline := time.Now().Add(20 * time.Second)
+	for uri == "" {
+		if m := regexp.MustCompile(`MONGODB_URI=(mongodb://\S+)`).FindStringSubmatch(out.String()); m != nil {
+			uri = m[1]
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("store not listening: %s %s", out.String(), errb.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Setenv("MONGODB_URI", uri)
+	t.Setenv("ARDOISE_DATA_DIR", t.TempDir()) // the clients keep nothing of their own
+	t.Setenv("ARDOISE_SECRET_KEY_FILE", filepath.Join(dir, "secret.key"))
+	if code, _, errs := cli(t, "une phrase de passe\n", "user", "create", "--email", "partage@exemple.fr", "--name", "Pat Partage", "--role", "admin", "--password-stdin"); code != 0 {
+		t.Fatalf("create through the store: %d %s", code, errs)
+	}
+	if code, out, errs := cli(t, "", "user", "list"); code != 0 || !strings.Contains(out, "partage@exemple.fr") {
+		t.Fatalf("list through the store: %d %s %s", code, out, errs)
+	}
+	syscall.Kill(os.Getpid(), syscall.SIGTERM)
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("store exit %d: %s", code, errb.String())
+		}
+	case <-time.After(12 * time.Second):
+		t.Fatal("store did not stop")
+	}
+}
