@@ -33,6 +33,7 @@ func (a *App) login(c *fiber.Ctx) error {
 		return err
 	}
 	a.startSession(c, u)
+	a.claimTests(c, u.ID)
 	return c.Redirect(localTarget(f["suite"], "/profil"), fiber.StatusSeeOther)
 }
 

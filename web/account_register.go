@@ -28,6 +28,7 @@ func (a *App) register(c *fiber.Ctx) error {
 		return err
 	}
 	a.startSession(c, u)
+	a.claimTests(c, u.ID)
 	return c.Redirect("/profil?bienvenue=1", fiber.StatusSeeOther)
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
+	"ardoise/assessments"
 	"ardoise/internal/database"
 	"ardoise/internal/i18n"
 	"ardoise/internal/keyring"
@@ -25,17 +26,18 @@ import (
 
 // Deps are the services the web app serves.
 type Deps struct {
-	DB       *database.DB
-	Redis    redis.UniversalClient
-	AsynqOpt asynq.RedisConnOpt
-	Profile  *profile.Service
-	Mailer   *mail.Mailer
-	Keys     *keyring.Keyring
-	Catalog  *i18n.Catalog
-	Metrics  *metrics.Metrics
-	Limiter  *ratelimit.Limiter
-	Logger   *slog.Logger
-	BaseURL  string
+	DB          *database.DB
+	Redis       redis.UniversalClient
+	AsynqOpt    asynq.RedisConnOpt
+	Profile     *profile.Service
+	Assessments *assessments.Service
+	Mailer      *mail.Mailer
+	Keys        *keyring.Keyring
+	Catalog     *i18n.Catalog
+	Metrics     *metrics.Metrics
+	Limiter     *ratelimit.Limiter
+	Logger      *slog.Logger
+	BaseURL     string
 }
 
 // App is the HTTP application.

@@ -47,6 +47,11 @@ func browser(t *testing.T) context.Context {
 	)
 	ctx, cancelCtx := chromedp.NewContext(alloc)
 	t.Cleanup(func() { cancelCtx(); cancelAlloc(); cancelTimeout() })
+	// Start the browser on this context, so that tabs opened from it share
+	// one browser (and its cookies) and closing a tab does not end it.
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
 	return ctx
 }
 

@@ -16,6 +16,15 @@ type profileView struct {
 	Tokens   []profile.APIToken
 	NewToken string
 	Notice   string
+	// Latest is the newest finished test per framework; History all of them.
+	Latest  []historyRow
+	History []historyRow
+}
+
+// historyRow is one finished test in the profile.
+type historyRow struct {
+	ID, Framework, Competence, When string
+	Score                           int
 }
 
 func (a *App) profileShow(c *fiber.Ctx) error {
@@ -28,7 +37,24 @@ func (a *App) renderProfile(c *fiber.Ctx, newToken string) error {
 	if err != nil {
 		return err
 	}
+	tests, err := a.Assessments.History(c.UserContext(), u.ID)
+	if err != nil {
+		return err
+	}
 	v := profileView{Tokens: tokens, NewToken: newToken}
+	seen := map[string]bool{}
+	for _, t := range tests {
+		row := historyRow{ID: t.ID, Framework: t.Scope.Framework, Competence: t.Scope.Competence,
+			When: dateIn(lang(c), t.FinishedAt), Score: t.Result.Score}
+		if f, ok := a.Assessments.Bank().Framework(t.Scope.Framework); ok {
+			row.Framework = f.Title
+		}
+		v.History = append(v.History, row)
+		if key := t.Scope.Framework; t.Scope.Competence == "" && !seen[key] {
+			seen[key] = true
+			v.Latest = append(v.Latest, row)
+		}
+	}
 	for _, n := range []string{"bienvenue", "verification", "motdepasse", "modifie", "jeton"} {
 		if c.Query(n) != "" {
 			v.Notice = "profile.notice." + n

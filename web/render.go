@@ -107,6 +107,7 @@ func parseViews(cat *i18n.Catalog, a *assets) (*views, error) {
 			return f
 		},
 		"academie": profile.AcademieName,
+		"inc":      func(i int) int { return i + 1 },
 		"date": func(lang string, t interface{ Format(string) string }) string {
 			if lang == "en" {
 				return t.Format("2006-01-02 15:04")

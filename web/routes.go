@@ -19,6 +19,7 @@ func (a *App) routes() {
 	r.Get("/readyz", a.readyz)
 	r.Get("/metrics", a.metrics)
 	r.Get("/static/:file", a.static)
+	r.Get("/contenu/images/:file", a.contentImage)
 
 	r.Use(a.identify, a.checkCSRF)
 	r.Get("/", a.home)
@@ -50,6 +51,15 @@ func (a *App) routes() {
 	me.Get("/supprimer", a.deleteForm)
 	me.Post("/supprimer", a.deleteAccount)
 
+	// Positioning tests: anonymous visitors may take them (a cookie holds them).
+	r.Get("/positionnement", a.assessHome)
+	r.Post("/positionnement", a.assessStart)
+	r.Get("/positionnement/:id", a.assessShow)
+	r.Post("/positionnement/:id/reponse", a.assessAnswer)
+	r.Post("/positionnement/:id/focus", a.assessFocus)
+	r.Get("/positionnement/:id/resultat", a.assessResult)
+	r.Get("/resultat/:token", a.assessPrivateResult)
+
 	// Administration.
 	admin := r.Group("/admin", requireRole(profile.RoleAdmin))
 	admin.Get("/utilisateurs", a.adminUsers)
@@ -66,6 +76,10 @@ func (a *App) routes() {
 	api.Post("/auth/token", a.apiToken)
 	api.Delete("/auth/token", requireUser, a.apiRevokeToken)
 	api.Get("/me", requireUser, a.apiMe)
+	api.Get("/frameworks", a.apiFrameworks)
+	api.Post("/assessments", requireUser, a.apiAssessStart)
+	api.Get("/assessments/:id", requireUser, a.apiAssessGet)
+	api.Post("/assessments/:id/answers", requireUser, a.apiAssessAnswer)
 
 	r.Use(func(c *fiber.Ctx) error {
 		return fmt.Errorf("web: no route for %s %s: %w", c.Method(), c.Path(), errkind.ErrNotFound)

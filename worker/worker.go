@@ -13,6 +13,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"ardoise/assessments"
 	"ardoise/internal/database"
 	"ardoise/internal/metrics"
 	"ardoise/internal/queue"
@@ -21,12 +22,13 @@ import (
 
 // Deps are what the worker runs.
 type Deps struct {
-	RedisOpt asynq.RedisConnOpt
-	Queue    *queue.Client
-	DB       *database.DB
-	Profile  *profile.Service
-	Metrics  *metrics.Metrics
-	Logger   *slog.Logger
+	RedisOpt    asynq.RedisConnOpt
+	Queue       *queue.Client
+	DB          *database.DB
+	Profile     *profile.Service
+	Assessments *assessments.Service
+	Metrics     *metrics.Metrics
+	Logger      *slog.Logger
 	// SweepEvery and ScheduleEvery default to 20 s; tests shorten them.
 	SweepEvery    time.Duration
 	ScheduleEvery time.Duration
@@ -67,9 +69,11 @@ func New(d Deps) *Worker {
 	})
 	w.sweeper = NewSweeper(d.DB, d.Logger, DefaultSweepAge,
 		SweepSource{Collection: profile.UsersCollection, Enqueue: d.Profile.EnqueuePending},
+		SweepSource{Collection: assessments.TestsCollection, Enqueue: d.Assessments.EnqueuePending},
 	)
 	w.sched = NewSchedule(d.Queue, d.Logger,
 		Periodic{Type: profile.TypeCleanTokens, Every: 24 * time.Hour, Priority: queue.Low},
+		Periodic{Type: assessments.TypeCleanAnonymous, Every: 24 * time.Hour, Priority: queue.Low},
 	)
 	return w
 }
@@ -82,6 +86,8 @@ func (w *Worker) mux() *asynq.ServeMux {
 	mux.Use(w.observe)
 	mux.HandleFunc(profile.TypeSendMail, w.d.Profile.HandleSendMail)
 	mux.HandleFunc(profile.TypeCleanTokens, w.d.Profile.HandleCleanTokens)
+	mux.HandleFunc(assessments.TypeCopyResponses, w.d.Assessments.HandleCopyResponses)
+	mux.HandleFunc(assessments.TypeCleanAnonymous, w.d.Assessments.HandleCleanAnonymous)
 	return mux
 }
 

@@ -25,6 +25,7 @@ Commands:
   user       create | list | set-role | suspend | reactivate accounts
   simulate   measure the adaptive test engine on simulated banks and people
   calibrate  estimate item parameters (--simulate to check recovery)
+  content    check the referentials and the item bank (content check)
 
 Configuration comes from environment variables only: see README.md.
 `
@@ -49,6 +50,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = runSimulate(rest, stdout, stderr)
 	case "calibrate":
 		err = runCalibrate(rest, stdout, stderr)
+	case "content":
+		err = runContent(rest, stdout, stderr)
 	case "all", "serve", "worker", "store", "seed", "user":
 		cfg, cerr := boot.LoadConfig(os.Getenv)
 		if cerr != nil {

@@ -39,9 +39,13 @@ func runServer(ctx context.Context, mode string, cfg boot.Config, logger *slog.L
 		sctx, cancel := context.WithTimeout(context.Background(), shutdownBudget)
 		defer cancel()
 		if app != nil {
-			if err := app.Shutdown(sctx); err != nil {
+			// Browsers keep connections alive: give the web half the budget,
+			// then close what is left, so the worker and the store still stop cleanly.
+			wctx, wcancel := context.WithTimeout(sctx, shutdownBudget/2)
+			if err := app.Shutdown(wctx); err != nil {
 				logger.Warn("web shutdown", "err", err)
 			}
+			wcancel()
 		}
 		if w != nil {
 			w.Shutdown()

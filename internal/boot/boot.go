@@ -18,6 +18,8 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
+	"ardoise/assessments"
+	"ardoise/internal/claim"
 	"ardoise/internal/database"
 	"ardoise/internal/embedded"
 	"ardoise/internal/i18n"
@@ -33,20 +35,21 @@ import (
 
 // System is a running set of Ardoise's services.
 type System struct {
-	Cfg      Config
-	Logger   *slog.Logger
-	Store    *embedded.Store // nil with MONGODB_URI
-	Redis    *embedded.Redis // nil with REDIS_URL
-	DB       *database.DB
-	RDB      redis.UniversalClient
-	AsynqOpt asynq.RedisConnOpt
-	Keys     *keyring.Keyring
-	Catalog  *i18n.Catalog
-	Metrics  *metrics.Metrics
-	Mailer   *mail.Mailer
-	Limiter  *ratelimit.Limiter
-	Queue    *queue.Client
-	Profile  *profile.Service
+	Cfg         Config
+	Logger      *slog.Logger
+	Store       *embedded.Store // nil with MONGODB_URI
+	Redis       *embedded.Redis // nil with REDIS_URL
+	DB          *database.DB
+	RDB         redis.UniversalClient
+	AsynqOpt    asynq.RedisConnOpt
+	Keys        *keyring.Keyring
+	Catalog     *i18n.Catalog
+	Metrics     *metrics.Metrics
+	Mailer      *mail.Mailer
+	Limiter     *ratelimit.Limiter
+	Queue       *queue.Client
+	Profile     *profile.Service
+	Assessments *assessments.Service
 
 	asynqClient *asynq.Client
 	lock        *os.File
@@ -60,6 +63,7 @@ func Indexes() []database.Index {
 	var all []database.Index
 	all = append(all, profile.Indexes...)
 	all = append(all, mail.Indexes...)
+	all = append(all, assessments.Indexes...)
 	return all
 }
 
@@ -126,13 +130,23 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (sys *System, er
 		Store: profile.NewStore(s.DB), Keys: s.Keys, Queue: s.Queue, Mailer: s.Mailer, Limiter: s.Limiter,
 		Catalog: s.Catalog, BaseURL: cfg.BaseURL, Logger: logger,
 	})
+	s.Assessments, err = assessments.NewService(assessments.Deps{
+		Store: assessments.NewStore(s.DB), Keys: s.Keys, Queue: s.Queue, Logger: logger, Cooldown: cfg.RetryCooldown,
+		Claims: claim.New(s.RDB, "ardoise:"+cfg.QueuePrefix+"claim:"),
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Assessments.Seed(ctx); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
 // Web builds the HTTP application.
 func (s *System) Web() (*web.App, error) {
 	return web.New(web.Deps{
-		DB: s.DB, Redis: s.RDB, AsynqOpt: s.AsynqOpt, Profile: s.Profile, Mailer: s.Mailer, Keys: s.Keys,
+		DB: s.DB, Redis: s.RDB, AsynqOpt: s.AsynqOpt, Profile: s.Profile, Assessments: s.Assessments, Mailer: s.Mailer, Keys: s.Keys,
 		Catalog: s.Catalog, Metrics: s.Metrics, Limiter: s.Limiter, Logger: s.Logger, BaseURL: s.Cfg.BaseURL,
 	})
 }
@@ -140,7 +154,7 @@ func (s *System) Web() (*web.App, error) {
 // Worker builds the background worker.
 func (s *System) Worker() *worker.Worker {
 	return worker.New(worker.Deps{
-		RedisOpt: s.AsynqOpt, Queue: s.Queue, DB: s.DB, Profile: s.Profile, Metrics: s.Metrics, Logger: s.Logger,
+		RedisOpt: s.AsynqOpt, Queue: s.Queue, DB: s.DB, Profile: s.Profile, Assessments: s.Assessments, Metrics: s.Metrics, Logger: s.Logger,
 	})
 }
 

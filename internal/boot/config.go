@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/hibiken/asynq"
 
@@ -25,6 +26,9 @@ type Config struct {
 	SMTPURL       string // ARDOISE_SMTP_URL
 	StoreAddr     string // ARDOISE_STORE_ADDR, for `ardoise store`
 	QueuePrefix   string // ARDOISE_QUEUE_PREFIX: isolates queues sharing one Redis
+	// RetryCooldown is the wait before retaking a test of the same scope
+	// (ARDOISE_RETRY_COOLDOWN, a Go duration; default 96h; 0 for none).
+	RetryCooldown time.Duration
 }
 
 // Embedded reports whether the store runs inside this process.
@@ -82,6 +86,14 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	if c.SecretKeyFile == "" {
 		c.SecretKeyFile = filepath.Join(c.DataDir, "secret.key")
+	}
+	c.RetryCooldown = 96 * time.Hour
+	if v := strings.TrimSpace(getenv("ARDOISE_RETRY_COOLDOWN")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return c, &configError{"ARDOISE_RETRY_COOLDOWN", v, "want a duration such as 96h or 30m"}
+		}
+		c.RetryCooldown = d
 	}
 	demo, err := parseBool(getenv("ARDOISE_DEMO"), c.Embedded())
 	if err != nil {

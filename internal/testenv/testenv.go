@@ -189,8 +189,8 @@ func New(t testing.TB, opts ...Option) *Env {
 		if env.Worker != nil {
 			env.Worker.Shutdown()
 		}
-		_ = sys.DB.Drop(ctx)
-		_ = sys.Close(ctx)
+		_ = env.Sys.DB.Drop(ctx)
+		_ = env.Sys.Close(ctx)
 	})
 	if !o.noWorker {
 		env.StartWorker(t)
@@ -260,4 +260,38 @@ func (e *Env) Restarted(t testing.TB) *boot.System {
 	}
 	t.Cleanup(func() { _ = sys.Close(context.Background()) })
 	return sys
+}
+
+// Restart stops the app, the worker and the system, then starts them again
+// on the same store, queue and key file, as a process restart would. The
+// app listens on a new port: Env.URL changes.
+func (e *Env) Restart(t testing.TB) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if e.App != nil {
+		_ = e.App.Shutdown(ctx) // a browser's kept-alive connections may hold it to the deadline
+	}
+	if e.Worker != nil {
+		e.Worker.Shutdown()
+	}
+	closeCtx, cancelClose := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancelClose()
+	_ = e.Sys.Close(closeCtx)
+	sys, err := boot.Open(Ctx(t), e.Sys.Cfg, quietLogger())
+	if err != nil {
+		t.Fatalf("testenv: restart: %v", err)
+	}
+	e.Sys = sys
+	e.StartWorker(t)
+	app, err := sys.Web()
+	if err != nil {
+		t.Fatalf("testenv: web: %v", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.App, e.URL = app, "http://"+ln.Addr().String()
+	go func() { _ = app.Serve(ln) }()
 }

@@ -1,0 +1,158 @@
+// Package assessments runs the positioning tests: the referentials and the
+// item bank loaded from content files, answer checking for every format,
+// test sessions driven by the adaptive engine (assessments/irt), results,
+// and the worker tasks that follow a test.
+package assessments
+
+import "slices"
+
+// Challenge types.
+const (
+	TypeQCU   = "qcu"   // one choice
+	TypeQCM   = "qcm"   // several choices
+	TypeQROC  = "qroc"  // one short free answer
+	TypeQROCM = "qrocm" // several labelled free answers
+)
+
+// Bank is one version of the content: every framework and challenge,
+// rendered and checked. It is immutable once loaded, and shared.
+type Bank struct {
+	// Version is the SHA-256 of the content files: a test records it and
+	// keeps being served from it.
+	Version    string
+	Frameworks []*Framework
+	challenges map[string]*Challenge
+}
+
+// Framework is a referential: CRCN, or the teachers' professional framework.
+type Framework struct {
+	ID              string
+	Title           string
+	DescriptionHTML string
+	Locale          string
+	Areas           []Area
+	Competences     []*Competence
+	Challenges      []*Challenge
+}
+
+// Area is a domain of a framework.
+type Area struct {
+	ID, Title   string
+	Competences []string
+}
+
+// Competence is one competence and its tubes.
+type Competence struct {
+	ID, Title, Description string
+	Framework, Area        string
+	Tubes                  []Tube
+}
+
+// Tube is a subject within a competence; its skills are what a person can
+// do at each level.
+type Tube struct {
+	ID, Title string
+	Skills    map[int]string
+}
+
+// Proposal is one choice of a QCU or QCM.
+type Proposal struct {
+	ID   string `json:"id"`
+	HTML string `json:"html"`
+}
+
+// Field is one input of a QROCM.
+type Field struct {
+	ID    string `json:"id"`
+	Label string `json:"label"`
+}
+
+// Tolerance says how lenient the comparison of free answers is.
+type Tolerance struct {
+	// Distance is the share of the expected answer's length allowed as
+	// Levenshtein distance (0.25: one typo in four letters).
+	Distance float64
+	// Case, Accents and Spaces make those differences count.
+	Case, Accents, Spaces bool
+}
+
+// Tutorial is a link shown after the test.
+type Tutorial struct {
+	Title string `json:"title"`
+	URL   string `json:"url"`
+}
+
+// Challenge is one question. Its solution never leaves the server: the
+// fields holding it are unexported.
+type Challenge struct {
+	ID, Framework, Competence, Tube string
+	Level                           int
+	Type                            string
+	PromptHTML                      string
+	Proposals                       []Proposal
+	Fields                          []Field
+	Placeholder                     string
+	Tolerance                       Tolerance
+	Timer                           int // seconds, 0 for none
+	Accessible                      bool
+	Locale                          string
+	ExplanationHTML                 string
+	Tutorial                        Tutorial
+	// A and B are the 2PL parameters from the content file (derived from
+	// the level until calibrated); calibration overrides them in the store.
+	A, B float64
+	// File and Line say where the challenge is written.
+	File string
+	Line int
+
+	choice  string              // QCU
+	choices []string            // QCM, sorted
+	answers []string            // QROC accepted answers
+	fieldAn map[string][]string // QROCM accepted answers by field
+}
+
+// Skill is the challenge's skill id: tube@level.
+func (c *Challenge) Skill() string { return c.Tube + "@" + itoa(c.Level) }
+
+// Challenge returns a challenge by id.
+func (b *Bank) Challenge(id string) (*Challenge, bool) {
+	c, ok := b.challenges[id]
+	return c, ok
+}
+
+// Framework returns a framework by id.
+func (b *Bank) Framework(id string) (*Framework, bool) {
+	for _, f := range b.Frameworks {
+		if f.ID == id {
+			return f, true
+		}
+	}
+	return nil, false
+}
+
+// Competence returns a competence of the framework by id.
+func (f *Framework) Competence(id string) (*Competence, bool) {
+	i := slices.IndexFunc(f.Competences, func(c *Competence) bool { return c.ID == id })
+	if i < 0 {
+		return nil, false
+	}
+	return f.Competences[i], true
+}
+
+// CountIn returns the number of challenges of a competence.
+func (f *Framework) CountIn(competence string) int {
+	n := 0
+	for _, c := range f.Challenges {
+		if c.Competence == competence {
+			n++
+		}
+	}
+	return n
+}
+
+func itoa(n int) string {
+	if n >= 0 && n < 10 {
+		return string(rune('0' + n))
+	}
+	return string(rune('0'+n/10)) + string(rune('0'+n%10))
+}

@@ -1,0 +1,160 @@
+package assessments
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"ardoise/assessments/irt"
+	"ardoise/internal/errkind"
+)
+
+// Scope is what a test measures: a whole framework, or one competence of it.
+type Scope struct {
+	Framework  string `bson:"framework" json:"framework"`
+	Competence string `bson:"competence" json:"competence,omitempty"` // "" for the whole framework, stored so queries can match it
+}
+
+// Engine configurations, chosen for what the bank can serve (see
+// assessments/README.md for the reasons):
+//
+//   - a whole framework balances its competences (Kingsbury–Zara), asks at
+//     most one question per tube when there are enough tubes for the
+//     maximum length, avoids the competence of the last answer, and stops
+//     when the global SE is under 0.30 or at the maximum length: 15–32
+//     questions for the CRCN's 16 competences, fewer for a smaller framework;
+//   - one competence stops at 10 questions (or the competence's size), and
+//     drops the one-per-tube rule when the competence has fewer than 10 tubes;
+//   - exposure control (Sympson–Hetter, cap 0.20) applies only to a pool of
+//     at least minExposurePool items: with fewer, capping exposure would
+//     starve the selection and lengthen every test;
+//   - uncalibrated items have a = 1, so the SE stop is seldom met before the
+//     maximum length, which bounds the test.
+const (
+	minExposurePool = 300
+	randomesque     = 3
+)
+
+// configFor returns the engine configuration of a scope on a bank.
+func configFor(f *Framework, scope Scope, items []irt.Item) irt.Config {
+	c := irt.DefaultConfig()
+	c.TopK = randomesque
+	c.ExposureCap = 0
+	tubes := map[string]bool{}
+	for _, it := range items {
+		tubes[it.Competence+"/"+it.Tube] = true
+	}
+	if scope.Competence == "" {
+		c.Name = "ardoise-framework-1"
+		c.ContentBalancing = true
+		c.AvoidLastN = 1
+		n := len(f.Competences)
+		c.MaxLength = min(32, max(2*n, 12), len(items))
+		c.MinLength = min(15, max(n, 8), c.MaxLength)
+		c.OnePerTube = len(tubes) >= c.MaxLength
+	} else {
+		c.Name = "ardoise-competence-1"
+		c.ContentBalancing = false
+		c.AvoidLastN = 0
+		c.MaxLength = min(10, len(items))
+		c.MinLength = min(6, c.MaxLength)
+		c.OnePerTube = len(tubes) >= 10
+	}
+	if len(items) >= minExposurePool {
+		c.ExposureCap = 0.20
+	}
+	return c
+}
+
+// engines caches one engine per (content version, parameters, scope): an
+// engine is immutable, so tests share it.
+type engines struct {
+	mu sync.Mutex
+	m  map[string]*builtEngine
+}
+
+type builtEngine struct {
+	engine *irt.Engine
+	config irt.Config
+}
+
+func engineKey(version, params string, s Scope) string {
+	return version + "|" + params + "|" + s.Framework + "|" + s.Competence
+}
+
+// get returns the engine for a scope of bank, with item parameters from params.
+func (e *engines) get(bank *Bank, params *ItemParams, scope Scope) (*builtEngine, error) {
+	key := engineKey(bank.Version, params.Version, scope)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if b, ok := e.m[key]; ok {
+		return b, nil
+	}
+	f, ok := bank.Framework(scope.Framework)
+	if !ok {
+		return nil, errkind.Invalid("framework", "unknown_framework")
+	}
+	if scope.Competence != "" {
+		if _, ok := f.Competence(scope.Competence); !ok {
+			return nil, errkind.Invalid("competence", "unknown_competence")
+		}
+	}
+	var items []irt.Item
+	for _, ch := range f.Challenges {
+		if scope.Competence != "" && ch.Competence != scope.Competence {
+			continue
+		}
+		a, b := params.of(ch)
+		items = append(items, irt.Item{ID: ch.ID, A: a, B: b, Competence: ch.Competence, Tube: ch.Tube,
+			Locale: ch.Locale, Accessible: ch.Accessible})
+	}
+	cfg := configFor(f, scope, items)
+	eng, err := irt.NewEngine(items, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("assessments: engine for %s/%s: %w", scope.Framework, scope.Competence, err)
+	}
+	if e.m == nil {
+		e.m = map[string]*builtEngine{}
+	}
+	b := &builtEngine{engine: eng, config: cfg}
+	e.m[key] = b
+	return b, nil
+}
+
+// ItemParams are calibrated 2PL parameters by challenge id, as one version:
+// a test records the version it started with and keeps it.
+type ItemParams struct {
+	Version   string      `bson:"_id"`
+	Items     []ItemParam `bson:"items"`
+	CreatedAt time.Time   `bson:"createdAt"`
+	byID      map[string]ItemParam
+}
+
+// ItemParam is one challenge's calibrated parameters and the number of
+// answers they rest on.
+type ItemParam struct {
+	ID  string  `bson:"id"`
+	A   float64 `bson:"a"`
+	B   float64 `bson:"b"`
+	SEA float64 `bson:"seA"`
+	SEB float64 `bson:"seB"`
+	N   int     `bson:"n"`
+}
+
+// initialParamsVersion names the parameters derived from levels.
+const initialParamsVersion = "initial"
+
+func (p *ItemParams) of(c *Challenge) (a, b float64) {
+	if p != nil {
+		if p.byID == nil && len(p.Items) > 0 {
+			p.byID = make(map[string]ItemParam, len(p.Items))
+			for _, it := range p.Items {
+				p.byID[it.ID] = it
+			}
+		}
+		if v, ok := p.byID[c.ID]; ok {
+			return v.A, v.B
+		}
+	}
+	return c.A, c.B
+}

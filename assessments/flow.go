@@ -1,0 +1,304 @@
+package assessments
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"ardoise/assessments/irt"
+	"ardoise/internal/errkind"
+)
+
+// claimTTL is how long an answer's claim holds: longer than any answer
+// takes, short enough that a crash mid-answer blocks nobody for long.
+const claimTTL = 30 * time.Second
+
+// StaleError is an answer that does not match the question the test
+// serves (a double submit, an old tab, a forged id) or comes after the end.
+// It wraps ErrConflict and carries the test as it is.
+type StaleError struct {
+	Test *Test
+}
+
+func (e *StaleError) Error() string { return "assessments: answer does not match the question served" }
+
+// Unwrap makes errors.Is(err, errkind.ErrConflict) true.
+func (e *StaleError) Unwrap() error { return errkind.ErrConflict }
+
+// RetryTooSoonError refuses a new test before the cool-down ends.
+type RetryTooSoonError struct {
+	Until time.Time
+}
+
+func (e *RetryTooSoonError) Error() string {
+	return "assessments: retry allowed from " + e.Until.Format(time.RFC3339)
+}
+
+// Unwrap makes errors.Is(err, errkind.ErrConflict) true.
+func (e *RetryTooSoonError) Unwrap() error { return errkind.ErrConflict }
+
+// Start starts a test of scope for o, or returns the test o already has in
+// progress in that scope (so a second click resumes rather than restarts).
+func (s *Service) Start(ctx context.Context, o Owner, scope Scope, accessible bool) (*Test, error) {
+	bank := s.current
+	f, ok := bank.Framework(scope.Framework)
+	if !ok {
+		return nil, errkind.Invalid("framework", "unknown_framework")
+	}
+	if scope.Competence != "" {
+		if _, ok := f.Competence(scope.Competence); !ok {
+			return nil, errkind.Invalid("competence", "unknown_competence")
+		}
+	}
+	if o.UserID == "" && o.AnonKey == "" {
+		return nil, fmt.Errorf("assessments: start: %w", errkind.ErrUnauthenticated)
+	}
+	last, err := s.store.latest(ctx, o, scope)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	if last != nil && last.State == StateStarted {
+		return last, nil
+	}
+	if last != nil && now.Before(last.FinishedAt.Add(s.cooldown)) {
+		return nil, &RetryTooSoonError{Until: last.FinishedAt.Add(s.cooldown)}
+	}
+	params := s.currentParams()
+	be, err := s.engines.get(bank, params, scope)
+	if err != nil {
+		return nil, err
+	}
+	t := &Test{ID: newTestID(), UserID: o.UserID, Scope: scope, ContentVersion: bank.Version,
+		ParamsVersion: params.Version, Config: recordConfig(be.config), Seed: newSeed(), Accessible: accessible,
+		State: StateStarted, Answers: []Recorded{}, CreatedAt: now, UpdatedAt: now}
+	if o.UserID == "" {
+		t.AnonKey = o.AnonKey
+	}
+	run, err := be.engine.NewTest(s.testOptions(f, t))
+	if err != nil {
+		return nil, err
+	}
+	first, ok := run.Next()
+	if !ok {
+		return nil, fmt.Errorf("assessments: no question can be served for %s/%s: %w", scope.Framework, scope.Competence, errkind.ErrUnavailable)
+	}
+	t.Current = &Served{ChallengeID: be.engine.Item(first).ID, ServedAt: now}
+	if _, err := s.store.tests.InsertOne(ctx, t); err != nil {
+		return nil, wrap(err, "start test")
+	}
+	return t, nil
+}
+
+func (s *Service) testOptions(f *Framework, t *Test) irt.TestOptions {
+	return irt.TestOptions{Seed: uint64(t.Seed), Locale: f.Locale, Accessible: t.Accessible}
+}
+
+func recordConfig(c irt.Config) TestConfig {
+	return TestConfig{Name: c.Name, MinLength: c.MinLength, MaxLength: c.MaxLength, SETarget: c.SETarget,
+		ContentBalancing: c.ContentBalancing, OnePerTube: c.OnePerTube, TopK: c.TopK, ExposureCap: c.ExposureCap,
+		Rho: c.Rho, ScoringVersion: c.Scoring.Version}
+}
+
+// Test returns a test its owner may see.
+func (s *Service) Test(ctx context.Context, id string, o Owner) (*Test, error) {
+	t, err := s.store.test(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !t.ownedBy(o) {
+		return nil, fmt.Errorf("assessments: test %s: %w", id, errkind.ErrNotFound)
+	}
+	return t, nil
+}
+
+// ByPrivateLink returns the finished test of a private result link.
+func (s *Service) ByPrivateLink(ctx context.Context, token string) (*Test, error) {
+	id, mac, ok := strings.Cut(token, ".")
+	if !ok || len(id) != 24 || !s.keys.Verify(mac, "result-link", id) {
+		return nil, fmt.Errorf("assessments: private link: %w", errkind.ErrNotFound)
+	}
+	t, err := s.store.test(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if t.State != StateFinished {
+		return nil, fmt.Errorf("assessments: private link to an unfinished test: %w", errkind.ErrNotFound)
+	}
+	return t, nil
+}
+
+// Challenge returns a challenge of the content version a test runs on.
+func (s *Service) Challenge(ctx context.Context, t *Test, id string) (*Challenge, error) {
+	b, err := s.bank(ctx, t.ContentVersion)
+	if err != nil {
+		return nil, err
+	}
+	c, ok := b.Challenge(id)
+	if !ok {
+		return nil, fmt.Errorf("assessments: challenge %s: %w", id, errkind.ErrNotFound)
+	}
+	return c, nil
+}
+
+// BankOf returns the content version a test runs on.
+func (s *Service) BankOf(ctx context.Context, t *Test) (*Bank, error) {
+	return s.bank(ctx, t.ContentVersion)
+}
+
+// Answer records the answer to the question the test serves and moves to
+// the next question or the result. It costs two store commands: one read,
+// one update guarded by the number of answers and the question served, so a
+// stale, replayed or concurrent answer changes nothing (StaleError).
+func (s *Service) Answer(ctx context.Context, id string, o Owner, challengeID string, a Answer) (*Test, error) {
+	t, err := s.Test(ctx, id, o)
+	if err != nil {
+		return nil, err
+	}
+	if t.State != StateStarted || t.Current == nil || t.Current.ChallengeID != challengeID {
+		return nil, &StaleError{Test: t}
+	}
+	bank, err := s.bank(ctx, t.ContentVersion)
+	if err != nil {
+		return nil, err
+	}
+	ch, ok := bank.Challenge(challengeID)
+	if !ok {
+		return nil, &StaleError{Test: t}
+	}
+	correct, err := ch.Check(a)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	late := ch.Timer > 0 && now.After(t.Current.ServedAt.Add(time.Duration(ch.Timer)*time.Second+timerGrace))
+	if late {
+		correct = false
+	}
+	params, err := s.paramsFor(ctx, t.ParamsVersion)
+	if err != nil {
+		return nil, err
+	}
+	be, err := s.engines.get(bank, params, t.Scope)
+	if err != nil {
+		return nil, err
+	}
+	run, err := s.replay(bank, be.engine, t)
+	if err != nil {
+		return nil, err
+	}
+	idx, _ := be.engine.Index(challengeID)
+	if err := run.Answer(idx, correct); err != nil {
+		return nil, fmt.Errorf("assessments: engine: %w", err)
+	}
+	rec := Recorded{ChallengeID: challengeID, Answer: a, Correct: correct, Late: late, At: now,
+		Millis: now.Sub(t.Current.ServedAt).Milliseconds()}
+	// The guarded update below is atomic on MongoDB but not on FerretDB (see
+	// internal/claim): the claim on (test, answer number) lets one of two
+	// concurrent answers through on every store.
+	if won, err := s.claims.Take(ctx, "answer:"+t.ID+":"+strconv.Itoa(t.Answered), claimTTL); err != nil {
+		return nil, fmt.Errorf("assessments: %w: %w", errkind.ErrUnavailable, err)
+	} else if !won {
+		return nil, &StaleError{Test: t}
+	}
+	set := bson.M{"updatedAt": now}
+	update := bson.M{"$push": bson.M{"answers": rec}, "$inc": bson.M{"answered": 1}, "$set": set}
+	next, more := run.Next()
+	if more {
+		t.Current = &Served{ChallengeID: be.engine.Item(next).ID, ServedAt: now}
+		set["current"] = t.Current
+	} else {
+		t.Current = nil
+		t.State, t.FinishedAt, t.Result = StateFinished, now, resultOf(run.Estimates())
+		t.Pending, t.PendingAt = []string{markerResponses}, now
+		set["state"], set["finishedAt"], set["result"] = t.State, now, t.Result
+		set["pending"], set["pendingAt"] = t.Pending, now
+		update["$unset"] = bson.M{"current": ""}
+	}
+	res, err := s.store.tests.UpdateOne(ctx, bson.M{"_id": t.ID, "answered": t.Answered, "current.challengeId": challengeID}, update)
+	if err != nil {
+		return nil, wrap(err, "record answer")
+	}
+	if res.MatchedCount == 0 {
+		fresh, err := s.store.test(ctx, t.ID)
+		if err != nil {
+			return nil, err
+		}
+		return nil, &StaleError{Test: fresh}
+	}
+	t.Answered++
+	t.Answers = append(t.Answers, rec)
+	t.UpdatedAt = now
+	if !more {
+		s.enqueueResponses(ctx, t.ID)
+	}
+	return t, nil
+}
+
+// replay rebuilds the engine's state of a test from its stored answers.
+func (s *Service) replay(bank *Bank, eng *irt.Engine, t *Test) (*irt.Test, error) {
+	f, _ := bank.Framework(t.Scope.Framework)
+	resp := make([]irt.Response, 0, len(t.Answers))
+	for _, r := range t.Answers {
+		idx, ok := eng.Index(r.ChallengeID)
+		if !ok {
+			return nil, fmt.Errorf("assessments: test %s answered %s, unknown to its engine", t.ID, r.ChallengeID)
+		}
+		resp = append(resp, irt.Response{Item: idx, Correct: r.Correct})
+	}
+	run, err := eng.Replay(s.testOptions(f, t), resp)
+	if err != nil {
+		return nil, fmt.Errorf("assessments: replay test %s: %w", t.ID, err)
+	}
+	return run, nil
+}
+
+func resultOf(e irt.Estimates) *Result {
+	r := &Result{Score: e.Score, Level: e.Level, Theta: e.Theta, SE: e.SE, ScoringVersion: e.ScoringVersion}
+	for _, c := range e.Competences {
+		r.Competences = append(r.Competences, CompetenceResult{ID: c.Competence, Level: c.Level, Theta: c.Theta, SE: c.SE})
+	}
+	return r
+}
+
+// RecordFocusLoss counts that the test page lost focus (it will matter for
+// certification). One update, no read.
+func (s *Service) RecordFocusLoss(ctx context.Context, id string, o Owner) error {
+	filter := bson.M{"_id": id, "state": StateStarted}
+	if o.UserID != "" {
+		filter["userId"] = o.UserID
+	} else {
+		filter["anonKey"] = o.AnonKey
+	}
+	res, err := s.store.tests.UpdateOne(ctx, filter, bson.M{"$inc": bson.M{"focusLosses": 1}})
+	if err != nil {
+		return wrap(err, "focus loss")
+	}
+	if res.MatchedCount == 0 {
+		return fmt.Errorf("assessments: test %s: %w", id, errkind.ErrNotFound)
+	}
+	return nil
+}
+
+// Claim gives a signed-in person the anonymous tests of their browser, so
+// a parent who creates an account at the end keeps the result.
+func (s *Service) Claim(ctx context.Context, anonKey, userID string) (int64, error) {
+	if anonKey == "" || userID == "" {
+		return 0, nil
+	}
+	res, err := s.store.tests.UpdateMany(ctx, bson.M{"anonKey": anonKey, "userId": bson.M{"$exists": false}},
+		bson.M{"$set": bson.M{"userId": userID}, "$unset": bson.M{"anonKey": ""}})
+	if err != nil {
+		return 0, wrap(err, "claim tests")
+	}
+	return res.ModifiedCount, nil
+}
+
+// History lists a person's finished tests, newest first.
+func (s *Service) History(ctx context.Context, userID string) ([]Test, error) {
+	return s.store.finishedOf(ctx, userID, 50)
+}

@@ -1,0 +1,146 @@
+package assessments_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"ardoise/assessments"
+	"ardoise/internal/database"
+	"ardoise/internal/errkind"
+	"ardoise/internal/testenv"
+)
+
+// TestAnswerCycleCostsTwoCommands counts the store commands of one answer:
+// one read, one guarded update.
+func TestAnswerCycleCostsTwoCommands(t *testing.T) {
+	testenv.ForEachBackend(t, func(t *testing.T, env *testenv.Env) {
+		svc := env.Sys.Assessments
+		o := assessments.Owner{AnonKey: "cle-anonyme-de-test"}
+		ctx := testenv.Ctx(t)
+		tt, err := svc.Start(ctx, o, assessments.Scope{Framework: "crcn"}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 5; i++ {
+			cctx, counter := database.WithCounter(ctx)
+			next, err := svc.Answer(cctx, tt.ID, o, tt.Current.ChallengeID, assessments.Answer{Skipped: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := counter.Load(); n != 2 {
+				t.Errorf("answer %d cost %d store commands, want 2", i+1, n)
+			}
+			tt = next
+		}
+		// The same answer again is stale and changes nothing.
+		_, err = svc.Answer(ctx, tt.ID, o, tt.Answers[4].ChallengeID, assessments.Answer{Skipped: true})
+		var stale *assessments.StaleError
+		if !errors.As(err, &stale) || stale.Test.Answered != 5 {
+			t.Fatalf("replayed answer: %v", err)
+		}
+		// Another browser does not see the test.
+		if _, err := svc.Test(ctx, tt.ID, assessments.Owner{AnonKey: "autre"}); !errors.Is(err, errkind.ErrNotFound) {
+			t.Errorf("another browser: %v", err)
+		}
+	})
+}
+
+func TestLateAnswerCountsAsWrong(t *testing.T) {
+	env := testenv.New(t)
+	svc := env.Sys.Assessments
+	ctx := testenv.Ctx(t)
+	o := assessments.Owner{AnonKey: "k"}
+	// Find a competence whose first question is timed, by trying the scopes.
+	tt, err := svc.Start(ctx, o, assessments.Scope{Framework: "crcn", Competence: "1.1"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for tt.State == assessments.StateStarted {
+		ch, _ := svc.Challenge(ctx, tt, tt.Current.ChallengeID)
+		if ch.Timer > 0 {
+			// Pretend it was served long ago.
+			past := time.Now().Add(-time.Duration(ch.Timer+30) * time.Second)
+			_, err := env.Sys.DB.Collection(assessments.TestsCollection).UpdateOne(ctx, bson.M{"_id": tt.ID}, bson.M{"$set": bson.M{"current.servedAt": past}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			next, err := svc.Answer(ctx, tt.ID, o, ch.ID, ch.SampleAnswer(true))
+			if err != nil {
+				t.Fatal(err)
+			}
+			last := next.Answers[len(next.Answers)-1]
+			if !last.Late || last.Correct {
+				t.Fatalf("a right answer after the timer: %+v", last)
+			}
+			return
+		}
+		tt, err = svc.Answer(ctx, tt.ID, o, ch.ID, ch.SampleAnswer(true))
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Skip("no timed question came up in competence 1.1")
+}
+
+// TestFinishedTestFollowUps: a finished test's answers reach the responses
+// collection through the worker; an anonymous test is claimed by its
+// browser's new account; unclaimed anonymous tests expire.
+func TestFinishedTestFollowUps(t *testing.T) {
+	env := testenv.New(t)
+	svc := env.Sys.Assessments
+	ctx := testenv.Ctx(t)
+	o := assessments.Owner{AnonKey: "navigateur-1"}
+	tt, err := svc.Start(ctx, o, assessments.Scope{Framework: "crcn", Competence: "4.2"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for tt.State == assessments.StateStarted {
+		ch, _ := svc.Challenge(ctx, tt, tt.Current.ChallengeID)
+		if tt, err = svc.Answer(ctx, tt.ID, o, ch.ID, ch.SampleAnswer(tt.Answered%2 == 0)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if tt.Answered < 6 || tt.Answered > 10 || tt.Result == nil || len(tt.Result.Competences) != 1 {
+		t.Fatalf("single-competence test: %d answers, result %+v", tt.Answered, tt.Result)
+	}
+	testenv.Eventually(t, 15*time.Second, "responses copied", func() bool {
+		n, _ := env.Sys.DB.Collection(assessments.ResponsesCollection).CountDocuments(context.Background(), bson.M{"testId": tt.ID})
+		return n == int64(tt.Answered)
+	})
+	link := svc.PrivateLink(tt)
+	if got, err := svc.ByPrivateLink(ctx, link); err != nil || got.ID != tt.ID {
+		t.Fatalf("private link: %v", err)
+	}
+	if _, err := svc.ByPrivateLink(ctx, tt.ID+".forge"); !errors.Is(err, errkind.ErrNotFound) {
+		t.Errorf("forged link: %v", err)
+	}
+	u := env.CreateUser(t, "learner")
+	if n, err := svc.Claim(ctx, "navigateur-1", u.ID); err != nil || n != 1 {
+		t.Fatalf("claim: %d %v", n, err)
+	}
+	hist, err := svc.History(ctx, u.ID)
+	if err != nil || len(hist) != 1 {
+		t.Fatalf("history after claim: %v %v", hist, err)
+	}
+	// An old unclaimed anonymous test goes; a claimed one stays.
+	old, err := svc.Start(ctx, assessments.Owner{AnonKey: "navigateur-2"}, assessments.Scope{Framework: "crcn"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	coll := env.Sys.DB.Collection(assessments.TestsCollection)
+	longAgo := time.Now().Add(-31 * 24 * time.Hour)
+	coll.UpdateMany(ctx, bson.M{}, bson.M{"$set": bson.M{"createdAt": longAgo}})
+	if n, err := svc.CleanAnonymous(ctx); err != nil || n != 1 {
+		t.Fatalf("clean: %d %v", n, err)
+	}
+	if _, err := svc.Test(ctx, old.ID, assessments.Owner{AnonKey: "navigateur-2"}); !errors.Is(err, errkind.ErrNotFound) {
+		t.Error("the old anonymous test survived")
+	}
+	if _, err := svc.Test(ctx, tt.ID, assessments.Owner{UserID: u.ID}); err != nil {
+		t.Errorf("the claimed test was deleted: %v", err)
+	}
+}

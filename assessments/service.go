@@ -1,0 +1,161 @@
+package assessments
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"ardoise/assessments/content"
+	"ardoise/internal/claim"
+	"ardoise/internal/keyring"
+	"ardoise/internal/queue"
+)
+
+// timerGrace absorbs network delays before a timed answer counts as late.
+const timerGrace = 5 * time.Second
+
+// Service runs positioning tests.
+type Service struct {
+	store    *Store
+	keys     *keyring.Keyring
+	queue    *queue.Client
+	claims   *claim.Claims
+	logger   *slog.Logger
+	cooldown time.Duration
+	now      func() time.Time
+	engines  engines
+
+	mu      sync.Mutex
+	current *Bank
+	banks   map[string]*Bank
+	params  map[string]*ItemParams
+	latestP *ItemParams
+}
+
+// Deps are what the service needs.
+type Deps struct {
+	Store    *Store
+	Keys     *keyring.Keyring
+	Queue    *queue.Client
+	Claims   *claim.Claims
+	Logger   *slog.Logger
+	Cooldown time.Duration
+}
+
+// NewService loads the content shipped in the binary; content with problems
+// fails here, at start-up (`ardoise content check` lists them).
+func NewService(d Deps) (*Service, error) {
+	src, err := SourcesFrom(content.FS)
+	if err != nil {
+		return nil, fmt.Errorf("assessments: content: %w", err)
+	}
+	bank, problems := Load(src)
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("assessments: content has %d problems, the first: %s (run `ardoise content check`)", len(problems), problems[0])
+	}
+	return &Service{store: d.Store, keys: d.Keys, queue: d.Queue, claims: d.Claims, logger: d.Logger, cooldown: d.Cooldown,
+		now:     func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) },
+		current: bank, banks: map[string]*Bank{bank.Version: bank}, params: map[string]*ItemParams{}}, nil
+}
+
+// Bank is the content version new tests start on.
+func (s *Service) Bank() *Bank { return s.current }
+
+// Cooldown is the wait between two tests of one scope.
+func (s *Service) Cooldown() time.Duration { return s.cooldown }
+
+// Seed stores the current content version and loads the latest item
+// parameters; `ardoise seed` and every start call it (it is idempotent).
+func (s *Service) Seed(ctx context.Context) error {
+	src, err := SourcesFrom(content.FS)
+	if err != nil {
+		return err
+	}
+	if err := s.store.SaveContent(ctx, src); err != nil {
+		return err
+	}
+	p, err := s.store.latestParams(ctx)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.latestP = p
+	s.params[p.Version] = p
+	s.mu.Unlock()
+	return nil
+}
+
+// bank returns a content version, from memory or from the store.
+func (s *Service) bank(ctx context.Context, version string) (*Bank, error) {
+	s.mu.Lock()
+	b, ok := s.banks[version]
+	s.mu.Unlock()
+	if ok {
+		return b, nil
+	}
+	src, err := s.store.loadContent(ctx, version)
+	if err != nil {
+		return nil, err
+	}
+	b, problems := Load(src)
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("assessments: stored content %s: %s", version, problems[0])
+	}
+	s.mu.Lock()
+	s.banks[version] = b
+	s.mu.Unlock()
+	return b, nil
+}
+
+func (s *Service) paramsFor(ctx context.Context, version string) (*ItemParams, error) {
+	s.mu.Lock()
+	p, ok := s.params[version]
+	s.mu.Unlock()
+	if ok {
+		return p, nil
+	}
+	p, err := s.store.paramsByVersion(ctx, version)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.params[version] = p
+	s.mu.Unlock()
+	return p, nil
+}
+
+func (s *Service) currentParams() *ItemParams {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.latestP == nil {
+		return &ItemParams{Version: initialParamsVersion}
+	}
+	return s.latestP
+}
+
+func newTestID() string {
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		panic("assessments: no randomness: " + err.Error())
+	}
+	return hex.EncodeToString(b)
+}
+
+func newSeed() int64 {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("assessments: no randomness: " + err.Error())
+	}
+	return int64(binary.LittleEndian.Uint64(b[:]) >> 1)
+}
+
+// PrivateLink returns the token of a test's private result link: a MAC of
+// its id, so nothing needs storing and nobody can guess another's link.
+func (s *Service) PrivateLink(t *Test) string {
+	return t.ID + "." + s.keys.Sign("result-link", t.ID)
+}

@@ -1,0 +1,157 @@
+package assessments
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"ardoise/internal/database"
+	"ardoise/internal/errkind"
+)
+
+// Collections owned by this package.
+const (
+	TestsCollection     = "assessment_tests"
+	ContentCollection   = "content_versions"
+	ParamsCollection    = "item_params"
+	ResponsesCollection = "responses"
+)
+
+// Indexes are the indexes the assessments' queries rely on.
+var Indexes = []database.Index{
+	{Collection: TestsCollection, Keys: []string{"userId", "scope.framework", "-createdAt"}},
+	{Collection: TestsCollection, Keys: []string{"anonKey", "scope.framework", "-createdAt"}, Sparse: true},
+	{Collection: TestsCollection, Keys: []string{"pendingAt"}, Sparse: true},
+	{Collection: TestsCollection, Keys: []string{"createdAt"}},
+	{Collection: ContentCollection},
+	{Collection: ParamsCollection, Keys: []string{"createdAt"}},
+	{Collection: ResponsesCollection, Keys: []string{"challengeId"}},
+	{Collection: ResponsesCollection, Keys: []string{"testId"}},
+}
+
+// Store reads and writes tests, content versions and item parameters.
+type Store struct {
+	tests, content, params, responses *mongo.Collection
+}
+
+// NewStore returns a store on db.
+func NewStore(db *database.DB) *Store {
+	return &Store{tests: db.Collection(TestsCollection), content: db.Collection(ContentCollection),
+		params: db.Collection(ParamsCollection), responses: db.Collection(ResponsesCollection)}
+}
+
+func wrap(err error, what string) error {
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return fmt.Errorf("assessments: %s: %w", what, errkind.ErrNotFound)
+	}
+	return fmt.Errorf("assessments: %s: %w", what, err)
+}
+
+func (s *Store) test(ctx context.Context, id string) (*Test, error) {
+	var t Test
+	if err := s.tests.FindOne(ctx, bson.M{"_id": id}).Decode(&t); err != nil {
+		return nil, wrap(err, "test "+id)
+	}
+	return &t, nil
+}
+
+// latest returns the newest test of an owner in a scope, or nil.
+func (s *Store) latest(ctx context.Context, o Owner, scope Scope) (*Test, error) {
+	filter := bson.M{"scope.framework": scope.Framework, "scope.competence": scope.Competence}
+	if o.UserID != "" {
+		filter["userId"] = o.UserID
+	} else {
+		filter["anonKey"] = o.AnonKey
+	}
+	var t Test
+	err := s.tests.FindOne(ctx, filter, options.FindOne().SetSort(bson.D{{Key: "createdAt", Value: -1}})).Decode(&t)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, wrap(err, "latest test")
+	}
+	return &t, nil
+}
+
+// finishedOf lists a user's finished tests, newest first.
+func (s *Store) finishedOf(ctx context.Context, userID string, limit int) ([]Test, error) {
+	cur, err := s.tests.Find(ctx, bson.M{"userId": userID, "state": StateFinished},
+		options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}).SetLimit(int64(limit)).
+			SetProjection(bson.M{"answers": 0}))
+	if err != nil {
+		return nil, wrap(err, "history")
+	}
+	var out []Test
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, wrap(err, "history")
+	}
+	return out, nil
+}
+
+// contentVersion is a stored version of the content files.
+type contentVersion struct {
+	ID        string        `bson:"_id"`
+	Files     []contentFile `bson:"files"` // a list: file names hold dots, which keys may not
+	CreatedAt time.Time     `bson:"createdAt"`
+}
+
+type contentFile struct {
+	Path string `bson:"path"`
+	Text string `bson:"text"`
+}
+
+// SaveContent stores a content version once (idempotent: same files, same id).
+func (s *Store) SaveContent(ctx context.Context, src Sources) error {
+	var files []contentFile
+	for k, v := range src.Files {
+		files = append(files, contentFile{Path: k, Text: string(v)})
+	}
+	doc := contentVersion{ID: src.Version(), Files: files, CreatedAt: time.Now().UTC()}
+	_, err := s.content.UpdateOne(ctx, bson.M{"_id": doc.ID}, bson.M{"$setOnInsert": doc}, options.UpdateOne().SetUpsert(true))
+	if err != nil {
+		return wrap(err, "save content")
+	}
+	return nil
+}
+
+func (s *Store) loadContent(ctx context.Context, version string) (Sources, error) {
+	var doc contentVersion
+	if err := s.content.FindOne(ctx, bson.M{"_id": version}).Decode(&doc); err != nil {
+		return Sources{}, wrap(err, "content version "+version)
+	}
+	src := Sources{Files: map[string][]byte{}}
+	for _, f := range doc.Files {
+		src.Files[f.Path] = []byte(f.Text)
+	}
+	return src, nil
+}
+
+// latestParams returns the newest calibrated parameters, or the initial ones.
+func (s *Store) latestParams(ctx context.Context) (*ItemParams, error) {
+	var p ItemParams
+	err := s.params.FindOne(ctx, bson.M{}, options.FindOne().SetSort(bson.D{{Key: "createdAt", Value: -1}})).Decode(&p)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return &ItemParams{Version: initialParamsVersion}, nil
+	}
+	if err != nil {
+		return nil, wrap(err, "item parameters")
+	}
+	return &p, nil
+}
+
+func (s *Store) paramsByVersion(ctx context.Context, version string) (*ItemParams, error) {
+	if version == initialParamsVersion {
+		return &ItemParams{Version: initialParamsVersion}, nil
+	}
+	var p ItemParams
+	if err := s.params.FindOne(ctx, bson.M{"_id": version}).Decode(&p); err != nil {
+		return nil, wrap(err, "item parameters "+version)
+	}
+	return &p, nil
+}
