@@ -68,7 +68,7 @@ func (s *Service) Start(ctx context.Context, o Owner, scope Scope, accessible bo
 	if last != nil && now.Before(last.FinishedAt.Add(s.cooldown)) {
 		return nil, &RetryTooSoonError{Until: last.FinishedAt.Add(s.cooldown)}
 	}
-	params := s.currentParams()
+	params := s.currentParams(ctx)
 	be, err := s.engines.get(bank, params, scope)
 	if err != nil {
 		return nil, err

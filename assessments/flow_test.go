@@ -3,6 +3,7 @@ package assessments_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"testing"
 	"time"
 
@@ -142,5 +143,56 @@ func TestFinishedTestFollowUps(t *testing.T) {
 	}
 	if _, err := svc.Test(ctx, tt.ID, assessments.Owner{UserID: u.ID}); err != nil {
 		t.Errorf("the claimed test was deleted: %v", err)
+	}
+}
+
+// TestCalibrationFromResponses: answers of finished tests give new item
+// parameters; new tests use them, a test in progress keeps its own.
+func TestCalibrationFromResponses(t *testing.T) {
+	env := testenv.New(t)
+	svc := env.Sys.Assessments
+	ctx := testenv.Ctx(t)
+	o := assessments.Owner{AnonKey: "en-cours"}
+	inProgress, err := svc.Start(ctx, o, assessments.Scope{Framework: "crcn"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 400 simulated tests answer two challenges: an easy one and a hard one.
+	easy, hard := "crcn-1.1-requetes-1-mots-cles", ""
+	for _, c := range svc.Bank().Frameworks[0].Challenges {
+		if c.Level == 6 {
+			hard = c.ID
+			break
+		}
+	}
+	if _, ok := svc.Bank().Challenge(easy); !ok {
+		easy = svc.Bank().Frameworks[0].Challenges[0].ID
+	}
+	var docs []any
+	for p := 0; p < 400; p++ {
+		docs = append(docs,
+			bson.M{"_id": "t" + strconv.Itoa(p) + ":0", "testId": "t" + strconv.Itoa(p), "challengeId": easy, "correct": p%10 != 0},
+			bson.M{"_id": "t" + strconv.Itoa(p) + ":1", "testId": "t" + strconv.Itoa(p), "challengeId": hard, "correct": p%10 == 0})
+	}
+	if _, err := env.Sys.DB.Collection(assessments.ResponsesCollection).InsertMany(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := svc.Calibrate(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Answers != 800 || rep.Calibrated != 2 || rep.Version == "" {
+		t.Fatalf("report %+v", rep)
+	}
+	fresh, err := svc.Start(ctx, assessments.Owner{AnonKey: "nouveau"}, assessments.Scope{Framework: "crcn"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fresh.ParamsVersion != rep.Version || inProgress.ParamsVersion != "initial" {
+		t.Errorf("params: new test %q, test in progress %q", fresh.ParamsVersion, inProgress.ParamsVersion)
+	}
+	// The test in progress goes on with its own parameters.
+	if _, err := svc.Answer(ctx, inProgress.ID, o, inProgress.Current.ChallengeID, assessments.Answer{Skipped: true}); err != nil {
+		t.Errorf("test in progress after calibration: %v", err)
 	}
 }

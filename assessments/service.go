@@ -35,7 +35,13 @@ type Service struct {
 	banks   map[string]*Bank
 	params  map[string]*ItemParams
 	latestP *ItemParams
+	// paramsAt is when latestP was read: other processes' calibrations are
+	// picked up within paramsRefresh.
+	paramsAt time.Time
 }
+
+// paramsRefresh is how often a process looks for newer item parameters.
+const paramsRefresh = 5 * time.Minute
 
 // Deps are what the service needs.
 type Deps struct {
@@ -84,7 +90,7 @@ func (s *Service) Seed(ctx context.Context) error {
 		return err
 	}
 	s.mu.Lock()
-	s.latestP = p
+	s.latestP, s.paramsAt = p, time.Now()
 	s.params[p.Version] = p
 	s.mu.Unlock()
 	return nil
@@ -129,13 +135,24 @@ func (s *Service) paramsFor(ctx context.Context, version string) (*ItemParams, e
 	return p, nil
 }
 
-func (s *Service) currentParams() *ItemParams {
+// currentParams returns the newest item parameters, reading the store again
+// when the copy in memory is older than paramsRefresh.
+func (s *Service) currentParams(ctx context.Context) *ItemParams {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.latestP == nil {
+	p, stale := s.latestP, time.Since(s.paramsAt) > paramsRefresh
+	s.mu.Unlock()
+	if stale {
+		if fresh, err := s.store.latestParams(ctx); err == nil {
+			s.mu.Lock()
+			s.latestP, s.paramsAt, p = fresh, time.Now(), fresh
+			s.params[fresh.Version] = fresh
+			s.mu.Unlock()
+		}
+	}
+	if p == nil {
 		return &ItemParams{Version: initialParamsVersion}
 	}
-	return s.latestP
+	return p
 }
 
 func newTestID() string {

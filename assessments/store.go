@@ -113,7 +113,7 @@ func (s *Store) SaveContent(ctx context.Context, src Sources) error {
 		files = append(files, contentFile{Path: k, Text: string(v)})
 	}
 	doc := contentVersion{ID: src.Version(), Files: files, CreatedAt: time.Now().UTC()}
-	_, err := s.content.UpdateOne(ctx, bson.M{"_id": doc.ID}, bson.M{"$setOnInsert": doc}, options.UpdateOne().SetUpsert(true))
+	_, err := s.content.UpdateOne(ctx, bson.M{"_id": doc.ID}, bson.M{"$setOnInsert": doc}, upsert())
 	if err != nil {
 		return wrap(err, "save content")
 	}
@@ -155,3 +155,5 @@ func (s *Store) paramsByVersion(ctx context.Context, version string) (*ItemParam
 	}
 	return &p, nil
 }
+
+func upsert() *options.UpdateOneOptionsBuilder { return options.UpdateOne().SetUpsert(true) }

@@ -74,6 +74,7 @@ func New(d Deps) *Worker {
 	w.sched = NewSchedule(d.Queue, d.Logger,
 		Periodic{Type: profile.TypeCleanTokens, Every: 24 * time.Hour, Priority: queue.Low},
 		Periodic{Type: assessments.TypeCleanAnonymous, Every: 24 * time.Hour, Priority: queue.Low},
+		Periodic{Type: assessments.TypeCalibrate, Every: 7 * 24 * time.Hour, Priority: queue.Low},
 	)
 	return w
 }
@@ -88,6 +89,7 @@ func (w *Worker) mux() *asynq.ServeMux {
 	mux.HandleFunc(profile.TypeCleanTokens, w.d.Profile.HandleCleanTokens)
 	mux.HandleFunc(assessments.TypeCopyResponses, w.d.Assessments.HandleCopyResponses)
 	mux.HandleFunc(assessments.TypeCleanAnonymous, w.d.Assessments.HandleCleanAnonymous)
+	mux.HandleFunc(assessments.TypeCalibrate, w.d.Assessments.HandleCalibrate)
 	return mux
 }
 

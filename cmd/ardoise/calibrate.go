@@ -1,19 +1,57 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"os/signal"
 	"slices"
+	"syscall"
 	"text/tabwriter"
 
+	"ardoise/assessments"
 	"ardoise/assessments/irt"
+	"ardoise/internal/boot"
 )
 
-// runCalibrate implements `ardoise calibrate --simulate`: it generates a
+// calibrateStored calibrates the item bank from the answers of finished
+// tests in the store and records a new parameter version (the worker also
+// does it weekly).
+func calibrateStored(stdout io.Writer, asJSON bool) error {
+	cfg, err := boot.LoadConfig(os.Getenv)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	sys, err := boot.Open(ctx, cfg, quiet(nil))
+	if err != nil {
+		return err
+	}
+	defer sys.Close(context.Background())
+	rep, err := sys.Assessments.Calibrate(ctx)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return json.NewEncoder(stdout).Encode(rep)
+	}
+	fmt.Fprintf(stdout, "%d answers from %d tests on %d items; %d items with at least %d answers calibrated",
+		rep.Answers, rep.Tests, rep.Items, rep.Calibrated, assessments.MinCalibrationAnswers)
+	if rep.Version != "" {
+		fmt.Fprintf(stdout, " (parameters %s, converged %t after %d iterations)", rep.Version, rep.Converged, rep.Iterations)
+	}
+	fmt.Fprintln(stdout)
+	return nil
+}
+
+// runCalibrate implements `ardoise calibrate`: without --simulate it
+// calibrates the stored answers (calibrateStored); with --simulate it generates a
 // bank and answers to it (everyone answering everything, or adaptive
 // tests), calibrates the 2PL parameters by marginal maximum likelihood and
 // prints how well they are recovered, as a table or, with --json, as one
@@ -37,9 +75,7 @@ func runCalibrate(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("calibrate: unexpected arguments %q", fs.Args())
 	}
 	if !*simulate {
-		// Calibrating stored answers needs the item bank and the answer
-		// store, which belong to the assessments service, not to the engine.
-		return errors.New("calibrate: only --simulate is available for now")
+		return calibrateStored(stdout, *asJSON)
 	}
 	if *design != "complete" && *design != "adaptive" {
 		return fmt.Errorf("calibrate: --design %q (want complete or adaptive)", *design)

@@ -1,0 +1,114 @@
+package assessments
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"ardoise/assessments/irt"
+)
+
+// TypeCalibrate is the scheduled task that recalibrates item parameters.
+const TypeCalibrate = "assessments:calibrate"
+
+// MinCalibrationAnswers is how many answers an item needs before its
+// calibrated parameters replace those derived from its level: below it,
+// the estimate is mostly prior and would only add noise.
+const MinCalibrationAnswers = 200
+
+// CalibrationReport says what a calibration did.
+type CalibrationReport struct {
+	Version    string
+	Answers    int
+	Tests      int
+	Items      int // items answered at least once
+	Calibrated int // items with enough answers, whose parameters now count
+	Converged  bool
+	Iterations int
+}
+
+// Calibrate estimates the 2PL parameters of every challenge from the
+// answers of finished tests (the responses collection), by marginal
+// maximum likelihood, and stores them as a new parameter version. Tests in
+// progress keep the version they started with; new tests use the new one.
+func (s *Service) Calibrate(ctx context.Context) (*CalibrationReport, error) {
+	cur, err := s.store.responses.Find(ctx, bson.M{})
+	if err != nil {
+		return nil, wrap(err, "read responses")
+	}
+	items, persons := map[string]int{}, map[string]int{}
+	var ids []string
+	var obs []irt.Observation
+	for cur.Next(ctx) {
+		var r response
+		if err := cur.Decode(&r); err != nil {
+			return nil, wrap(err, "read responses")
+		}
+		i, ok := items[r.ChallengeID]
+		if !ok {
+			i = len(ids)
+			items[r.ChallengeID] = i
+			ids = append(ids, r.ChallengeID)
+		}
+		p, ok := persons[r.TestID]
+		if !ok {
+			p = len(persons)
+			persons[r.TestID] = p
+		}
+		obs = append(obs, irt.Observation{Person: p, Item: i, Correct: r.Correct})
+	}
+	if err := cur.Err(); err != nil {
+		return nil, wrap(err, "read responses")
+	}
+	rep := &CalibrationReport{Answers: len(obs), Tests: len(persons), Items: len(ids)}
+	if len(obs) == 0 {
+		return rep, nil
+	}
+	cal, err := irt.Calibrate(len(ids), obs, irt.DefaultCalibrationOptions())
+	if err != nil {
+		return nil, fmt.Errorf("assessments: calibrate: %w", err)
+	}
+	rep.Converged, rep.Iterations = cal.Converged, cal.Iterations
+	p := &ItemParams{CreatedAt: s.now()}
+	for i, id := range ids {
+		c := cal.Items[i]
+		if c.N < MinCalibrationAnswers {
+			continue
+		}
+		p.Items = append(p.Items, ItemParam{ID: id, A: c.A, B: c.B, SEA: c.SEA, SEB: c.SEB, N: c.N})
+	}
+	rep.Calibrated = len(p.Items)
+	if rep.Calibrated == 0 {
+		return rep, nil
+	}
+	sort.Slice(p.Items, func(i, j int) bool { return p.Items[i].ID < p.Items[j].ID })
+	h := sha256.New()
+	for _, it := range p.Items {
+		fmt.Fprintf(h, "%s %.6f %.6f\n", it.ID, it.A, it.B)
+	}
+	p.Version = "cal-" + hex.EncodeToString(h.Sum(nil))[:12]
+	rep.Version = p.Version
+	if _, err := s.store.params.UpdateOne(ctx, bson.M{"_id": p.Version}, bson.M{"$setOnInsert": p}, upsert()); err != nil {
+		return nil, wrap(err, "store parameters")
+	}
+	s.mu.Lock()
+	s.latestP, s.params[p.Version], s.paramsAt = p, p, time.Now()
+	s.mu.Unlock()
+	return rep, nil
+}
+
+// HandleCalibrate runs a scheduled calibration.
+func (s *Service) HandleCalibrate(ctx context.Context, _ *asynq.Task) error {
+	rep, err := s.Calibrate(ctx)
+	if err != nil {
+		return err
+	}
+	s.logger.Info("calibration", "answers", rep.Answers, "calibrated", rep.Calibrated, "version", rep.Version)
+	return nil
+}
