@@ -413,3 +413,40 @@ func TestInspectorSeesScope(t *testing.T) {
 		t.Error("a trainer's profile shows an inspection scope")
 	}
 }
+
+// TestTestPagesWeight: the question and result pages stay light and safe.
+func TestTestPagesWeight(t *testing.T) {
+	env := testenv.New(t)
+	c := env.Client()
+	css := 0
+	resp, body := get(t, env, c, "/positionnement")
+	checkPage(t, "/positionnement", resp, body, &css, env)
+	resp, _ = env.PostForm(t, c, "/positionnement", url.Values{"framework": {"crcn"}})
+	if resp.StatusCode != 303 {
+		t.Fatalf("start: %d", resp.StatusCode)
+	}
+	loc := resp.Header.Get("Location")
+	resp, body = get(t, env, c, loc)
+	checkPage(t, loc, resp, body, &css, env)
+	if !strings.Contains(body, `name="challenge"`) || !strings.Contains(body, `id="skip"`) {
+		t.Fatal("no question on the page")
+	}
+	// Answer everything with the form, skipping.
+	for i := 0; i < 40; i++ {
+		m := regexp.MustCompile(`name="challenge" value="([^"]+)"`).FindStringSubmatch(body)
+		if m == nil {
+			break
+		}
+		resp, _ = env.PostForm(t, c, loc+"/reponse", url.Values{"challenge": {m[1]}, "skip": {"1"}})
+		next := resp.Header.Get("Location")
+		resp, body = get(t, env, c, next)
+		if strings.HasSuffix(next, "/resultat") {
+			break
+		}
+	}
+	if !strings.Contains(body, `id="score"`) || !strings.Contains(body, `<svg class="chart"`) || !strings.Contains(body, `id="private-link"`) {
+		t.Fatalf("no result page: %.300s", body)
+	}
+	checkPage(t, "result", resp, body, &css, env)
+	t.Logf("result page %d bytes, stylesheet %d", len(body), css)
+}

@@ -1,0 +1,75 @@
+// Command loadgen offers answers to a running Ardoise at fixed rates (open
+// loop) from simulated candidates, and measures the same rate on the raw
+// store (one findOne plus one conditional updateOne by _id) for comparison.
+//
+//	loadgen --url http://127.0.0.1:8080 --mongodb-uri mongodb://127.0.0.1:27017/ardoise \
+//	        --prefill 10000 --candidates 64 --rates 50,100,200 --duration 15s
+//
+// Run the server with ARDOISE_RETRY_COOLDOWN=0 so candidates can start again.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func main() {
+	url := flag.String("url", "http://127.0.0.1:8080", "Ardoise base URL")
+	mongoURI := flag.String("mongodb-uri", "", "store URI, for --prefill and the raw-store comparison")
+	prefill := flag.Int("prefill", 0, "ensure at least this many finished tests in the store first")
+	candidates := flag.Int("candidates", 64, "simulated candidates (the concurrency)")
+	rates := flag.String("rates", "25,50,100", "answers per second to offer, one run each")
+	duration := flag.Duration("duration", 15*time.Second, "length of each run")
+	skipRaw := flag.Bool("skip-raw", false, "do not measure the raw store")
+	flag.Parse()
+	var rs []int
+	for _, r := range strings.Split(*rates, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(r))
+		if err != nil || n <= 0 {
+			fail("--rates: %q is not a positive whole number", r)
+		}
+		rs = append(rs, n)
+	}
+	if *duration <= 0 || *duration > 10*time.Minute || *candidates <= 0 || *candidates > 2000 {
+		fail("--duration must be in (0, 10m] and --candidates in [1, 2000]")
+	}
+	if *mongoURI != "" && *prefill > 0 {
+		n, err := prefillTests(*mongoURI, *prefill)
+		if err != nil {
+			fail("prefill: %v", err)
+		}
+		fmt.Printf("store holds %d finished tests\n", n)
+	}
+	pool, err := newCandidates(*url, *candidates)
+	if err != nil {
+		fail("candidates: %v", err)
+	}
+	fmt.Printf("%d candidates ready; %s per run, open loop\n\n", *candidates, *duration)
+	fmt.Printf("%-10s %8s %8s %8s %8s %9s %9s %9s\n", "target", "offered", "ok", "errors", "missed", "rate/s", "p50 ms", "p99 ms")
+	for _, r := range rs {
+		st := runOpenLoop(r, *duration, *candidates, pool.answer)
+		st.print("ardoise")
+		if *mongoURI != "" && !*skipRaw {
+			raw, err := newRawStore(*mongoURI)
+			if err != nil {
+				fail("raw store: %v", err)
+			}
+			runOpenLoop(r, *duration, *candidates, raw.op).print("raw store")
+			raw.close()
+		}
+	}
+	lost, dup, err := pool.verify()
+	if err != nil {
+		fail("verify: %v", err)
+	}
+	fmt.Printf("\nanswers acknowledged but missing from the store: %d; recorded more than acknowledged: %d\n", lost, dup)
+}
+
+func fail(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "loadgen: "+format+"\n", args...)
+	os.Exit(1)
+}
