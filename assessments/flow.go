@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"ardoise/assessments/irt"
 	"ardoise/internal/errkind"
@@ -155,9 +156,18 @@ func (s *Service) BankOf(ctx context.Context, t *Test) (*Bank, error) {
 // one update guarded by the number of answers and the question served, so a
 // stale, replayed or concurrent answer changes nothing (StaleError).
 func (s *Service) Answer(ctx context.Context, id string, o Owner, challengeID string, a Answer) (*Test, error) {
-	t, err := s.Test(ctx, id, o)
+	t, err := s.store.running(ctx, id)
+	if errkind.IsNotFound(err) {
+		// Archived: finished. Answer as a stale answer with its state.
+		if done, err := s.Test(ctx, id, o); err == nil {
+			return nil, &StaleError{Test: done}
+		}
+	}
 	if err != nil {
 		return nil, err
+	}
+	if !t.ownedBy(o) {
+		return nil, fmt.Errorf("assessments: test %s: %w", id, errkind.ErrNotFound)
 	}
 	if t.State != StateStarted || t.Current == nil || t.Current.ChallengeID != challengeID {
 		return nil, &StaleError{Test: t}
@@ -290,12 +300,16 @@ func (s *Service) Claim(ctx context.Context, anonKey, userID string) (int64, err
 	if anonKey == "" || userID == "" {
 		return 0, nil
 	}
-	res, err := s.store.tests.UpdateMany(ctx, bson.M{"anonKey": anonKey, "userId": bson.M{"$exists": false}},
-		bson.M{"$set": bson.M{"userId": userID}, "$unset": bson.M{"anonKey": ""}})
-	if err != nil {
-		return 0, wrap(err, "claim tests")
+	var n int64
+	for _, coll := range []*mongo.Collection{s.store.tests, s.store.results} {
+		res, err := coll.UpdateMany(ctx, bson.M{"anonKey": anonKey, "userId": bson.M{"$exists": false}},
+			bson.M{"$set": bson.M{"userId": userID}, "$unset": bson.M{"anonKey": ""}})
+		if err != nil {
+			return n, wrap(err, "claim tests")
+		}
+		n += res.ModifiedCount
 	}
-	return res.ModifiedCount, nil
+	return n, nil
 }
 
 // History lists a person's finished tests, newest first.

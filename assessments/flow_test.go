@@ -112,6 +112,11 @@ func TestFinishedTestFollowUps(t *testing.T) {
 		n, _ := env.Sys.DB.Collection(assessments.ResponsesCollection).CountDocuments(context.Background(), bson.M{"testId": tt.ID})
 		return n == int64(tt.Answered)
 	})
+	testenv.Eventually(t, 15*time.Second, "finished test archived", func() bool {
+		hot, _ := env.Sys.DB.Collection(assessments.TestsCollection).CountDocuments(context.Background(), bson.M{"_id": tt.ID})
+		cold, _ := env.Sys.DB.Collection(assessments.ResultsCollection).CountDocuments(context.Background(), bson.M{"_id": tt.ID})
+		return hot == 0 && cold == 1
+	})
 	link := svc.PrivateLink(tt)
 	if got, err := svc.ByPrivateLink(ctx, link); err != nil || got.ID != tt.ID {
 		t.Fatalf("private link: %v", err)

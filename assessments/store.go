@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -16,7 +17,12 @@ import (
 
 // Collections owned by this package.
 const (
-	TestsCollection     = "assessment_tests"
+	// TestsCollection holds tests in progress (and finished ones until the
+	// worker archives them): FerretDB scans a collection for every query,
+	// so the answer path's collection stays as small as the tests running.
+	TestsCollection = "assessment_tests"
+	// ResultsCollection holds finished tests.
+	ResultsCollection   = "assessment_results"
 	ContentCollection   = "content_versions"
 	ParamsCollection    = "item_params"
 	ResponsesCollection = "responses"
@@ -28,6 +34,9 @@ var Indexes = []database.Index{
 	{Collection: TestsCollection, Keys: []string{"anonKey", "scope.framework", "-createdAt"}, Sparse: true},
 	{Collection: TestsCollection, Keys: []string{"pendingAt"}, Sparse: true},
 	{Collection: TestsCollection, Keys: []string{"createdAt"}},
+	{Collection: ResultsCollection, Keys: []string{"userId", "scope.framework", "-createdAt"}},
+	{Collection: ResultsCollection, Keys: []string{"anonKey", "scope.framework", "-createdAt"}, Sparse: true},
+	{Collection: ResultsCollection, Keys: []string{"createdAt"}},
 	{Collection: ContentCollection},
 	{Collection: ParamsCollection, Keys: []string{"createdAt"}},
 	{Collection: ResponsesCollection, Keys: []string{"challengeId"}},
@@ -36,12 +45,12 @@ var Indexes = []database.Index{
 
 // Store reads and writes tests, content versions and item parameters.
 type Store struct {
-	tests, content, params, responses *mongo.Collection
+	tests, results, content, params, responses *mongo.Collection
 }
 
 // NewStore returns a store on db.
 func NewStore(db *database.DB) *Store {
-	return &Store{tests: db.Collection(TestsCollection), content: db.Collection(ContentCollection),
+	return &Store{tests: db.Collection(TestsCollection), results: db.Collection(ResultsCollection), content: db.Collection(ContentCollection),
 		params: db.Collection(ParamsCollection), responses: db.Collection(ResponsesCollection)}
 }
 
@@ -52,7 +61,21 @@ func wrap(err error, what string) error {
 	return fmt.Errorf("assessments: %s: %w", what, err)
 }
 
+// test finds a test among those running, then among the archived.
 func (s *Store) test(ctx context.Context, id string) (*Test, error) {
+	var t Test
+	err := s.tests.FindOne(ctx, bson.M{"_id": id}).Decode(&t)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		err = s.results.FindOne(ctx, bson.M{"_id": id}).Decode(&t)
+	}
+	if err != nil {
+		return nil, wrap(err, "test "+id)
+	}
+	return &t, nil
+}
+
+// running finds a test among those running only (the answer path).
+func (s *Store) running(ctx context.Context, id string) (*Test, error) {
 	var t Test
 	if err := s.tests.FindOne(ctx, bson.M{"_id": id}).Decode(&t); err != nil {
 		return nil, wrap(err, "test "+id)
@@ -68,28 +91,48 @@ func (s *Store) latest(ctx context.Context, o Owner, scope Scope) (*Test, error)
 	} else {
 		filter["anonKey"] = o.AnonKey
 	}
-	var t Test
-	err := s.tests.FindOne(ctx, filter, options.FindOne().SetSort(bson.D{{Key: "createdAt", Value: -1}})).Decode(&t)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, nil
+	var newest *Test
+	for _, coll := range []*mongo.Collection{s.tests, s.results} {
+		var t Test
+		err := coll.FindOne(ctx, filter, options.FindOne().SetSort(bson.D{{Key: "createdAt", Value: -1}})).Decode(&t)
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			continue
+		}
+		if err != nil {
+			return nil, wrap(err, "latest test")
+		}
+		if newest == nil || t.CreatedAt.After(newest.CreatedAt) {
+			newest = &t
+		}
 	}
-	if err != nil {
-		return nil, wrap(err, "latest test")
-	}
-	return &t, nil
+	return newest, nil
 }
 
 // finishedOf lists a user's finished tests, newest first.
 func (s *Store) finishedOf(ctx context.Context, userID string, limit int) ([]Test, error) {
-	cur, err := s.tests.Find(ctx, bson.M{"userId": userID, "state": StateFinished},
-		options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}).SetLimit(int64(limit)).
-			SetProjection(bson.M{"answers": 0}))
-	if err != nil {
-		return nil, wrap(err, "history")
-	}
 	var out []Test
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, wrap(err, "history")
+	seen := map[string]bool{}
+	for _, coll := range []*mongo.Collection{s.tests, s.results} {
+		cur, err := coll.Find(ctx, bson.M{"userId": userID, "state": StateFinished},
+			options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}).SetLimit(int64(limit)).
+				SetProjection(bson.M{"answers": 0}))
+		if err != nil {
+			return nil, wrap(err, "history")
+		}
+		var page []Test
+		if err := cur.All(ctx, &page); err != nil {
+			return nil, wrap(err, "history")
+		}
+		for _, t := range page {
+			if !seen[t.ID] { // a test being archived may be in both
+				seen[t.ID] = true
+				out = append(out, t)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].CreatedAt.After(out[j].CreatedAt) })
+	if len(out) > limit {
+		out = out[:limit]
 	}
 	return out, nil
 }

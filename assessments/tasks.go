@@ -19,8 +19,9 @@ import (
 
 // Task types.
 const (
-	// TypeCopyResponses copies a finished test's answers to the responses
-	// collection that calibration reads, off the answer path.
+	// TypeCopyResponses archives a finished test: it copies its answers to
+	// the responses collection that calibration reads, and moves the test to
+	// the results collection, off the answer path.
 	TypeCopyResponses = "assessments:copy-responses"
 	// TypeCleanAnonymous deletes anonymous tests nobody claimed within AnonymousTTL.
 	TypeCleanAnonymous = "assessments:clean-anonymous"
@@ -67,9 +68,9 @@ func (s *Service) HandleCopyResponses(ctx context.Context, task *asynq.Task) err
 	if err := json.Unmarshal(task.Payload(), &p); err != nil {
 		return fmt.Errorf("assessments: payload: %v: %w", err, asynq.SkipRetry)
 	}
-	t, err := s.store.test(ctx, p.TestID)
+	t, err := s.store.running(ctx, p.TestID)
 	if errkind.IsNotFound(err) {
-		return nil
+		return nil // already archived
 	}
 	if err != nil {
 		return err
@@ -91,7 +92,13 @@ func (s *Service) HandleCopyResponses(ctx context.Context, task *asynq.Task) err
 			return wrap(err, "copy responses")
 		}
 	}
-	_, err = s.store.tests.UpdateOne(ctx, bson.M{"_id": t.ID}, bson.M{"$pull": bson.M{"pending": markerResponses}})
+	// Archive: the copy first (idempotent), then the removal from the hot
+	// collection. A crash between leaves the test in both; readers dedupe.
+	t.Pending, t.PendingAt = nil, time.Time{}
+	if _, err := s.store.results.ReplaceOne(ctx, bson.M{"_id": t.ID}, t, options.Replace().SetUpsert(true)); err != nil {
+		return wrap(err, "archive test")
+	}
+	_, err = s.store.tests.DeleteOne(ctx, bson.M{"_id": t.ID, "state": StateFinished})
 	return err
 }
 
@@ -106,10 +113,14 @@ func (s *Service) HandleCleanAnonymous(ctx context.Context, _ *asynq.Task) error
 
 // CleanAnonymous deletes the anonymous tests nobody claimed in time.
 func (s *Service) CleanAnonymous(ctx context.Context) (int64, error) {
-	res, err := s.store.tests.DeleteMany(ctx, bson.M{"userId": bson.M{"$exists": false},
-		"createdAt": bson.M{"$lt": s.now().Add(-AnonymousTTL)}})
-	if err != nil {
-		return 0, wrap(err, "clean anonymous tests")
+	var n int64
+	for _, coll := range []*mongo.Collection{s.store.tests, s.store.results} {
+		res, err := coll.DeleteMany(ctx, bson.M{"userId": bson.M{"$exists": false},
+			"createdAt": bson.M{"$lt": s.now().Add(-AnonymousTTL)}})
+		if err != nil {
+			return n, wrap(err, "clean anonymous tests")
+		}
+		n += res.DeletedCount
 	}
-	return res.DeletedCount, nil
+	return n, nil
 }

@@ -54,7 +54,7 @@ func main() {
 		st := runOpenLoop(r, *duration, *candidates, pool.answer)
 		st.print("ardoise")
 		if *mongoURI != "" && !*skipRaw {
-			raw, err := newRawStore(*mongoURI)
+			raw, err := newRawStore(*mongoURI, *candidates)
 			if err != nil {
 				fail("raw store: %v", err)
 			}

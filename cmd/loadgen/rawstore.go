@@ -11,9 +11,14 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
-const testsCollection = "assessment_tests"
+// The answer path's collection (tests in progress) and the archive of
+// finished tests, as in assessments/store.go.
+const (
+	testsCollection   = "assessment_tests"
+	resultsCollection = "assessment_results"
+)
 
-func connect(uri string) (*mongo.Client, *mongo.Collection, error) {
+func connect(uri, collection string) (*mongo.Client, *mongo.Collection, error) {
 	client, err := mongo.Connect(options.Client().ApplyURI(uri))
 	if err != nil {
 		return nil, nil, err
@@ -22,7 +27,7 @@ func connect(uri string) (*mongo.Client, *mongo.Collection, error) {
 	if db := dbName(uri); db != "" {
 		name = db
 	}
-	return client, client.Database(name).Collection(testsCollection), nil
+	return client, client.Database(name).Collection(collection), nil
 }
 
 // dbName reads the database of a mongodb://host:port/name?… URI.
@@ -39,7 +44,7 @@ func dbName(uri string) string {
 // prefillTests inserts finished tests until the store holds n of them, so
 // the store's scans cost what they would in production.
 func prefillTests(uri string, n int) (int64, error) {
-	client, coll, err := connect(uri)
+	client, coll, err := connect(uri, resultsCollection)
 	if err != nil {
 		return 0, err
 	}
@@ -72,34 +77,35 @@ func prefillTests(uri string, n int) (int64, error) {
 }
 
 // rawStore does what an answer does to the store, without Ardoise: one
-// findOne and one conditional updateOne by _id, on prefilled tests.
+// findOne and one conditional updateOne by _id, on the answer path's
+// collection, with one test document per worker (like a test in progress).
 type rawStore struct {
 	client *mongo.Client
 	coll   *mongo.Collection
 	ids    []string
 }
 
-func newRawStore(uri string) (*rawStore, error) {
-	client, coll, err := connect(uri)
+func newRawStore(uri string, workers int) (*rawStore, error) {
+	client, coll, err := connect(uri, testsCollection)
 	if err != nil {
 		return nil, err
-	}
-	cur, err := coll.Find(context.Background(), bson.M{"contentVersion": "prefill"}, options.Find().SetProjection(bson.M{"_id": 1}).SetLimit(2000))
-	if err != nil {
-		return nil, err
-	}
-	var docs []struct {
-		ID string `bson:"_id"`
-	}
-	if err := cur.All(context.Background(), &docs); err != nil {
-		return nil, err
-	}
-	if len(docs) == 0 {
-		return nil, fmt.Errorf("no prefilled tests: use --prefill")
 	}
 	r := &rawStore{client: client, coll: coll}
-	for _, d := range docs {
-		r.ids = append(r.ids, d.ID)
+	now := time.Now().UTC()
+	var docs []any
+	for i := 0; i < workers; i++ {
+		id := fmt.Sprintf("raw-%d-%d", now.UnixNano(), i)
+		r.ids = append(r.ids, id)
+		answers := bson.A{}
+		for j := 0; j < 16; j++ { // a test half way through
+			answers = append(answers, rawAnswer(now, j))
+		}
+		docs = append(docs, bson.M{"_id": id, "state": "raw", "answered": 16, "focusLosses": 0, "createdAt": now,
+			"scope": bson.M{"framework": "raw", "competence": ""}, "answers": answers,
+			"current": bson.M{"challengeId": "crcn-raw", "servedAt": now}})
+	}
+	if _, err := coll.InsertMany(context.Background(), docs); err != nil {
+		return nil, err
 	}
 	return r, nil
 }
@@ -113,9 +119,20 @@ func (r *rawStore) op(w int) error {
 	if err := r.coll.FindOne(ctx, bson.M{"_id": id}).Decode(&doc); err != nil {
 		return err
 	}
-	_, err := r.coll.UpdateOne(ctx, bson.M{"_id": id, "answered": doc.Answered},
-		bson.M{"$inc": bson.M{"answered": 1, "focusLosses": 1}, "$set": bson.M{"updatedAt": time.Now().UTC()}})
+	now := time.Now().UTC()
+	// The same update an answer makes: push the answer (the document keeps
+	// a test's size), count it, move the current question.
+	_, err := r.coll.UpdateOne(ctx, bson.M{"_id": id, "answered": doc.Answered, "current.challengeId": "crcn-raw"},
+		bson.M{"$push": bson.M{"answers": bson.M{"$each": bson.A{rawAnswer(now, doc.Answered)}, "$slice": -32}},
+			"$inc": bson.M{"answered": 1}, "$set": bson.M{"updatedAt": now, "current": bson.M{"challengeId": "crcn-raw", "servedAt": now}}})
 	return err
 }
 
-func (r *rawStore) close() { _ = r.client.Disconnect(context.Background()) }
+func rawAnswer(at time.Time, n int) bson.M {
+	return bson.M{"challengeId": fmt.Sprintf("crcn-raw-%d", n), "answer": bson.M{"choice": "a"}, "correct": n%2 == 0, "at": at, "ms": 8000}
+}
+
+func (r *rawStore) close() {
+	_, _ = r.coll.DeleteMany(context.Background(), bson.M{"_id": bson.M{"$in": r.ids}})
+	_ = r.client.Disconnect(context.Background())
+}
