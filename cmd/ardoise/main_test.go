@@ -193,3 +193,13 @@ func TestStoreServesSeveralProcesses(t *testing.T) {
 		t.Fatal("store did not stop")
 	}
 }
+
+func TestContentCheckCommand(t *testing.T) {
+	if code, _, errs := cli(t, "", "content", "check"); code != 0 || !strings.Contains(errs, "no problem") {
+		t.Errorf("built-in content: %d %s", code, errs)
+	}
+	code, out, _ := cli(t, "", "content", "check", "--dir", "../../assessments/testdata/bad")
+	if code != 1 || !strings.Contains(out, "crcn/1.1.yaml:34: solution \"z\" is not a proposal id") {
+		t.Errorf("broken content: %d\n%s", code, out)
+	}
+}

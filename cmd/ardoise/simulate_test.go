@@ -91,7 +91,13 @@ func TestRunCalibrate(t *testing.T) {
 	if !strings.Contains(out.String(), "adaptive design") || !strings.Contains(out.String(), "worst recovered") {
 		t.Errorf("table:\n%s", out.String())
 	}
-	for _, args := range [][]string{{}, {"--simulate", "--design", "half"}, {"--simulate", "--examinees", "0"}} {
+	// Without --simulate it calibrates the stored answers (none here).
+	t.Setenv("ARDOISE_DATA_DIR", t.TempDir())
+	out.Reset()
+	if err := runCalibrate(nil, &out, &errOut); err != nil || !strings.Contains(out.String(), "0 answers from 0 tests") {
+		t.Errorf("stored calibration: %v %q", err, out.String())
+	}
+	for _, args := range [][]string{{"--simulate", "--design", "half"}, {"--simulate", "--examinees", "0"}} {
 		if err := runCalibrate(args, &out, &errOut); err == nil {
 			t.Errorf("%v accepted", args)
 		}
