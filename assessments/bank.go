@@ -4,7 +4,11 @@
 // and the worker tasks that follow a test.
 package assessments
 
-import "slices"
+import (
+	"slices"
+
+	"ardoise/internal/errkind"
+)
 
 // Challenge types.
 const (
@@ -155,4 +159,18 @@ func itoa(n int) string {
 		return string(rune('0' + n))
 	}
 	return string(rune('0'+n/10)) + string(rune('0'+n%10))
+}
+
+// Resolve checks a scope against the bank and returns its framework.
+func (b *Bank) Resolve(scope Scope) (*Framework, error) {
+	f, ok := b.Framework(scope.Framework)
+	if !ok {
+		return nil, errkind.Invalid("framework", "unknown_framework")
+	}
+	if scope.Competence != "" {
+		if _, ok := f.Competence(scope.Competence); !ok {
+			return nil, errkind.Invalid("competence", "unknown_competence")
+		}
+	}
+	return f, nil
 }

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"ardoise/assessments/irt"
-	"ardoise/internal/errkind"
 )
 
 // Scope is what a test measures: a whole framework, or one competence of it.
@@ -90,14 +89,9 @@ func (e *engines) get(bank *Bank, params *ItemParams, scope Scope) (*builtEngine
 	if b, ok := e.m[key]; ok {
 		return b, nil
 	}
-	f, ok := bank.Framework(scope.Framework)
-	if !ok {
-		return nil, errkind.Invalid("framework", "unknown_framework")
-	}
-	if scope.Competence != "" {
-		if _, ok := f.Competence(scope.Competence); !ok {
-			return nil, errkind.Invalid("competence", "unknown_competence")
-		}
+	f, err := bank.Resolve(scope)
+	if err != nil {
+		return nil, err
 	}
 	var items []irt.Item
 	for _, ch := range f.Challenges {

@@ -46,14 +46,9 @@ func (e *RetryTooSoonError) Unwrap() error { return errkind.ErrConflict }
 // progress in that scope (so a second click resumes rather than restarts).
 func (s *Service) Start(ctx context.Context, o Owner, scope Scope, accessible bool) (*Test, error) {
 	bank := s.current
-	f, ok := bank.Framework(scope.Framework)
-	if !ok {
-		return nil, errkind.Invalid("framework", "unknown_framework")
-	}
-	if scope.Competence != "" {
-		if _, ok := f.Competence(scope.Competence); !ok {
-			return nil, errkind.Invalid("competence", "unknown_competence")
-		}
+	f, err := bank.Resolve(scope)
+	if err != nil {
+		return nil, err
 	}
 	if o.UserID == "" && o.AnonKey == "" {
 		return nil, fmt.Errorf("assessments: start: %w", errkind.ErrUnauthenticated)
