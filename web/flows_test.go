@@ -431,6 +431,9 @@ func TestTestPagesWeight(t *testing.T) {
 	if !strings.Contains(body, `name="challenge"`) || !strings.Contains(body, `id="skip"`) {
 		t.Fatal("no question on the page")
 	}
+	if strings.Contains(body, "&lt;p&gt;") || !strings.Contains(body, `<div class="prompt" id="prompt"><p>`) {
+		t.Error("the prompt's HTML is escaped instead of rendered")
+	}
 	// Answer everything with the form, skipping.
 	for i := 0; i < 40; i++ {
 		m := regexp.MustCompile(`name="challenge" value="([^"]+)"`).FindStringSubmatch(body)
@@ -448,5 +451,8 @@ func TestTestPagesWeight(t *testing.T) {
 		t.Fatalf("no result page: %.300s", body)
 	}
 	checkPage(t, "result", resp, body, &css, env)
+	if strings.Contains(body, "&lt;p&gt;") {
+		t.Error("the result page escapes the explanations' HTML")
+	}
 	t.Logf("result page %d bytes, stylesheet %d", len(body), css)
 }

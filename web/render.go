@@ -108,6 +108,9 @@ func parseViews(cat *i18n.Catalog, a *assets) (*views, error) {
 		},
 		"academie": profile.AcademieName,
 		"inc":      func(i int) int { return i + 1 },
+		// trusted marks HTML that internal/markdown sanitized when the
+		// content was loaded; nothing else may go through it.
+		"trusted": func(s string) template.HTML { return template.HTML(s) },
 		"date": func(lang string, t interface{ Format(string) string }) string {
 			if lang == "en" {
 				return t.Format("2006-01-02 15:04")

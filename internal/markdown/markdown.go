@@ -14,6 +14,7 @@ import (
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/renderer/html"
 )
 
@@ -39,6 +40,9 @@ type Options struct {
 	// ImagePrefixes are the other image URL prefixes allowed (Ardoise's own
 	// uploads); any other image is removed.
 	ImagePrefixes []string
+	// HardWraps turns every newline into a line break, as people expect in
+	// forum posts; content files wrap their lines freely and keep it off.
+	HardWraps bool
 }
 
 // New returns a renderer. Raw HTML in the source is not rendered (goldmark's
@@ -51,10 +55,11 @@ func New(opts Options) *Renderer {
 	p.RequireNoReferrerOnFullyQualifiedLinks(false)
 	p.AllowURLSchemes("http", "https", "mailto")
 	p.AllowAttrs("class").Matching(regexp.MustCompile(`^language-[a-zA-Z0-9_+-]+$`)).OnElements("code")
-	md := goldmark.New(
-		goldmark.WithExtensions(extension.GFM),
-		goldmark.WithRendererOptions(html.WithHardWraps()),
-	)
+	var rendererOpts []renderer.Option
+	if opts.HardWraps {
+		rendererOpts = append(rendererOpts, html.WithHardWraps())
+	}
+	md := goldmark.New(goldmark.WithExtensions(extension.GFM), goldmark.WithRendererOptions(rendererOpts...))
 	return &Renderer{md: md, policy: p, imageBase: opts.ImageBase, imagePrefixes: opts.ImagePrefixes}
 }
 
