@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"ardoise/assessments"
 	"ardoise/internal/mail"
 	"ardoise/internal/testenv"
 	"ardoise/profile"
@@ -257,6 +258,9 @@ func TestProfileEditExportAndDelete(t *testing.T) {
 	testenv.ForEachBackend(t, func(t *testing.T, env *testenv.Env) {
 		u := env.CreateUser(t, profile.RoleLearner)
 		c := env.LoggedIn(t, u)
+		if _, err := env.Sys.Assessments.Start(testenv.Ctx(t), assessments.Owner{UserID: u.ID}, assessments.Scope{Framework: "crcn"}, false); err != nil {
+			t.Fatal(err)
+		}
 		resp, _ := env.PostForm(t, c, "/profil/modifier", url.Values{"name": {"Nouveau Nom"}, "handle": {"nouveau_nom"},
 			"territory.academie": {"grenoble"}, "territory.departement": {"38"}, "territory.circonscription": {"Grenoble 2"}, "territory.uai": {"0381234B"}})
 		if resp.StatusCode != 303 {
@@ -285,6 +289,9 @@ func TestProfileEditExportAndDelete(t *testing.T) {
 		if strings.Contains(raw, "argon2") {
 			t.Error("the export contains the password hash")
 		}
+		if !strings.Contains(raw, `"positioningTests"`) || !strings.Contains(raw, `"ContentVersion"`) {
+			t.Error("the export lacks the positioning tests")
+		}
 		resp, body := env.PostForm(t, c, "/profil/supprimer", url.Values{"password": {"pas le bon"}})
 		if resp.StatusCode != 422 || !strings.Contains(body, "incorrect") {
 			t.Fatalf("delete with wrong password: %d", resp.StatusCode)
@@ -302,6 +309,9 @@ func TestProfileEditExportAndDelete(t *testing.T) {
 		}
 		if resp, _ := get(t, env, c, "/profil"); resp.StatusCode != 303 {
 			t.Errorf("session survives deletion: %d", resp.StatusCode)
+		}
+		if tests, _ := env.Sys.Assessments.ExportFor(testenv.Ctx(t), u.ID); len(tests) != 0 {
+			t.Errorf("%d tests kept after erasure", len(tests))
 		}
 		// The address is free again.
 		if _, err := env.Sys.Profile.Create(testenv.Ctx(t), profile.CreateInput{Role: profile.RoleLearner,

@@ -13,6 +13,11 @@ func (a *App) dataExport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	tests, err := a.Assessments.ExportFor(c.UserContext(), u.ID)
+	if err != nil {
+		return err
+	}
+	exp.Sections["positioningTests"] = tests
 	raw, err := json.MarshalIndent(exp, "", "  ")
 	if err != nil {
 		return err
@@ -28,11 +33,15 @@ func (a *App) deleteForm(c *fiber.Ctx) error {
 }
 
 func (a *App) deleteAccount(c *fiber.Ctx) error {
-	err := a.Profile.DeleteAccount(c.UserContext(), currentUser(c), c.FormValue("password"))
+	u := currentUser(c)
+	err := a.Profile.DeleteAccount(c.UserContext(), u, c.FormValue("password"))
 	if v, ok := asValidation(err); ok {
 		return a.render(c, fiber.StatusUnprocessableEntity, "delete", page{Title: "delete.title", Errors: a.formErrors(c, v)})
 	}
 	if err != nil {
+		return err
+	}
+	if err := a.Assessments.DeleteFor(c.UserContext(), u.ID); err != nil {
 		return err
 	}
 	a.clearCookie(c, sessionCookie)
