@@ -201,3 +201,26 @@ func TestCalibrationFromResponses(t *testing.T) {
 		t.Errorf("test in progress after calibration: %v", err)
 	}
 }
+
+func TestFocusLossesAreCounted(t *testing.T) {
+	env := testenv.New(t)
+	svc := env.Sys.Assessments
+	ctx := testenv.Ctx(t)
+	o := assessments.Owner{AnonKey: "focus"}
+	tt, err := svc.Start(ctx, o, assessments.Scope{Framework: "crcn", Competence: "2.1"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		if err := svc.RecordFocusLoss(ctx, tt.ID, o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := svc.RecordFocusLoss(ctx, tt.ID, assessments.Owner{AnonKey: "autre"}); !errors.Is(err, errkind.ErrNotFound) {
+		t.Errorf("another browser recorded a focus loss: %v", err)
+	}
+	got, _ := svc.Test(ctx, tt.ID, o)
+	if got.FocusLosses != 3 {
+		t.Errorf("%d focus losses, want 3", got.FocusLosses)
+	}
+}

@@ -3,7 +3,6 @@ package assessments
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sort"
 	"time"
 
@@ -12,7 +11,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"ardoise/internal/database"
-	"ardoise/internal/errkind"
 )
 
 // Collections owned by this package.
@@ -54,12 +52,7 @@ func NewStore(db *database.DB) *Store {
 		params: db.Collection(ParamsCollection), responses: db.Collection(ResponsesCollection)}
 }
 
-func wrap(err error, what string) error {
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return fmt.Errorf("assessments: %s: %w", what, errkind.ErrNotFound)
-	}
-	return fmt.Errorf("assessments: %s: %w", what, err)
-}
+func wrap(err error, what string) error { return database.Wrap(err, "assessments: "+what) }
 
 // test finds a test among those running, then among the archived.
 func (s *Store) test(ctx context.Context, id string) (*Test, error) {

@@ -2,7 +2,6 @@ package profile
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -51,12 +50,7 @@ func NewStore(db *database.DB) *Store {
 	}
 }
 
-func notFound(err error, what string) error {
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return fmt.Errorf("profile: %s: %w", what, errkind.ErrNotFound)
-	}
-	return fmt.Errorf("profile: %s: %w", what, err)
-}
+func notFound(err error, what string) error { return database.Wrap(err, "profile: "+what) }
 
 // InsertUser stores a new account. A duplicate email or handle returns
 // errkind.ErrConflict wrapped with the field in errDuplicate.

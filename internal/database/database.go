@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/event"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -152,4 +153,17 @@ func isNamespaceExists(err error) bool {
 // upsert-inserts report it reliably on FerretDB, so uniqueness is claimed by insert.
 func IsDuplicate(err error) bool {
 	return mongo.IsDuplicateKeyError(err)
+}
+
+type keyValue struct {
+	key string
+	dir int
+}
+
+func toD(kv []keyValue) bson.D {
+	d := make(bson.D, 0, len(kv))
+	for _, e := range kv {
+		d = append(d, bson.E{Key: e.key, Value: e.dir})
+	}
+	return d
 }
