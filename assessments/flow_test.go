@@ -224,3 +224,27 @@ func TestFocusLossesAreCounted(t *testing.T) {
 		t.Errorf("%d focus losses, want 3", got.FocusLosses)
 	}
 }
+
+func TestAccessibleTestsServeOnlyAccessibleQuestions(t *testing.T) {
+	env := testenv.New(t)
+	svc := env.Sys.Assessments
+	ctx := testenv.Ctx(t)
+	if ch, ok := svc.Bank().Challenge("crcn-5.2-materiel-1-ports"); !ok || ch.Accessible {
+		t.Fatal("the content should keep one challenge marked inaccessible for this test")
+	}
+	o := assessments.Owner{AnonKey: "lecteur-ecran"}
+	// A single-competence test of 5.2 serves most of its level-1 questions.
+	tt, err := svc.Start(ctx, o, assessments.Scope{Framework: "crcn", Competence: "5.2"}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for tt.State == assessments.StateStarted {
+		ch, _ := svc.Challenge(ctx, tt, tt.Current.ChallengeID)
+		if !ch.Accessible {
+			t.Fatalf("%s is not accessible", ch.ID)
+		}
+		if tt, err = svc.Answer(ctx, tt.ID, o, ch.ID, assessments.Answer{Skipped: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
