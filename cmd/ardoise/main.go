@@ -26,6 +26,7 @@ Commands:
   simulate   measure the adaptive test engine on simulated banks and people
   calibrate  estimate item parameters (--simulate to check recovery)
   content    check the referentials and the item bank (content check)
+  module     check a training module's source (module check DIR|ZIP)
 
 Configuration comes from environment variables only: see README.md.
 `
@@ -52,6 +53,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = runCalibrate(rest, stdout, stderr)
 	case "content":
 		err = runContent(rest, stdout, stderr)
+	case "module":
+		err = runModule(rest, stdout, stderr)
 	case "all", "serve", "worker", "store", "seed", "user":
 		cfg, cerr := boot.LoadConfig(os.Getenv)
 		if cerr != nil {

@@ -202,3 +202,19 @@ func TestContentCheckCommand(t *testing.T) {
 		t.Errorf("broken content: %d\n%s", code, out)
 	}
 }
+
+func TestModuleCheckCommand(t *testing.T) {
+	code, out, _ := cli(t, "", "module", "check", "../../courses/testdata/bad")
+	if code != 1 || !strings.Contains(out, "module.md:5: unknown competence \"9.9\"") {
+		t.Errorf("broken module: %d\n%s", code, out)
+	}
+	entries, _ := os.ReadDir("../../courses/content")
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		if code, out, errs := cli(t, "", "module", "check", "../../courses/content/"+e.Name()); code != 0 {
+			t.Errorf("shipped module %s: %d\n%s%s", e.Name(), code, out, errs)
+		}
+	}
+}

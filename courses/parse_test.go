@@ -1,0 +1,84 @@
+package courses
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+func knownCompetences(id string) bool { return id == "1.1" || id == "4.2" || id == "E4.2" }
+
+func TestParseReportsEveryProblem(t *testing.T) {
+	src, err := SourceFromFS(os.DirFS("testdata/bad"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, problems := Parse("module-casse", src, knownCompetences)
+	var got []string
+	for _, p := range problems {
+		got = append(got, p.String())
+	}
+	all := strings.Join(got, "\n")
+	for _, want := range []string{
+		`2-mauvais-nom.md:1: page files are named NN-name.md`,
+		`module.md:4: audience "eleves": want teachers, parents or all`,
+		`module.md:5: unknown competence "9.9"`,
+		`module.md:6: duration_minutes: want whole minutes from 5 to 2400`,
+		`module.md:7: unknown field "couleur"`,
+		`module.md:8: completion: min_active_share and min_quiz_score are between 0 and 1`,
+		`01-premiere.md:4: image "images/absente.svg" needs an alternative text`,
+		`01-premiere.md:4: broken link: images/absente.svg is not in the module`,
+		`quiz q1: solution "z" is not a proposal id`,
+		`01-premiere.md:19: malformed quiz`,
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("missing %q in:\n%s", want, all)
+		}
+	}
+	// Hostile HTML never reaches the rendered module.
+	html := m.IntroHTML
+	for _, p := range m.Pages {
+		for _, b := range p.Blocks {
+			html += b.HTML
+		}
+	}
+	for _, bad := range []string{"<script", "javascript:", "onerror"} {
+		if strings.Contains(html, bad) {
+			t.Errorf("rendered HTML contains %q: %s", bad, html)
+		}
+	}
+}
+
+func TestZipRoundTrip(t *testing.T) {
+	src, err := SourceFromFS(os.DirFS("testdata/bad"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := src.Zip("module-casse")
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := SourceFromZip(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Hash() != src.Hash() || len(back.Files) != len(src.Files) {
+		t.Fatalf("round trip changed the module: %d files, hash %s vs %s", len(back.Files), back.Hash(), src.Hash())
+	}
+	if _, err := SourceFromZip([]byte("pas un zip")); err == nil {
+		t.Error("garbage accepted as a zip")
+	}
+}
+
+func TestCleanPathRefusesEscapes(t *testing.T) {
+	for _, p := range []string{"../x.md", "/etc/passwd", "images/../../x", ".cache", "sub/dir/x.md"} {
+		if _, err := cleanPath(p); err == nil {
+			t.Errorf("%q accepted", p)
+		}
+	}
+	for _, p := range []string{"module.md", "01-intro.md", "images/a.svg", "attachments/fiche.pdf"} {
+		if _, err := cleanPath(p); err != nil {
+			t.Errorf("%q refused: %v", p, err)
+		}
+	}
+}
