@@ -348,4 +348,3 @@ func (m *Module) Score(answers map[string][]string) float64 {
 	}
 	return float64(right) / float64(len(qs))
 }
-
