@@ -174,3 +174,13 @@ func (b *Bank) Resolve(scope Scope) (*Framework, error) {
 	}
 	return f, nil
 }
+
+// HasCompetence reports whether any framework has a competence with this id.
+func (b *Bank) HasCompetence(id string) bool {
+	for _, f := range b.Frameworks {
+		if _, ok := f.Competence(id); ok {
+			return true
+		}
+	}
+	return false
+}

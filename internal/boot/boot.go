@@ -19,6 +19,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"ardoise/assessments"
+	"ardoise/courses"
 	"ardoise/internal/claim"
 	"ardoise/internal/database"
 	"ardoise/internal/embedded"
@@ -50,6 +51,7 @@ type System struct {
 	Queue       *queue.Client
 	Profile     *profile.Service
 	Assessments *assessments.Service
+	Courses     *courses.Service
 
 	asynqClient *asynq.Client
 	lock        *os.File
@@ -64,6 +66,7 @@ func Indexes() []database.Index {
 	all = append(all, profile.Indexes...)
 	all = append(all, mail.Indexes...)
 	all = append(all, assessments.Indexes...)
+	all = append(all, courses.Indexes...)
 	return all
 }
 
@@ -140,6 +143,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (sys *System, er
 	if err := s.Assessments.Seed(ctx); err != nil {
 		return nil, err
 	}
+	s.Courses = courses.NewService(courses.NewStore(s.DB), s.Assessments.Bank().HasCompetence)
 	return s, nil
 }
 

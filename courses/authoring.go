@@ -1,0 +1,190 @@
+package courses
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"ardoise/internal/database"
+	"ardoise/internal/errkind"
+	"ardoise/internal/markdown"
+)
+
+// Service is the courses domain.
+type Service struct {
+	store *Store
+	known func(string) bool
+	now   func() time.Time
+
+	mu     sync.Mutex
+	parsed map[string]*Module // by version id: versions are immutable
+}
+
+// NewService returns the service; known says whether a competence id exists.
+func NewService(store *Store, known func(string) bool) *Service {
+	return &Service{store: store, known: known, parsed: map[string]*Module{},
+		now: func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }}
+}
+
+// Store gives access to the store.
+func (s *Service) Store() *Store { return s.store }
+
+// Author is who edits: trainers edit the modules they own or co-own;
+// admins edit any.
+type Author struct {
+	ID    string
+	Admin bool
+}
+
+// ProblemsError lists what blocks publication; it wraps ErrInvalid.
+type ProblemsError struct {
+	Problems []Problem
+}
+
+func (e *ProblemsError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "courses: %d problems", len(e.Problems))
+	for i, p := range e.Problems {
+		if i == 5 {
+			b.WriteString("; …")
+			break
+		}
+		b.WriteString("; " + p.String())
+	}
+	return b.String()
+}
+
+// Unwrap makes errors.Is(err, errkind.ErrInvalid) true.
+func (e *ProblemsError) Unwrap() error { return errkind.ErrInvalid }
+
+// SaveDraft stores src as the module's draft, creating the module (owned by
+// the author) when the slug is new. Problems are returned, not refused: a
+// draft may be unfinished; publication is what they block.
+func (s *Service) SaveDraft(ctx context.Context, a Author, slug string, src Source) (*ModuleDoc, []Problem, error) {
+	if !slugRe.MatchString(slug) {
+		return nil, nil, errkind.Invalid("slug", "bad_slug")
+	}
+	_, problems := Parse(slug, src, s.known)
+	refs, err := s.store.putFiles(ctx, src)
+	if err != nil {
+		return nil, nil, err
+	}
+	sortRefs(refs)
+	now := s.now()
+	m, err := s.store.Module(ctx, slug)
+	switch {
+	case errkind.IsNotFound(err):
+		m = &ModuleDoc{Slug: slug, Owners: []string{a.ID}, Draft: refs, DraftAt: now, DraftBy: a.ID, CreatedAt: now, Competences: []string{}}
+		if _, err := s.store.modules.InsertOne(ctx, m); err != nil {
+			if database.IsDuplicate(err) {
+				return nil, nil, fmt.Errorf("courses: module %s created meanwhile: %w", slug, errkind.ErrConflict)
+			}
+			return nil, nil, database.Wrap(err, "courses: create module")
+		}
+		return m, problems, nil
+	case err != nil:
+		return nil, nil, err
+	}
+	if !canEdit(m, a.ID, a.Admin) {
+		return nil, nil, fmt.Errorf("courses: module %s belongs to other trainers: %w", slug, errkind.ErrForbidden)
+	}
+	if _, err := s.store.modules.UpdateOne(ctx, bson.M{"_id": slug},
+		bson.M{"$set": bson.M{"draft": refs, "draftAt": now, "draftBy": a.ID}}); err != nil {
+		return nil, nil, database.Wrap(err, "courses: save draft")
+	}
+	m.Draft, m.DraftAt, m.DraftBy = refs, now, a.ID
+	return m, problems, nil
+}
+
+// Publish makes the draft an immutable version, numbered after the latest.
+// A draft with problems is refused with them (ProblemsError).
+func (s *Service) Publish(ctx context.Context, a Author, slug, note string) (*Version, error) {
+	m, err := s.store.Module(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	if !canEdit(m, a.ID, a.Admin) {
+		return nil, fmt.Errorf("courses: module %s belongs to other trainers: %w", slug, errkind.ErrForbidden)
+	}
+	if len([]rune(note)) > 500 {
+		return nil, errkind.Invalid("note", "too_long")
+	}
+	src, err := s.store.source(ctx, m.Draft)
+	if err != nil {
+		return nil, err
+	}
+	mod, problems := Parse(slug, src, s.known)
+	if len(problems) > 0 {
+		return nil, &ProblemsError{Problems: problems}
+	}
+	v := &Version{ID: slug + "@" + strconv.Itoa(m.Latest+1), Slug: slug, Number: m.Latest + 1, Hash: src.Hash(),
+		Files: m.Draft, PolicyVersion: markdown.PolicyVersion, PublishedBy: a.ID, PublishedAt: s.now(), Note: strings.TrimSpace(note)}
+	// The version's id claims its number: two publications at once cannot both get it.
+	if _, err := s.store.versions.InsertOne(ctx, v); err != nil {
+		if database.IsDuplicate(err) {
+			return nil, fmt.Errorf("courses: version %s published meanwhile: %w", v.ID, errkind.ErrConflict)
+		}
+		return nil, database.Wrap(err, "courses: publish")
+	}
+	if _, err := s.store.modules.UpdateOne(ctx, bson.M{"_id": slug}, bson.M{"$set": bson.M{
+		"latest": v.Number, "published": true, "title": mod.Title, "audience": mod.Audience, "competences": mod.Competences,
+	}}); err != nil {
+		return nil, database.Wrap(err, "courses: publish")
+	}
+	s.mu.Lock()
+	s.parsed[v.ID] = mod
+	s.mu.Unlock()
+	return v, nil
+}
+
+// Export returns the files of a version (0: the draft), byte for byte.
+func (s *Service) Export(ctx context.Context, slug string, number int) (Source, error) {
+	if number == 0 {
+		m, err := s.store.Module(ctx, slug)
+		if err != nil {
+			return Source{}, err
+		}
+		return s.store.source(ctx, m.Draft)
+	}
+	var v Version
+	if err := s.store.versions.FindOne(ctx, bson.M{"_id": slug + "@" + strconv.Itoa(number)}).Decode(&v); err != nil {
+		return Source{}, database.Wrap(err, "courses: version")
+	}
+	return s.store.source(ctx, v.Files)
+}
+
+// ErrNotPublished means a module has no published version yet.
+var ErrNotPublished = fmt.Errorf("courses: module not published: %w", errkind.ErrNotFound)
+
+// Published returns a published version's rendered module, kept in memory
+// once read (versions never change).
+func (s *Service) Published(ctx context.Context, slug string, number int) (*Module, error) {
+	id := slug + "@" + strconv.Itoa(number)
+	s.mu.Lock()
+	m, ok := s.parsed[id]
+	s.mu.Unlock()
+	if ok {
+		return m, nil
+	}
+	src, err := s.Export(ctx, slug, number)
+	if errors.Is(err, errkind.ErrNotFound) {
+		return nil, ErrNotPublished
+	}
+	if err != nil {
+		return nil, err
+	}
+	m, problems := Parse(slug, src, nil)
+	if len(problems) > 0 {
+		return nil, &ProblemsError{Problems: problems}
+	}
+	s.mu.Lock()
+	s.parsed[id] = m
+	s.mu.Unlock()
+	return m, nil
+}

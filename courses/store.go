@@ -1,0 +1,167 @@
+package courses
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"sort"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"ardoise/internal/database"
+	"ardoise/internal/errkind"
+)
+
+// Collections owned by this package.
+const (
+	ModulesCollection  = "modules"
+	VersionsCollection = "module_versions"
+	// FilesCollection holds file contents by SHA-256: drafts and versions
+	// refer to them, so a module far larger than a document fits, and a
+	// file shared by versions is stored once.
+	FilesCollection = "module_files"
+)
+
+// Indexes are the indexes the courses' queries rely on.
+var Indexes = []database.Index{
+	{Collection: ModulesCollection, Keys: []string{"owners"}},
+	{Collection: ModulesCollection, Keys: []string{"published", "audience"}},
+	{Collection: VersionsCollection, Keys: []string{"slug", "-number"}},
+	{Collection: FilesCollection},
+}
+
+// FileRef is one file of a draft or version: its path and content hash.
+type FileRef struct {
+	Path string `bson:"path"`
+	Hash string `bson:"hash"`
+	Size int    `bson:"size"`
+}
+
+// ModuleDoc is a module's record: its owners, its draft, and what the
+// catalogue shows of its latest published version.
+type ModuleDoc struct {
+	Slug        string    `bson:"_id"`
+	Owners      []string  `bson:"owners"`
+	Draft       []FileRef `bson:"draft"`
+	DraftAt     time.Time `bson:"draftAt"`
+	DraftBy     string    `bson:"draftBy"`
+	Published   bool      `bson:"published"`
+	Latest      int       `bson:"latest"`
+	Title       string    `bson:"title"`
+	Audience    string    `bson:"audience"`
+	Competences []string  `bson:"competences"`
+	CreatedAt   time.Time `bson:"createdAt"`
+}
+
+// Version is an immutable published version.
+type Version struct {
+	ID            string    `bson:"_id"` // slug@number
+	Slug          string    `bson:"slug"`
+	Number        int       `bson:"number"`
+	Hash          string    `bson:"hash"`
+	Files         []FileRef `bson:"files"`
+	PolicyVersion string    `bson:"policyVersion"`
+	PublishedBy   string    `bson:"publishedBy"`
+	PublishedAt   time.Time `bson:"publishedAt"`
+	Note          string    `bson:"note"`
+}
+
+// Store keeps modules, versions and files.
+type Store struct {
+	modules, versions, files *mongo.Collection
+}
+
+// NewStore returns a store on db.
+func NewStore(db *database.DB) *Store {
+	return &Store{modules: db.Collection(ModulesCollection), versions: db.Collection(VersionsCollection), files: db.Collection(FilesCollection)}
+}
+
+type fileDoc struct {
+	Hash string `bson:"_id"`
+	Data []byte `bson:"data"`
+}
+
+// putFiles stores the files not stored yet and returns their references.
+func (s *Store) putFiles(ctx context.Context, src Source) ([]FileRef, error) {
+	var refs []FileRef
+	var models []mongo.WriteModel
+	for _, n := range src.names() {
+		sum := sha256.Sum256(src.Files[n])
+		h := hex.EncodeToString(sum[:])
+		refs = append(refs, FileRef{Path: n, Hash: h, Size: len(src.Files[n])})
+		models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.M{"_id": h}).
+			SetUpdate(bson.M{"$setOnInsert": fileDoc{Hash: h, Data: src.Files[n]}}).SetUpsert(true))
+	}
+	if len(models) > 0 {
+		if _, err := s.files.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
+			return nil, database.Wrap(err, "courses: store files")
+		}
+	}
+	return refs, nil
+}
+
+// source reads the files of references back into a Source.
+func (s *Store) source(ctx context.Context, refs []FileRef) (Source, error) {
+	hashes := make([]string, 0, len(refs))
+	for _, r := range refs {
+		hashes = append(hashes, r.Hash)
+	}
+	cur, err := s.files.Find(ctx, bson.M{"_id": bson.M{"$in": hashes}})
+	if err != nil {
+		return Source{}, database.Wrap(err, "courses: read files")
+	}
+	var docs []fileDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return Source{}, database.Wrap(err, "courses: read files")
+	}
+	data := map[string][]byte{}
+	for _, d := range docs {
+		data[d.Hash] = d.Data
+	}
+	src := Source{Files: map[string][]byte{}}
+	for _, r := range refs {
+		b, ok := data[r.Hash]
+		if !ok {
+			return Source{}, fmt.Errorf("courses: file %s (%s) missing: %w", r.Path, r.Hash, errkind.ErrNotFound)
+		}
+		src.Files[r.Path] = b
+	}
+	return src, nil
+}
+
+// Module returns a module's record.
+func (s *Store) Module(ctx context.Context, slug string) (*ModuleDoc, error) {
+	var m ModuleDoc
+	if err := s.modules.FindOne(ctx, bson.M{"_id": slug}).Decode(&m); err != nil {
+		return nil, database.Wrap(err, "courses: module "+slug)
+	}
+	return &m, nil
+}
+
+// Versions lists a module's published versions, newest first.
+func (s *Store) Versions(ctx context.Context, slug string) ([]Version, error) {
+	cur, err := s.versions.Find(ctx, bson.M{"slug": slug}, options.Find().SetSort(bson.D{{Key: "number", Value: -1}}))
+	if err != nil {
+		return nil, database.Wrap(err, "courses: versions")
+	}
+	var out []Version
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, database.Wrap(err, "courses: versions")
+	}
+	return out, nil
+}
+
+func canEdit(m *ModuleDoc, userID string, admin bool) bool {
+	return admin || slices.Contains(m.Owners, userID)
+}
+
+// sortRefs keeps references in path order, so equal sources compare equal.
+func sortRefs(refs []FileRef) {
+	sort.Slice(refs, func(i, j int) bool { return refs[i].Path < refs[j].Path })
+}
+
