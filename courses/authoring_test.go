@@ -14,8 +14,8 @@ import (
 
 func validSource() courses.Source {
 	return courses.Source{Files: map[string][]byte{
-		"module.md": []byte("---\ntitle: Un module d'essai\nsummary: Pour les tests.\naudience: teachers\ncompetences: [\"4.2\"]\nduration_minutes: 30\ncompletion: {min_active_share: 0.5, min_quiz_score: 0.5}\n---\nBonjour.\n"),
-		"01-intro.md": []byte("---\ntitle: Introduction\n---\nTexte **gras**.\n\n```quiz\nid: q1\ntype: qcu\nquestion: Oui ?\nproposals:\n  - {id: a, text: Oui, feedback: Bien.}\n  - {id: b, text: Non, feedback: Non.}\nsolution: a\nexplanation: Parce que.\n```\n"),
+		"module.md":    []byte("---\ntitle: Un module d'essai\nsummary: Pour les tests.\naudience: teachers\ncompetences: [\"4.2\"]\nduration_minutes: 30\ncompletion: {min_active_share: 0.5, min_quiz_score: 0.5}\n---\nBonjour.\n"),
+		"01-intro.md":  []byte("---\ntitle: Introduction\n---\nTexte **gras**.\n\n```quiz\nid: q1\ntype: qcu\nquestion: Oui ?\nproposals:\n  - {id: a, text: Oui, feedback: Bien.}\n  - {id: b, text: Non, feedback: Non.}\nsolution: a\nexplanation: Parce que.\n```\n"),
 		"images/a.svg": []byte(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>`),
 	}}
 }

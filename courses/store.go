@@ -164,4 +164,3 @@ func canEdit(m *ModuleDoc, userID string, admin bool) bool {
 func sortRefs(refs []FileRef) {
 	sort.Slice(refs, func(i, j int) bool { return refs[i].Path < refs[j].Path })
 }
-
