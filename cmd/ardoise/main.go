@@ -26,7 +26,7 @@ Commands:
   simulate   measure the adaptive test engine on simulated banks and people
   calibrate  estimate item parameters (--simulate to check recovery)
   content    check the referentials and the item bank (content check)
-  module     check a training module's source (module check DIR|ZIP)
+  module     check, import (and publish) or export a training module
 
 Configuration comes from environment variables only: see README.md.
 `
@@ -54,7 +54,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "content":
 		err = runContent(rest, stdout, stderr)
 	case "module":
-		err = runModule(rest, stdout, stderr)
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		err = runModule(ctx, rest, stdout, stderr)
+		stop()
 	case "all", "serve", "worker", "store", "seed", "user":
 		cfg, cerr := boot.LoadConfig(os.Getenv)
 		if cerr != nil {

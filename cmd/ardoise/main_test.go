@@ -218,3 +218,30 @@ func TestModuleCheckCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestModuleImportExport imports a module folder, publishes it and exports
+// it back: the zip holds the same files, byte for byte.
+func TestModuleImportExport(t *testing.T) {
+	t.Setenv("ARDOISE_DATA_DIR", t.TempDir())
+	t.Setenv("ARDOISE_DEMO", "false")
+	if code, _, errs := cli(t, "une phrase de passe\n", "user", "create", "--email", "formatrice@exemple.fr", "--name", "Flo Formatrice", "--role", "trainer", "--password-stdin"); code != 0 {
+		t.Fatal(errs)
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "module.md"), []byte("---\ntitle: Essai\nsummary: Un essai.\naudience: all\ncompetences: [\"1.1\"]\nduration_minutes: 20\n---\nIntro.\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "01-page.md"), []byte("---\ntitle: Page\n---\nTexte.\n"), 0o644)
+	code, out, errs := cli(t, "", "module", "import", dir, "--owner", "formatrice@exemple.fr", "--slug", "essai", "--publish", "première")
+	if code != 0 || !strings.Contains(out, "published essai version 1") {
+		t.Fatalf("import: %d %s %s", code, out, errs)
+	}
+	zipPath := filepath.Join(t.TempDir(), "essai.zip")
+	if code, out, errs := cli(t, "", "module", "export", "essai", "--version", "1", "--out", zipPath); code != 0 || !strings.Contains(out, "2 files") {
+		t.Fatalf("export: %d %s %s", code, out, errs)
+	}
+	if code, _, errs := cli(t, "", "module", "check", zipPath); code != 0 {
+		t.Errorf("exported zip does not check: %s", errs)
+	}
+	if code, _, errs := cli(t, "", "module", "import", dir, "--owner", "personne@exemple.fr"); code != 1 || !strings.Contains(errs, "no account") {
+		t.Errorf("unknown owner: %d %s", code, errs)
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -12,25 +13,47 @@ import (
 	"ardoise/courses"
 )
 
-// runModule implements `ardoise module check DIR|ZIP`: it parses a module
-// source and prints every problem with its file and line. (Import, export
-// and publication come with the courses store.)
-func runModule(args []string, stdout, stderr io.Writer) error {
-	if len(args) != 2 || args[0] != "check" {
-		return &usageError{"usage: ardoise module check DIR|ZIP"}
+const moduleUsage = `usage:
+  ardoise module check DIR|ZIP
+  ardoise module import DIR|ZIP --owner EMAIL [--slug SLUG] [--publish NOTE]
+  ardoise module export SLUG [--version N] [--out FILE.zip]`
+
+// runModule implements `ardoise module check|import|export`.
+func runModule(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) < 2 {
+		return &usageError{moduleUsage}
 	}
-	where := args[1]
-	var src courses.Source
-	var err error
-	if strings.HasSuffix(strings.ToLower(where), ".zip") {
-		raw, rerr := os.ReadFile(where)
-		if rerr != nil {
-			return rerr
+	switch args[0] {
+	case "check":
+		if len(args) != 2 {
+			return &usageError{moduleUsage}
 		}
-		src, err = courses.SourceFromZip(raw)
-	} else {
-		src, err = courses.SourceFromFS(os.DirFS(where))
+		return checkModule(args[1], stdout, stderr)
+	case "import", "export":
+		return moduleStore(ctx, args[0], args[1], args[2:], stdout, stderr)
 	}
+	return &usageError{moduleUsage}
+}
+
+// readSource reads a module folder or zip.
+func readSource(where string) (courses.Source, error) {
+	if strings.HasSuffix(strings.ToLower(where), ".zip") {
+		raw, err := os.ReadFile(where)
+		if err != nil {
+			return courses.Source{}, err
+		}
+		return courses.SourceFromZip(raw)
+	}
+	return courses.SourceFromFS(os.DirFS(where))
+}
+
+func slugOf(where string) string {
+	return strings.TrimSuffix(filepath.Base(filepath.Clean(where)), filepath.Ext(where))
+}
+
+// checkModule parses a module source and prints every problem with its file and line.
+func checkModule(where string, stdout, stderr io.Writer) error {
+	src, err := readSource(where)
 	if err != nil {
 		return fmt.Errorf("module %s: %w", where, err)
 	}
@@ -38,8 +61,7 @@ func runModule(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	slug := strings.TrimSuffix(filepath.Base(where), filepath.Ext(where))
-	m, problems := courses.Parse(slug, src, known)
+	m, problems := courses.Parse(slugOf(where), src, known)
 	for _, p := range problems {
 		fmt.Fprintf(stdout, "%s: %s\n", filepath.Join(where, p.File)+":"+fmt.Sprint(p.Line), p.Msg)
 	}
