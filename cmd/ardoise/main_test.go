@@ -115,10 +115,10 @@ func TestAllStartsAndStops(t *testing.T) {
 			t.Fatalf("readyz: %v %v", resp, err)
 		}
 		resp.Body.Close()
-		if round == 0 && !strings.Contains(out.String(), "admin@demo.ardoise.test") {
-			t.Errorf("demo accounts not printed: %s", out.String())
+		if round == 0 && (!strings.Contains(out.String(), "admin@demo.ardoise.test") || !strings.Contains(out.String(), "rgpd-en-classe")) {
+			t.Errorf("demo accounts or sample modules not printed: %s", out.String())
 		}
-		if round == 1 && (strings.Contains(out.String(), "created") || !strings.Contains(out.String(), "Demo accounts: see")) {
+		if round == 1 && (strings.Contains(out.String(), "created") || strings.Contains(out.String(), "published") || !strings.Contains(out.String(), "Demo accounts: see")) {
 			t.Errorf("second start: %s", out.String())
 		}
 		st, err := os.Stat(filepath.Join(dir, "demo-accounts.txt"))

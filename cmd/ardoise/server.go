@@ -97,6 +97,13 @@ func printDemo(ctx context.Context, sys *boot.System, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	modules, err := sys.SeedModules(ctx)
+	if err != nil {
+		return err
+	}
+	if len(modules) > 0 {
+		fmt.Fprintf(stdout, "Sample training modules published: %v\n", modules)
+	}
 	if len(created) == 0 {
 		fmt.Fprintf(stdout, "Demo accounts: see %s\n", sys.DemoFile())
 		return nil

@@ -28,10 +28,13 @@ var demoAccounts = []struct {
 }{
 	{"enseignante@demo.ardoise.test", "Camille Martin", profile.RoleLearner, profile.KindTeacher, "lyon/69/Lyon 3e/0691234A"},
 	{"parent@demo.ardoise.test", "Sami Benali", profile.RoleLearner, profile.KindParent, ""},
-	{"formateur@demo.ardoise.test", "Louise Bernard", profile.RoleTrainer, profile.KindTeacher, "lyon/69"},
+	{demoTrainer, "Louise Bernard", profile.RoleTrainer, profile.KindTeacher, "lyon/69"},
 	{"inspectrice@demo.ardoise.test", "Nadia Rousseau", profile.RoleInspector, profile.KindTeacher, "lyon/69"},
 	{"admin@demo.ardoise.test", "Hugo Petit", profile.RoleAdmin, profile.KindTeacher, ""},
 }
+
+// demoTrainer owns the sample modules.
+const demoTrainer = "formateur@demo.ardoise.test"
 
 // DemoFile is where the passwords of new demo accounts are written, mode 0600.
 func (s *System) DemoFile() string { return filepath.Join(s.Cfg.DataDir, "demo-accounts.txt") }
