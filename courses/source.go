@@ -162,3 +162,21 @@ func (s Source) Zip(slug string) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// ZipSlug returns the name of a zip's single top folder, or "".
+func ZipSlug(raw []byte) string {
+	zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
+	if err != nil || len(zr.File) == 0 {
+		return ""
+	}
+	top, _, ok := strings.Cut(zr.File[0].Name, "/")
+	if !ok {
+		return ""
+	}
+	for _, f := range zr.File {
+		if !strings.HasPrefix(f.Name, top+"/") {
+			return ""
+		}
+	}
+	return top
+}

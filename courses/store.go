@@ -164,3 +164,17 @@ func canEdit(m *ModuleDoc, userID string, admin bool) bool {
 func sortRefs(refs []FileRef) {
 	sort.Slice(refs, func(i, j int) bool { return refs[i].Path < refs[j].Path })
 }
+
+// PublishedModules lists the published modules, by slug.
+func (s *Store) PublishedModules(ctx context.Context) ([]ModuleDoc, error) {
+	cur, err := s.modules.Find(ctx, bson.M{"published": true},
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetProjection(bson.M{"draft": 0}).SetLimit(500))
+	if err != nil {
+		return nil, database.Wrap(err, "courses: catalogue")
+	}
+	var out []ModuleDoc
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, database.Wrap(err, "courses: catalogue")
+	}
+	return out, nil
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"ardoise/assessments"
+	"ardoise/courses"
 	"ardoise/internal/database"
 	"ardoise/internal/i18n"
 	"ardoise/internal/keyring"
@@ -31,6 +32,7 @@ type Deps struct {
 	AsynqOpt    asynq.RedisConnOpt
 	Profile     *profile.Service
 	Assessments *assessments.Service
+	Courses     *courses.Service
 	Mailer      *mail.Mailer
 	Keys        *keyring.Keyring
 	Catalog     *i18n.Catalog
@@ -64,8 +66,8 @@ func New(d Deps) (*App, error) {
 	a.fiber = fiber.New(fiber.Config{
 		AppName:               "ardoise",
 		DisableStartupMessage: true,
-		Immutable:             true, // handlers keep strings beyond the request
-		BodyLimit:             DefaultBodyLimit,
+		Immutable:             true,            // handlers keep strings beyond the request
+		BodyLimit:             UploadBodyLimit, // routes narrow it: see limitBody
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
@@ -75,8 +77,12 @@ func New(d Deps) (*App, error) {
 	return a, nil
 }
 
-// DefaultBodyLimit is the largest request body accepted (413 beyond).
-const DefaultBodyLimit = 1 << 20
+// Body limits: DefaultBodyLimit for every route (413 beyond), except the
+// few upload routes that allow UploadBodyLimit.
+const (
+	DefaultBodyLimit = 1 << 20
+	UploadBodyLimit  = 20 << 20
+)
 
 // Fiber exposes the underlying Fiber app (tests use its Test method).
 func (a *App) Fiber() *fiber.App { return a.fiber }

@@ -96,6 +96,10 @@ func matrix() []route {
 		{method: "POST", path: "/api/v1/assessments", json: `{}`, want: [5]int{unauth, bad, bad, bad, bad}},
 		{method: "GET", path: "/api/v1/assessments/inconnu", pattern: "/api/v1/assessments/:id", want: [5]int{unauth, notf, notf, notf, notf}},
 		{method: "POST", path: "/api/v1/assessments/inconnu/answers", pattern: "/api/v1/assessments/:id/answers", json: `{}`, want: [5]int{unauth, bad, bad, bad, bad}},
+		{method: "GET", path: "/api/v1/modules", want: anyone(ok)},
+		{method: "POST", path: "/api/v1/modules/import", json: `{}`, want: [5]int{unauth, forb, bad, forb, bad}},
+		{method: "GET", path: "/api/v1/modules/inconnu", pattern: "/api/v1/modules/:slug", want: anyone(notf)},
+		{method: "POST", path: "/api/v1/modules/inconnu/publish", pattern: "/api/v1/modules/:slug/publish", json: `{}`, want: [5]int{unauth, forb, notf, forb, notf}},
 		{method: "GET", path: "/nulle-part", pattern: "-", want: anyone(notf)},
 	}
 }

@@ -224,3 +224,19 @@ func requireRole(role profile.Role) fiber.Handler {
 		return c.Next()
 	}
 }
+
+// uploadRoutes may receive bodies up to UploadBodyLimit.
+var uploadRoutes = map[string]bool{"/api/v1/modules/import": true}
+
+// limitBody answers 413 to a body over the route's limit: fasthttp already
+// refuses anything over UploadBodyLimit, this narrows every other route.
+func limitBody(c *fiber.Ctx) error {
+	limit := DefaultBodyLimit
+	if uploadRoutes[c.Path()] {
+		limit = UploadBodyLimit
+	}
+	if c.Request().Header.ContentLength() > limit || len(c.Request().Body()) > limit {
+		return fiber.ErrRequestEntityTooLarge
+	}
+	return c.Next()
+}

@@ -12,7 +12,7 @@ import (
 // routes lists every route, grouped by domain, top to bottom.
 func (a *App) routes() {
 	r := a.fiber
-	r.Use(a.observe, a.securityHeaders)
+	r.Use(a.observe, a.securityHeaders, limitBody)
 
 	// Operations: no session, no store work beyond what they check.
 	r.Get("/healthz", a.healthz)
@@ -80,6 +80,10 @@ func (a *App) routes() {
 	api.Post("/assessments", requireUser, a.apiAssessStart)
 	api.Get("/assessments/:id", requireUser, a.apiAssessGet)
 	api.Post("/assessments/:id/answers", requireUser, a.apiAssessAnswer)
+	api.Get("/modules", a.apiModules)
+	api.Post("/modules/import", requireRole(profile.RoleTrainer), a.apiModuleImport)
+	api.Get("/modules/:slug", a.apiModule)
+	api.Post("/modules/:slug/publish", requireRole(profile.RoleTrainer), a.apiModulePublish)
 
 	r.Use(func(c *fiber.Ctx) error {
 		return fmt.Errorf("web: no route for %s %s: %w", c.Method(), c.Path(), errkind.ErrNotFound)

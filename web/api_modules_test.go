@@ -1,0 +1,97 @@
+package web_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+
+	"ardoise/courses"
+	"ardoise/internal/testenv"
+	"ardoise/profile"
+)
+
+func postZip(t *testing.T, env *testenv.Env, token, path string, body []byte) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", env.URL+path, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/zip")
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(raw)
+}
+
+func TestModulesAPI(t *testing.T) {
+	env := testenv.New(t)
+	tokenOf := func(r profile.Role) string {
+		tok, _, err := env.Sys.Profile.CreateToken(testenv.Ctx(t), env.CreateUser(t, r), "t")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	trainer, other, learner := tokenOf(profile.RoleTrainer), tokenOf(profile.RoleTrainer), tokenOf(profile.RoleLearner)
+	src, err := courses.SourceFromFS(os.DirFS("../courses/content/rgpd-en-classe"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zipped, err := src.Zip("rgpd-essai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _ := postZip(t, env, learner, "/api/v1/modules/import", zipped); code != 403 {
+		t.Errorf("a learner imported a module: %d", code)
+	}
+	code, body := postZip(t, env, trainer, "/api/v1/modules/import", zipped)
+	if code != 201 || !strings.Contains(body, `"slug":"rgpd-essai"`) || !strings.Contains(body, `"problems":[]`) {
+		t.Fatalf("import: %d %s", code, body)
+	}
+	if code, body := postZip(t, env, trainer, "/api/v1/modules/import?slug=autre", []byte("pas un zip")); code != 400 || !strings.Contains(body, "bad_zip") && !strings.Contains(body, `"body"`) {
+		t.Errorf("garbage zip: %d %s", code, body)
+	}
+	publish := func(token string) (int, string) {
+		api := apiClient{t: t, env: env, token: token}
+		code, _, raw := api.call("POST", "/api/v1/modules/rgpd-essai/publish", map[string]string{"note": "première version"})
+		return code, raw
+	}
+	if code, _ := publish(other); code != 403 {
+		t.Errorf("another trainer published the module: %d", code)
+	}
+	if code, body := publish(trainer); code != 200 || !strings.Contains(body, `"version":1`) {
+		t.Fatalf("publish: %d %s", code, body)
+	}
+	api := apiClient{t: t, env: env}
+	code, m, raw := api.call("GET", "/api/v1/modules/rgpd-essai", nil)
+	if code != 200 || m["version"].(float64) != 1 || m["durationMinutes"].(float64) != 90 {
+		t.Fatalf("module: %d %s", code, raw)
+	}
+	var pages []any
+	json.Unmarshal(mustJSON(m["pages"]), &pages)
+	if len(pages) != 5 {
+		t.Errorf("%d pages, want 5", len(pages))
+	}
+	if code, _, raw := api.call("GET", "/api/v1/modules", nil); code != 200 || !strings.Contains(raw, `"slug":"rgpd-essai"`) {
+		t.Errorf("catalogue: %d %s", code, raw)
+	}
+	// A broken draft is kept but refused at publication, with file and line.
+	broken := courses.Source{Files: map[string][]byte{"module.md": []byte("---\ntitle: x\n---\n")}}
+	bz, _ := broken.Zip("rgpd-essai")
+	if code, body := postZip(t, env, trainer, "/api/v1/modules/import", bz); code != 201 || !strings.Contains(body, `"file":"module.md"`) {
+		t.Fatalf("broken draft: %d %s", code, body)
+	}
+	if code, body := publish(trainer); code != 422 || !strings.Contains(body, "module_problems") {
+		t.Errorf("publishing a broken draft: %d %s", code, body)
+	}
+}
+
+func mustJSON(v any) []byte {
+	b, _ := json.Marshal(v)
+	return b
+}
