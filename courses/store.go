@@ -178,3 +178,21 @@ func (s *Store) PublishedModules(ctx context.Context) ([]ModuleDoc, error) {
 	}
 	return out, nil
 }
+
+// ModulesOf lists the modules a trainer owns or co-owns (every module for
+// an admin), by slug.
+func (s *Store) ModulesOf(ctx context.Context, a Author) ([]ModuleDoc, error) {
+	filter := bson.M{"owners": a.ID}
+	if a.Admin {
+		filter = bson.M{}
+	}
+	cur, err := s.modules.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(500))
+	if err != nil {
+		return nil, database.Wrap(err, "courses: modules of")
+	}
+	var out []ModuleDoc
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, database.Wrap(err, "courses: modules of")
+	}
+	return out, nil
+}

@@ -226,7 +226,7 @@ func requireRole(role profile.Role) fiber.Handler {
 }
 
 // uploadRoutes may receive bodies up to UploadBodyLimit.
-var uploadRoutes = map[string]bool{"/api/v1/modules/import": true}
+var uploadRoutes = map[string]bool{"/api/v1/modules/import": true, "/formation/modules/import": true}
 
 // limitBody answers 413 to a body over the route's limit: fasthttp already
 // refuses anything over UploadBodyLimit, this narrows every other route.

@@ -60,6 +60,12 @@ func (a *App) routes() {
 	r.Get("/positionnement/:id/resultat", a.assessResult)
 	r.Get("/resultat/:token", a.assessPrivateResult)
 
+	// Authoring.
+	trainer := r.Group("/formation", requireRole(profile.RoleTrainer))
+	trainer.Get("/modules", a.trainerModules)
+	trainer.Post("/modules/import", a.trainerModuleImport)
+	trainer.Post("/modules/:slug/publier", a.trainerModulePublish)
+
 	// Administration.
 	admin := r.Group("/admin", requireRole(profile.RoleAdmin))
 	admin.Get("/utilisateurs", a.adminUsers)

@@ -1,0 +1,64 @@
+package web_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"ardoise/courses"
+	"ardoise/internal/testenv"
+	"ardoise/profile"
+)
+
+// TestBrowserTrainerImportsAndPublishes: a trainer uploads a zipped module
+// from the browser, sees it saved without error, and publishes it.
+func TestBrowserTrainerImportsAndPublishes(t *testing.T) {
+	env := testenv.New(t)
+	u := env.CreateUser(t, profile.RoleTrainer)
+	src, err := courses.SourceFromFS(os.DirFS("../courses/content/documents-accessibles"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := src.Zip("documents-essai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	zipPath := filepath.Join(t.TempDir(), "documents-essai.zip")
+	if err := os.WriteFile(zipPath, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := browser(t)
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(env.URL+"/connexion"),
+		chromedp.SendKeys(chromedp.ID("email"), u.Email),
+		chromedp.SendKeys(chromedp.ID("password"), testenv.TestPassword),
+		chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.ID("me-name")),
+		chromedp.Navigate(env.URL+"/formation/modules"),
+		chromedp.WaitVisible(chromedp.ID("zip")),
+		chromedp.SetUploadFiles(chromedp.ID("zip"), []string{zipPath}),
+		chromedp.Click(chromedp.CSS(`form[action="/formation/modules/import"] button[type=submit]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "the draft saved", `document.readyState === 'complete' && !!document.querySelector('.notice') && !!document.getElementById('note-documents-essai')`)
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.ID("note-documents-essai"), "Première version"),
+		chromedp.Click(chromedp.CSS(`form[action="/formation/modules/documents-essai/publier"] button[type=submit]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "the publication", `document.readyState === 'complete' && location.search.indexOf('published') >= 0`)
+	row := read(t, ctx, "row", chromedp.Text(chromedp.CSS(`main table tbody tr`)))
+	if !strings.Contains(row, "documents-essai") || !strings.Contains(row, "1") {
+		t.Errorf("module row after publication: %q", row)
+	}
+	if _, err := env.Sys.Courses.Published(testenv.Ctx(t), "documents-essai", 1); err != nil {
+		t.Errorf("version 1 not published: %v", err)
+	}
+}
