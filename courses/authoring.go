@@ -188,3 +188,28 @@ func (s *Service) Published(ctx context.Context, slug string, number int) (*Modu
 	s.mu.Unlock()
 	return m, nil
 }
+
+// Rollback republishes an old version's files as a new version: history
+// only grows, and what teachers completed stays tied to the version they saw.
+func (s *Service) Rollback(ctx context.Context, a Author, slug string, number int) (*Version, error) {
+	src, err := s.Export(ctx, slug, number)
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := s.SaveDraft(ctx, a, slug, src); err != nil {
+		return nil, err
+	}
+	return s.Publish(ctx, a, slug, fmt.Sprintf("Retour à la version %d", number))
+}
+
+// Editable returns a module the author may edit (ErrForbidden otherwise).
+func (s *Service) Editable(ctx context.Context, a Author, slug string) (*ModuleDoc, error) {
+	m, err := s.store.Module(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	if !canEdit(m, a.ID, a.Admin) {
+		return nil, fmt.Errorf("courses: module %s belongs to other trainers: %w", slug, errkind.ErrForbidden)
+	}
+	return m, nil
+}

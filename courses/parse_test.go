@@ -82,3 +82,22 @@ func TestCleanPathRefusesEscapes(t *testing.T) {
 		}
 	}
 }
+
+func TestDiff(t *testing.T) {
+	from := Source{Files: map[string][]byte{"01-a.md": []byte("un\ndeux\ntrois\nquatre\ncinq\nsix\nsept\n"), "images/x.svg": []byte("a")}}
+	to := Source{Files: map[string][]byte{"01-a.md": []byte("un\ndeux\ntrois\nQUATRE\ncinq\nsix\nsept\n"), "02-b.md": []byte("nouvelle\n"), "images/x.svg": []byte("b")}}
+	d := Diff(from, to)
+	if len(d) != 3 || d[0].Path != "01-a.md" || d[1].Path != "02-b.md" || d[2].Path != "images/x.svg" {
+		t.Fatalf("%+v", d)
+	}
+	var got []string
+	for _, l := range d[0].Lines {
+		got = append(got, string(l.Op)+l.Text)
+	}
+	if strings.Join(got, "|") != " deux| trois|-quatre|+QUATRE| cinq| six|.…" {
+		t.Errorf("diff lines %q", got)
+	}
+	if len(Diff(from, from)) != 0 {
+		t.Error("a source differs from itself")
+	}
+}

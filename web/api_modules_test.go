@@ -95,3 +95,50 @@ func mustJSON(v any) []byte {
 	b, _ := json.Marshal(v)
 	return b
 }
+
+// TestVersionsDiffAndRollback: two versions compared line by line, then
+// the first republished as a third; another trainer sees none of it.
+func TestVersionsDiffAndRollback(t *testing.T) {
+	env := testenv.New(t)
+	owner := env.CreateUser(t, profile.RoleTrainer)
+	author := courses.Author{ID: owner.ID}
+	ctx := testenv.Ctx(t)
+	src, err := courses.SourceFromFS(os.DirFS("../courses/content/ent-et-messagerie"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := env.Sys.Courses
+	svc.SaveDraft(ctx, author, "ent-essai", src)
+	v1, err := svc.Publish(ctx, author, "ent-essai", "v1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := courses.Source{Files: map[string][]byte{}}
+	for k, v := range src.Files {
+		changed.Files[k] = v
+	}
+	changed.Files["module.md"] = []byte(strings.Replace(string(src.Files["module.md"]), "duration_minutes: 60", "duration_minutes: 75", 1))
+	svc.SaveDraft(ctx, author, "ent-essai", changed)
+	if _, err := svc.Publish(ctx, author, "ent-essai", "durée revue"); err != nil {
+		t.Fatal(err)
+	}
+	c := env.LoggedIn(t, owner)
+	resp, body := get(t, env, c, "/formation/modules/ent-essai/versions?de=1&a=2")
+	if resp.StatusCode != 200 || !strings.Contains(body, "<del>- duration_minutes: 60</del>") || !strings.Contains(body, "<ins>+ duration_minutes: 75</ins>") {
+		t.Fatalf("diff page: %d %.300s", resp.StatusCode, body)
+	}
+	other := env.LoggedIn(t, env.CreateUser(t, profile.RoleTrainer))
+	if resp, _ := get(t, env, other, "/formation/modules/ent-essai/versions"); resp.StatusCode != 403 {
+		t.Errorf("another trainer reads the versions: %d", resp.StatusCode)
+	}
+	if resp, _ := env.PostForm(t, other, "/formation/modules/ent-essai/restaurer/1", nil); resp.StatusCode != 403 {
+		t.Errorf("another trainer rolls back: %d", resp.StatusCode)
+	}
+	if resp, _ := env.PostForm(t, c, "/formation/modules/ent-essai/restaurer/1", nil); resp.StatusCode != 303 {
+		t.Fatalf("rollback: %d", resp.StatusCode)
+	}
+	vs, _ := svc.Store().Versions(ctx, "ent-essai")
+	if len(vs) != 3 || vs[0].Number != 3 || vs[0].Hash != v1.Hash {
+		t.Errorf("after rollback: %+v", vs)
+	}
+}

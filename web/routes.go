@@ -65,6 +65,8 @@ func (a *App) routes() {
 	trainer.Get("/modules", a.trainerModules)
 	trainer.Post("/modules/import", a.trainerModuleImport)
 	trainer.Post("/modules/:slug/publier", a.trainerModulePublish)
+	trainer.Get("/modules/:slug/versions", a.trainerVersions)
+	trainer.Post("/modules/:slug/restaurer/:n", a.trainerRollback)
 
 	// Administration.
 	admin := r.Group("/admin", requireRole(profile.RoleAdmin))
