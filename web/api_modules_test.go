@@ -142,3 +142,39 @@ func TestVersionsDiffAndRollback(t *testing.T) {
 		t.Errorf("after rollback: %+v", vs)
 	}
 }
+
+// TestPageEditorPreviewAndSave: a trainer previews a page edit (rendered on
+// the server, hostile HTML neutralised, problems by line), then saves it.
+func TestPageEditorPreviewAndSave(t *testing.T) {
+	env := testenv.New(t)
+	owner := env.CreateUser(t, profile.RoleTrainer)
+	src, _ := courses.SourceFromFS(os.DirFS("../courses/content/parents-ecrans-et-ent"))
+	if _, _, err := env.Sys.Courses.SaveDraft(testenv.Ctx(t), courses.Author{ID: owner.ID}, "parents-essai", src); err != nil {
+		t.Fatal(err)
+	}
+	c := env.LoggedIn(t, owner)
+	path := "/formation/modules/parents-essai/fichiers/01-l-ent-cote-parents.md"
+	resp, body := get(t, env, c, path)
+	if resp.StatusCode != 200 || !strings.Contains(body, `<textarea id="source"`) {
+		t.Fatalf("editor: %d", resp.StatusCode)
+	}
+	edited := "---\ntitle: Page revue\n---\nBonjour **parents** <script>alert(1)</script> [x](javascript:alert(1))\n"
+	resp, body = env.PostForm(t, c, path, map[string][]string{"source": {edited}, "action": {"preview"}})
+	if resp.StatusCode != 200 || !strings.Contains(body, "Bonjour <strong>parents</strong>") || strings.Contains(body, "<script>alert") {
+		t.Fatalf("preview: %d %.400s", resp.StatusCode, body)
+	}
+	resp, body = env.PostForm(t, c, path, map[string][]string{"source": {"pas de front matter"}, "action": {"preview"}})
+	if resp.StatusCode != 422 || !strings.Contains(body, "01-l-ent-cote-parents.md:1") {
+		t.Errorf("broken preview: %d", resp.StatusCode)
+	}
+	if resp, _ = env.PostForm(t, c, path, map[string][]string{"source": {edited}, "action": {"save"}}); resp.StatusCode != 200 {
+		t.Fatalf("save: %d", resp.StatusCode)
+	}
+	draft, _ := env.Sys.Courses.Export(testenv.Ctx(t), "parents-essai", 0)
+	if string(draft.Files["01-l-ent-cote-parents.md"]) != edited {
+		t.Error("the draft was not saved")
+	}
+	if resp, _ := get(t, env, c, "/formation/modules/parents-essai/fichiers/..%2Fmodule.md"); resp.StatusCode != 404 {
+		t.Errorf("a path outside the module: %d", resp.StatusCode)
+	}
+}

@@ -84,6 +84,8 @@ func matrix() []route {
 		{method: "POST", path: "/formation/modules/inconnu/publier", pattern: "/formation/modules/:slug/publier", form: url.Values{}, want: [5]int{unauth, forb, notf, forb, notf}},
 		{method: "GET", path: "/formation/modules/inconnu/versions", pattern: "/formation/modules/:slug/versions", want: [5]int{see, forb, notf, forb, notf}},
 		{method: "POST", path: "/formation/modules/inconnu/restaurer/1", pattern: "/formation/modules/:slug/restaurer/:n", want: [5]int{unauth, forb, notf, forb, notf}},
+		{method: "GET", path: "/formation/modules/inconnu/fichiers/module.md", pattern: "/formation/modules/:slug/fichiers/:file", want: [5]int{see, forb, notf, forb, notf}},
+		{method: "POST", path: "/formation/modules/inconnu/fichiers/module.md", pattern: "/formation/modules/:slug/fichiers/:file", form: url.Values{"source": {"x"}}, want: [5]int{unauth, forb, notf, forb, notf}},
 		{method: "GET", path: "/admin/utilisateurs", want: adminPage},
 		{method: "POST", path: "/admin/utilisateurs/inconnu/role", pattern: "/admin/utilisateurs/:id/role", form: url.Values{"role": {"trainer"}}, want: adminPost},
 		{method: "POST", path: "/admin/utilisateurs/inconnu/suspension", pattern: "/admin/utilisateurs/:id/suspension", form: url.Values{"action": {"suspend"}}, want: adminPost},

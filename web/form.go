@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/url"
+	"sort"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -40,3 +41,5 @@ func localTarget(s, fallback string) string {
 	}
 	return s
 }
+
+func sortStrings(s []string) { sort.Strings(s) }

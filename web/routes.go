@@ -67,6 +67,8 @@ func (a *App) routes() {
 	trainer.Post("/modules/:slug/publier", a.trainerModulePublish)
 	trainer.Get("/modules/:slug/versions", a.trainerVersions)
 	trainer.Post("/modules/:slug/restaurer/:n", a.trainerRollback)
+	trainer.Get("/modules/:slug/fichiers/:file", a.trainerPageEdit)
+	trainer.Post("/modules/:slug/fichiers/:file", a.trainerPageEdit)
 
 	// Administration.
 	admin := r.Group("/admin", requireRole(profile.RoleAdmin))
