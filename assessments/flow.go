@@ -151,6 +151,16 @@ func (s *Service) BankOf(ctx context.Context, t *Test) (*Bank, error) {
 // one update guarded by the number of answers and the question served, so a
 // stale, replayed or concurrent answer changes nothing (StaleError).
 func (s *Service) Answer(ctx context.Context, id string, o Owner, challengeID string, a Answer) (*Test, error) {
+	return s.AnswerWith(ctx, id, o, challengeID, func(*Challenge) (Answer, error) { return a, nil })
+}
+
+// AnswerReader reads a submitted answer in the shape the challenge's type
+// expects (a web form, an API body); its errors are the client's.
+type AnswerReader func(*Challenge) (Answer, error)
+
+// AnswerWith is Answer for an answer that can only be read once the
+// challenge is known: the same two store commands, no read beforehand.
+func (s *Service) AnswerWith(ctx context.Context, id string, o Owner, challengeID string, read AnswerReader) (*Test, error) {
 	t, err := s.store.running(ctx, id)
 	if errkind.IsNotFound(err) {
 		// Archived: finished. Answer as a stale answer with its state.
@@ -174,6 +184,10 @@ func (s *Service) Answer(ctx context.Context, id string, o Owner, challengeID st
 	ch, ok := bank.Challenge(challengeID)
 	if !ok {
 		return nil, &StaleError{Test: t}
+	}
+	a, err := read(ch)
+	if err != nil {
+		return nil, err
 	}
 	correct, err := ch.Check(a)
 	if err != nil {

@@ -31,7 +31,8 @@ type Service struct {
 	msgs    *i18n.Catalog
 	baseURL string
 	logger  *slog.Logger
-	cache   *userCache
+	cache   *ttlCache[*User]
+	tokens  *ttlCache[APIToken]
 	now     func() time.Time
 }
 
@@ -52,7 +53,7 @@ func NewService(d Deps) *Service {
 	return &Service{
 		store: d.Store, keys: d.Keys, queue: d.Queue, mailer: d.Mailer, limiter: d.Limiter,
 		msgs: d.Catalog, baseURL: strings.TrimRight(d.BaseURL, "/"), logger: d.Logger,
-		cache: newUserCache(30 * time.Second), now: func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) },
+		cache: newCache[*User](30 * time.Second), tokens: newCache[APIToken](30 * time.Second), now: func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) },
 	}
 }
 

@@ -53,7 +53,7 @@ func (s *Service) SessionUser(ctx context.Context, cookie string) (*User, error)
 // cachedUser reads an account through the short in-memory cache: a busy
 // person's requests cost one store read per cache period, not one each.
 func (s *Service) cachedUser(ctx context.Context, id string) (*User, error) {
-	if u := s.cache.get(id); u != nil {
+	if u, ok := s.cache.get(id); ok {
 		return u, nil
 	}
 	u, err := s.store.User(ctx, id)
@@ -63,42 +63,46 @@ func (s *Service) cachedUser(ctx context.Context, id string) (*User, error) {
 		}
 		return nil, err
 	}
-	s.cache.put(u)
+	s.cache.put(u.ID, u)
 	return u, nil
 }
 
-// userCache keeps accounts for a short time. Changes made in this process
+// ttlCache keeps values for a short time. Changes made in this process
 // evict at once; a change made by another process (a suspension, a role
-// change) is seen within the cache period.
-type userCache struct {
+// change, a revoked token) is seen within the cache period.
+type ttlCache[T any] struct {
 	mu    sync.Mutex
 	ttl   time.Duration
-	items map[string]cachedUser
+	items map[string]cached[T]
 }
 
-type cachedUser struct {
-	u  *User
+type cached[T any] struct {
+	v  T
 	at time.Time
 }
 
-func newUserCache(ttl time.Duration) *userCache {
-	return &userCache{ttl: ttl, items: map[string]cachedUser{}}
+// maxCached bounds the memory of a cache.
+const maxCached = 50000
+
+func newCache[T any](ttl time.Duration) *ttlCache[T] {
+	return &ttlCache[T]{ttl: ttl, items: map[string]cached[T]{}}
 }
 
-func (c *userCache) get(id string) *User {
+func (c *ttlCache[T]) get(key string) (T, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.items[id]
+	e, ok := c.items[key]
 	if !ok || time.Since(e.at) > c.ttl {
-		return nil
+		var zero T
+		return zero, false
 	}
-	return e.u
+	return e.v, true
 }
 
-func (c *userCache) put(u *User) {
+func (c *ttlCache[T]) put(key string, v T) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.items) > 50000 {
+	if len(c.items) >= maxCached {
 		// Bounded memory: drop everything expired, or everything if none is.
 		now := time.Now()
 		for k, e := range c.items {
@@ -106,15 +110,15 @@ func (c *userCache) put(u *User) {
 				delete(c.items, k)
 			}
 		}
-		if len(c.items) > 50000 {
-			c.items = map[string]cachedUser{}
+		if len(c.items) >= maxCached {
+			c.items = map[string]cached[T]{}
 		}
 	}
-	c.items[u.ID] = cachedUser{u: u, at: time.Now()}
+	c.items[key] = cached[T]{v: v, at: time.Now()}
 }
 
-func (c *userCache) forget(id string) {
+func (c *ttlCache[T]) forget(key string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	delete(c.items, id)
+	delete(c.items, key)
 }

@@ -53,12 +53,18 @@ func (s *Service) TokenUser(ctx context.Context, token string) (*User, APIToken,
 	if !strings.HasPrefix(token, tokenPrefix) || len(token) > 100 {
 		return nil, APIToken{}, fmt.Errorf("profile: token: %w", errkind.ErrUnauthenticated)
 	}
-	var t APIToken
-	if err := s.store.tokens.FindOne(ctx, bson.M{"_id": tokenID(token)}).Decode(&t); err != nil {
-		if err := notFound(err, "token"); errkind.IsNotFound(err) {
-			return nil, APIToken{}, fmt.Errorf("profile: unknown token: %w", errkind.ErrUnauthenticated)
+	// Like sessions, a token costs a store read once per cache period, not
+	// once per request; a revocation in another process applies within it.
+	id := tokenID(token)
+	t, ok := s.tokens.get(id)
+	if !ok {
+		if err := s.store.tokens.FindOne(ctx, bson.M{"_id": id}).Decode(&t); err != nil {
+			if err := notFound(err, "token"); errkind.IsNotFound(err) {
+				return nil, APIToken{}, fmt.Errorf("profile: unknown token: %w", errkind.ErrUnauthenticated)
+			}
+			return nil, APIToken{}, err
 		}
-		return nil, APIToken{}, err
+		s.tokens.put(id, t)
 	}
 	if s.now().After(t.ExpiresAt) {
 		return nil, APIToken{}, fmt.Errorf("profile: token expired: %w", errkind.ErrUnauthenticated)
@@ -89,6 +95,7 @@ func (s *Service) Tokens(ctx context.Context, userID string) ([]APIToken, error)
 
 // RevokeToken deletes one of the person's own tokens.
 func (s *Service) RevokeToken(ctx context.Context, userID, id string) error {
+	s.tokens.forget(id)
 	res, err := s.store.tokens.DeleteOne(ctx, bson.M{"_id": id, "userId": userID})
 	if err != nil {
 		return fmt.Errorf("profile: revoke token: %w", err)

@@ -146,27 +146,13 @@ func (a *App) apiAssessAnswer(c *fiber.Ctx) error {
 	if in.ChallengeID == "" {
 		return errkind.Invalid("challengeId", "required")
 	}
-	o := a.owner(c, false)
-	t, err := a.Assessments.Test(c.UserContext(), c.Params("id"), o)
-	if err != nil {
-		return err
+	read := func(ch *assessments.Challenge) (assessments.Answer, error) {
+		if in.Skipped {
+			return assessments.Answer{Skipped: true}, nil
+		}
+		return parseAPIAnswer(ch, in.Answer)
 	}
-	var ans assessments.Answer
-	if in.Skipped {
-		ans.Skipped = true
-	} else {
-		if t.Current == nil || t.Current.ChallengeID != in.ChallengeID {
-			return a.staleJSON(c, t)
-		}
-		ch, err := a.Assessments.Challenge(c.UserContext(), t, in.ChallengeID)
-		if err != nil {
-			return err
-		}
-		if ans, err = parseAPIAnswer(ch, in.Answer); err != nil {
-			return err
-		}
-	}
-	nt, err := a.Assessments.Answer(c.UserContext(), t.ID, o, in.ChallengeID, ans)
+	nt, err := a.Assessments.AnswerWith(c.UserContext(), c.Params("id"), a.owner(c, false), in.ChallengeID, read)
 	var stale *assessments.StaleError
 	if errors.As(err, &stale) {
 		return a.staleJSON(c, stale.Test)

@@ -123,6 +123,21 @@ func TestAssessmentAPIFlow(t *testing.T) {
 		if status, m, _ := api.call("GET", "/api/v1/assessments/"+id, nil); status != 200 || m["answered"].(float64) != 0 {
 			t.Fatalf("bad inputs changed the test: %v", m)
 		}
+		// Through HTTP too, an answer costs two store commands.
+		req, _ := http.NewRequest("POST", env.URL+base, strings.NewReader(`{"challengeId":"`+q["id"].(string)+`","skipped":true}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+api.token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var afterOne map[string]any
+		json.NewDecoder(resp.Body).Decode(&afterOne)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || resp.Header.Get("X-Store-Commands") != "2" {
+			t.Fatalf("answer over HTTP: %d, %s store commands", resp.StatusCode, resp.Header.Get("X-Store-Commands"))
+		}
+		q = question(afterOne)
 		// A double submit is recorded once.
 		var wg sync.WaitGroup
 		codes := make(chan int, 2)

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"ardoise/assessments"
+	"ardoise/internal/errkind"
 )
 
 // questionView is what the question page shows.
@@ -84,38 +85,39 @@ func answerFromForm(c *fiber.Ctx, ch *assessments.Challenge) assessments.Answer 
 func (a *App) assessAnswer(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	o := a.owner(c, false)
-	t, err := a.Assessments.Test(ctx, c.Params("id"), o)
-	if err != nil {
-		return err
+	id, challengeID := c.Params("id"), c.FormValue("challenge")
+	read := func(ch *assessments.Challenge) (assessments.Answer, error) {
+		ans := answerFromForm(c, ch)
+		if !ans.Skipped && emptyAnswer(ans) {
+			return ans, errkind.Invalid("answer", "answer_required")
+		}
+		return ans, nil
 	}
-	challengeID := c.FormValue("challenge")
-	if t.State != assessments.StateStarted || t.Current == nil || t.Current.ChallengeID != challengeID {
-		return c.Redirect("/positionnement/"+t.ID+"?note=stale", fiber.StatusSeeOther)
-	}
-	ch, err := a.Assessments.Challenge(ctx, t, challengeID)
-	if err != nil {
-		return err
-	}
-	ans := answerFromForm(c, ch)
-	if !ans.Skipped && emptyAnswer(ans) {
-		return a.renderQuestion(c, t, fiber.StatusUnprocessableEntity, "", map[string]string{"answer": a.catalog.T(lang(c), "assess.answer_required")})
-	}
-	nt, err := a.Assessments.Answer(ctx, t.ID, o, challengeID, ans)
+	nt, err := a.Assessments.AnswerWith(ctx, id, o, challengeID, read)
 	var stale *assessments.StaleError
 	switch {
 	case errors.As(err, &stale):
-		return c.Redirect("/positionnement/"+t.ID+"?note=stale", fiber.StatusSeeOther)
-	case err != nil:
-		if v, ok := asValidation(err); ok {
-			return a.renderQuestion(c, t, fiber.StatusUnprocessableEntity, "", map[string]string{"answer": a.formErrors(c, v)["answer"]})
+		if stale.Test.State == assessments.StateFinished {
+			return c.Redirect("/positionnement/"+id+"/resultat", fiber.StatusSeeOther)
 		}
-		return err
+		return c.Redirect("/positionnement/"+id+"?note=stale", fiber.StatusSeeOther)
+	case err != nil:
+		v, ok := asValidation(err)
+		if !ok {
+			return err
+		}
+		// Only on this error path is the test read again, to show the question with the message.
+		t, terr := a.Assessments.Test(ctx, id, o)
+		if terr != nil {
+			return terr
+		}
+		return a.renderQuestion(c, t, fiber.StatusUnprocessableEntity, "", map[string]string{"answer": a.formErrors(c, v)["answer"]})
 	}
 	last := nt.Answers[len(nt.Answers)-1]
-	if nt.State == assessments.StateFinished {
+	switch {
+	case nt.State == assessments.StateFinished:
 		return c.Redirect("/positionnement/"+nt.ID+"/resultat", fiber.StatusSeeOther)
-	}
-	if last.Late {
+	case last.Late:
 		return c.Redirect("/positionnement/"+nt.ID+"?note=late", fiber.StatusSeeOther)
 	}
 	return c.Redirect("/positionnement/"+nt.ID, fiber.StatusSeeOther)

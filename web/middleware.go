@@ -66,6 +66,8 @@ func (a *App) observe(c *fiber.Ctx) error {
 			c.Status(fiber.StatusInternalServerError)
 		}
 	}
+	// The store commands this request cost, for load tools and tests.
+	c.Set("X-Store-Commands", strconv.FormatInt(counter.Load(), 10))
 	status := c.Response().StatusCode()
 	route := c.Route().Path
 	if status == fiber.StatusNotFound && route == "/" && c.Path() != "/" {
