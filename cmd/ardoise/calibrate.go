@@ -16,20 +16,15 @@ import (
 
 	"ardoise/assessments"
 	"ardoise/assessments/irt"
-	"ardoise/internal/boot"
 )
 
 // calibrateStored calibrates the item bank from the answers of finished
 // tests in the store and records a new parameter version (the worker also
 // does it weekly).
 func calibrateStored(stdout io.Writer, asJSON bool) error {
-	cfg, err := boot.LoadConfig(os.Getenv)
-	if err != nil {
-		return err
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	sys, err := boot.Open(ctx, cfg, quiet(nil))
+	sys, err := openForCommand(ctx, nil)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -77,7 +79,7 @@ func TestUserCommands(t *testing.T) {
 	}
 	// While a server holds the embedded store, the commands refuse clearly.
 	cfg, _ := boot.LoadConfig(os.Getenv)
-	sys, err := boot.Open(context.Background(), cfg, quiet(nil))
+	sys, err := boot.Open(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

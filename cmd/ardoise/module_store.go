@@ -2,14 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 
 	"ardoise/courses"
-	"ardoise/internal/boot"
 	"ardoise/internal/errkind"
 	"ardoise/profile"
 )
@@ -26,14 +24,7 @@ func moduleStore(ctx context.Context, cmd, target string, args []string, stdout,
 	if err := fs.Parse(args); err != nil {
 		return &usageError{err.Error() + "\n" + moduleUsage}
 	}
-	cfg, err := boot.LoadConfig(os.Getenv)
-	if err != nil {
-		return err
-	}
-	sys, err := boot.Open(ctx, cfg, quiet(nil))
-	if errors.Is(err, boot.ErrRunning) {
-		return fmt.Errorf("%w\n(on the embedded store the module commands work while the server is stopped)", err)
-	}
+	sys, err := openForCommand(ctx, nil)
 	if err != nil {
 		return err
 	}

@@ -67,10 +67,7 @@ func runUser(ctx context.Context, args []string, cfg boot.Config, logger *slog.L
 		}
 		password = strings.TrimRight(line, "\r\n")
 	}
-	sys, err := boot.Open(ctx, cfg, quiet(logger))
-	if errors.Is(err, boot.ErrRunning) {
-		return fmt.Errorf("%w\n(on the embedded store the user commands work while the server is stopped)", err)
-	}
+	sys, err := openForCommand(ctx, &cfg)
 	if err != nil {
 		return err
 	}
@@ -150,7 +147,3 @@ func explain(err error) error {
 	return err
 }
 
-// quiet keeps operator commands' output to what they print themselves.
-func quiet(*slog.Logger) *slog.Logger {
-	return slog.New(slog.NewTextHandler(io.Discard, nil))
-}
