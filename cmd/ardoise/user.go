@@ -146,4 +146,3 @@ func explain(err error) error {
 	}
 	return err
 }
-
