@@ -12,17 +12,12 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"ardoise/internal/errkind"
 	"ardoise/internal/markdown"
 )
 
 // Problem is one thing wrong in the content, where it is written.
-type Problem struct {
-	File string
-	Line int
-	Msg  string
-}
-
-func (p Problem) String() string { return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg) }
+type Problem = errkind.Problem
 
 // Sources are the content files of one version: YAML text by path
 // ("crcn/1.1.yaml"). Images are checked for existence through HasImage.
@@ -105,24 +100,18 @@ func Load(src Sources) (*Bank, []Problem) {
 		}
 		return strings.Compare(a.ID, b.ID)
 	})
-	sort.SliceStable(l.problems, func(i, j int) bool {
-		if l.problems[i].File != l.problems[j].File {
-			return l.problems[i].File < l.problems[j].File
-		}
-		return l.problems[i].Line < l.problems[j].Line
-	})
-	return l.bank, l.problems
+	return l.bank, l.problems.Sorted()
 }
 
 type loader struct {
 	src      Sources
 	md       *markdown.Renderer
 	bank     *Bank
-	problems []Problem
+	problems errkind.Problems
 }
 
 func (l *loader) problem(file string, line int, format string, args ...any) {
-	l.problems = append(l.problems, Problem{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
+	l.problems.Add(file, line, format, args...)
 }
 
 // parse reads a YAML file into its root mapping node.

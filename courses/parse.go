@@ -10,17 +10,12 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"ardoise/internal/errkind"
 	"ardoise/internal/markdown"
 )
 
 // Problem is one thing wrong in a module source, where it is written.
-type Problem struct {
-	File string
-	Line int
-	Msg  string
-}
-
-func (p Problem) String() string { return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg) }
+type Problem = errkind.Problem
 
 var (
 	slugRe   = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,62}$`)
@@ -58,24 +53,18 @@ func Parse(slug string, src Source, known func(string) bool) (*Module, []Problem
 	for _, n := range pages {
 		m.Pages = append(m.Pages, p.page(n, quizIDs))
 	}
-	sort.SliceStable(p.problems, func(i, j int) bool {
-		if p.problems[i].File != p.problems[j].File {
-			return p.problems[i].File < p.problems[j].File
-		}
-		return p.problems[i].Line < p.problems[j].Line
-	})
-	return m, p.problems
+	return m, p.problems.Sorted()
 }
 
 type parser struct {
 	src      Source
 	known    func(string) bool
 	md       *markdown.Renderer
-	problems []Problem
+	problems errkind.Problems
 }
 
 func (p *parser) add(file string, line int, format string, args ...any) {
-	p.problems = append(p.problems, Problem{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
+	p.problems.Add(file, line, format, args...)
 }
 
 // frontMatter splits "---\nYAML\n---\nbody" and returns the YAML root, the
