@@ -104,11 +104,7 @@ func TestBrowserResumeAfterRestart(t *testing.T) {
 	browserCtx := browser(t)
 	tab, closeTab := chromedp.NewContext(browserCtx)
 	err := chromedp.Do(tab,
-		chromedp.Navigate(env.URL+"/connexion"),
-		chromedp.SendKeys(chromedp.ID("email"), u.Email),
-		chromedp.SendKeys(chromedp.ID("password"), testenv.TestPassword),
-		chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.ID("me-name")),
+		signIn(env, u.Email, testenv.TestPassword),
 		chromedp.Navigate(env.URL+"/positionnement"),
 		chromedp.WaitVisible(chromedp.ID("start-crcn")),
 		chromedp.Click(chromedp.ID("start-crcn")),

@@ -55,6 +55,18 @@ func browser(t *testing.T) context.Context {
 	return ctx
 }
 
+// signIn is the steps of signing in through the login form, ending on the profile.
+func signIn(env *testenv.Env, email, password string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Navigate(env.URL+"/connexion"),
+		chromedp.WaitVisible(chromedp.ID("email")),
+		chromedp.SendKeys(chromedp.ID("email"), email),
+		chromedp.SendKeys(chromedp.ID("password"), password),
+		chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.ID("me-name")),
+	)
+}
+
 // read runs an action that returns a value, failing t on error.
 func read[T any](t *testing.T, ctx context.Context, what string, a chromedp.Action[T]) T {
 	t.Helper()
@@ -92,14 +104,7 @@ func TestBrowserAccountJourney(t *testing.T) {
 		t.Fatalf("profile shows %q", name)
 	}
 	run("logout", chromedp.Click(chromedp.ID("logout")), chromedp.WaitVisible(chromedp.CSS(`a[href="/connexion"]`)))
-	run("login",
-		chromedp.Navigate(env.URL+"/connexion"),
-		chromedp.WaitVisible(chromedp.ID("email")),
-		chromedp.SendKeys(chromedp.ID("email"), "ANNE.LEFEVRE@ac-nantes.fr"),
-		chromedp.SendKeys(chromedp.ID("password"), "une longue phrase de passe"),
-		chromedp.Click(chromedp.CSS(submit)),
-		chromedp.WaitVisible(chromedp.ID("me-name")),
-	)
+	run("login", signIn(env, "ANNE.LEFEVRE@ac-nantes.fr", "une longue phrase de passe"))
 	if h1 := read(t, ctx, "h1", chromedp.Text(chromedp.CSS("h1"))); h1 != "Mon profil" {
 		t.Errorf("French title %q", h1)
 	}

@@ -32,11 +32,7 @@ func TestBrowserTrainerImportsAndPublishes(t *testing.T) {
 	}
 	ctx := browser(t)
 	err = chromedp.Do(ctx,
-		chromedp.Navigate(env.URL+"/connexion"),
-		chromedp.SendKeys(chromedp.ID("email"), u.Email),
-		chromedp.SendKeys(chromedp.ID("password"), testenv.TestPassword),
-		chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.ID("me-name")),
+		signIn(env, u.Email, testenv.TestPassword),
 		chromedp.Navigate(env.URL+"/formation/modules"),
 		chromedp.WaitVisible(chromedp.ID("zip")),
 		chromedp.SetUploadFiles(chromedp.ID("zip"), []string{zipPath}),
