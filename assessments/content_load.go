@@ -3,6 +3,7 @@ package assessments
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -120,7 +121,7 @@ func (l *loader) parse(file string) *yaml.Node {
 	if err := yaml.Unmarshal(l.src.Files[file], &doc); err != nil {
 		line := 1
 		var te *yaml.TypeError
-		if !errorsAs(err, &te) {
+		if !errors.As(err, &te) {
 			fmt.Sscanf(strings.TrimPrefix(err.Error(), "yaml: line "), "%d", &line)
 		}
 		l.problem(file, line, "invalid YAML: %v", err)

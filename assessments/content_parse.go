@@ -1,7 +1,6 @@
 package assessments
 
 import (
-	"errors"
 	"path"
 	"regexp"
 	"slices"
@@ -11,8 +10,6 @@ import (
 
 	"gopkg.in/yaml.v3"
 )
-
-func errorsAs(err error, target any) bool { return errors.As(err, target) }
 
 var (
 	idRe       = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9.-]*$`)

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"strings"
 	"time"
 
@@ -322,6 +321,3 @@ func (s *Service) LogoutEverywhere(ctx context.Context, u *User) error {
 	s.cache.forget(u.ID)
 	return err
 }
-
-// hasRole reports whether roles contains r.
-func hasRole(roles []Role, r Role) bool { return slices.Contains(roles, r) }

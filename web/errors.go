@@ -12,8 +12,6 @@ import (
 	"ardoise/internal/errkind"
 )
 
-func errorsAs(err error, target any) bool { return errors.As(err, target) }
-
 // apiError is the JSON error body: {"error":{"code","message","fields"}}.
 type apiError struct {
 	Error apiErrorBody `json:"error"`

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"errors"
-	"net/url"
 	"sort"
 	"strings"
 
@@ -10,10 +8,6 @@ import (
 
 	"ardoise/profile"
 )
-
-func errorsIs(err, target error) bool { return errors.Is(err, target) }
-
-func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
 // formValues reads the named fields of a posted form, for re-display.
 func formValues(c *fiber.Ctx, names ...string) map[string]string {

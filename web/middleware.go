@@ -1,7 +1,9 @@
 package web
 
 import (
+	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -137,7 +139,7 @@ func (a *App) identify(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-func isUnauthenticated(err error) bool { return errorsIs(err, errkind.ErrUnauthenticated) }
+func isUnauthenticated(err error) bool { return errors.Is(err, errkind.ErrUnauthenticated) }
 
 // csrfToken returns the token forms must carry, setting the CSRF cookie the
 // first time. The token is a MAC of the cookie, so a page on another site
@@ -208,7 +210,7 @@ func requireUser(c *fiber.Ctx) error {
 		return fmt.Errorf("web: %w", errkind.ErrUnauthenticated)
 	}
 	if c.Method() == fiber.MethodGet {
-		return c.Redirect("/connexion?suite="+urlQueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+		return c.Redirect("/connexion?suite="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
 	}
 	return fmt.Errorf("web: %w", errkind.ErrUnauthenticated)
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -192,6 +193,6 @@ func (a *App) formErrors(c *fiber.Ctx, err error) map[string]string {
 
 func asValidation(err error) (*errkind.ValidationError, bool) {
 	var v *errkind.ValidationError
-	ok := errorsAs(err, &v)
+	ok := errors.As(err, &v)
 	return v, ok
 }
