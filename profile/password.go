@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -71,5 +72,6 @@ func CheckPassword(hash, password string) (bool, error) {
 }
 
 // dummyHash is checked when no account matches, so that a login for an
-// unknown email takes as long as one for a known email.
-var dummyHash = HashPassword("ardoise-timing-equaliser")
+// unknown email takes as long as one for a known email. It is computed on
+// first use, not when the program starts.
+var dummyHash = sync.OnceValue(func() string { return HashPassword("ardoise-timing-equaliser") })

@@ -223,7 +223,7 @@ func (s *Service) Authenticate(ctx context.Context, email, password, ip string) 
 	if err != nil && !errors.Is(err, errkind.ErrNotFound) {
 		return nil, err
 	}
-	hash := dummyHash
+	hash := dummyHash()
 	if u != nil && u.PasswordHash != "" {
 		hash = u.PasswordHash
 	}
