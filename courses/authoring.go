@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"sync"
@@ -11,26 +12,51 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"ardoise/certificates"
 	"ardoise/internal/database"
 	"ardoise/internal/errkind"
 	"ardoise/internal/markdown"
+	"ardoise/internal/queue"
+	"ardoise/profile"
 )
 
 // Service is the courses domain.
 type Service struct {
-	store *Store
-	known func(string) bool
-	now   func() time.Time
+	store   *Store
+	known   func(string) bool
+	queue   *queue.Client
+	profile *profile.Service
+	certs   *certificates.Service
+	rates   Allocation
+	logger  *slog.Logger
+	now     func() time.Time
 
 	mu     sync.Mutex
 	parsed map[string]*Module // by version id: versions are immutable
 }
 
-// NewService returns the service; known says whether a competence id exists.
-func NewService(store *Store, known func(string) bool) *Service {
-	return &Service{store: store, known: known, parsed: map[string]*Module{},
+// Deps are what the courses domain works with. Known says whether a
+// competence id exists in the referentials.
+type Deps struct {
+	Store        *Store
+	Known        func(string) bool
+	Queue        *queue.Client
+	Profile      *profile.Service
+	Certificates *certificates.Service
+	Allocation   Allocation
+	Logger       *slog.Logger
+}
+
+// NewService returns the service.
+func NewService(d Deps) *Service {
+	return &Service{store: d.Store, known: d.Known, queue: d.Queue, profile: d.Profile, certs: d.Certificates,
+		rates: d.Allocation, logger: d.Logger, parsed: map[string]*Module{},
 		now: func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }}
 }
+
+// SetClock replaces the clock (tests and simulations measure active time
+// without waiting for it).
+func (s *Service) SetClock(now func() time.Time) { s.now = now }
 
 // Store gives access to the store.
 func (s *Service) Store() *Store { return s.store }
@@ -212,4 +238,15 @@ func (s *Service) Editable(ctx context.Context, a Author, slug string) (*ModuleD
 		return nil, fmt.Errorf("courses: module %s belongs to other trainers: %w", slug, errkind.ErrForbidden)
 	}
 	return m, nil
+}
+
+// AddCoOwner lets another trainer edit a module the author owns or co-owns.
+func (s *Service) AddCoOwner(ctx context.Context, a Author, slug, trainerID string) error {
+	if _, err := s.Editable(ctx, a, slug); err != nil {
+		return err
+	}
+	if _, err := s.store.modules.UpdateOne(ctx, bson.M{"_id": slug}, bson.M{"$addToSet": bson.M{"owners": trainerID}}); err != nil {
+		return database.Wrap(err, "courses: add co-owner")
+	}
+	return nil
 }

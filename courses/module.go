@@ -36,8 +36,11 @@ type Completion struct {
 
 // Page is one page: its Markdown rendered in blocks, text and quizzes in order.
 type Page struct {
-	ID     string
-	Title  string
+	ID    string
+	Title string
+	// Hash identifies the page's source: a learner moving to a newer
+	// version keeps the pages whose hash did not change.
+	Hash   string
 	Blocks []Block
 }
 
@@ -63,6 +66,26 @@ type QuizProposal struct {
 	ID           string
 	HTML         string
 	FeedbackHTML string
+}
+
+// Page returns the page with that id.
+func (m *Module) Page(id string) (*Page, int, bool) {
+	for i := range m.Pages {
+		if m.Pages[i].ID == id {
+			return &m.Pages[i], i, true
+		}
+	}
+	return nil, -1, false
+}
+
+// Quiz returns the quiz with that id.
+func (m *Module) Quiz(id string) (*Quiz, bool) {
+	for _, q := range m.Quizzes() {
+		if q.ID == id {
+			return q, true
+		}
+	}
+	return nil, false
 }
 
 // Quizzes lists every quiz of the module, in page order.

@@ -1,6 +1,8 @@
 package courses
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"path"
 	"regexp"
@@ -208,7 +210,8 @@ func (p *parser) render(file string, line int, src string) string {
 var fenceRe = regexp.MustCompile("(?m)^```quiz[ \t]*$")
 
 func (p *parser) page(file string, quizIDs map[string]string) Page {
-	pg := Page{ID: strings.TrimSuffix(file, ".md")}
+	sum := sha256.Sum256(p.src.Files[file])
+	pg := Page{ID: strings.TrimSuffix(file, ".md"), Hash: hex.EncodeToString(sum[:8])}
 	root, body, bodyLine := p.frontMatter(file)
 	if root != nil {
 		var h struct {

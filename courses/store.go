@@ -33,6 +33,13 @@ var Indexes = []database.Index{
 	{Collection: ModulesCollection, Keys: []string{"published", "audience"}},
 	{Collection: VersionsCollection, Keys: []string{"slug", "-number"}},
 	{Collection: FilesCollection},
+	{Collection: EnrolmentsCollection, Keys: []string{"userId", "-enrolledAt"}},
+	{Collection: EnrolmentsCollection, Keys: []string{"pendingAt"}, Sparse: true},
+	{Collection: LedgerCollection, Keys: []string{"learnerId", "schoolYear"}},
+	{Collection: LedgerCollection, Keys: []string{"territory.academie", "territory.departement", "schoolYear", "_id"}},
+	{Collection: LedgerCollection, Keys: []string{"pendingAt"}, Sparse: true},
+	{Collection: SessionsCollection, Keys: []string{"trainerId", "-createdAt"}},
+	{Collection: SessionsCollection, Keys: []string{"participants.userId"}},
 }
 
 // FileRef is one file of a draft or version: its path and content hash.
@@ -73,12 +80,13 @@ type Version struct {
 
 // Store keeps modules, versions and files.
 type Store struct {
-	modules, versions, files *mongo.Collection
+	modules, versions, files, enrolments, ledger, sessions *mongo.Collection
 }
 
 // NewStore returns a store on db.
 func NewStore(db *database.DB) *Store {
-	return &Store{modules: db.Collection(ModulesCollection), versions: db.Collection(VersionsCollection), files: db.Collection(FilesCollection)}
+	return &Store{modules: db.Collection(ModulesCollection), versions: db.Collection(VersionsCollection), files: db.Collection(FilesCollection),
+		enrolments: db.Collection(EnrolmentsCollection), ledger: db.Collection(LedgerCollection), sessions: db.Collection(SessionsCollection)}
 }
 
 type fileDoc struct {

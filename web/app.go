@@ -15,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"ardoise/assessments"
+	"ardoise/certificates"
 	"ardoise/courses"
 	"ardoise/internal/database"
 	"ardoise/internal/i18n"
@@ -27,19 +28,20 @@ import (
 
 // Deps are the services the web app serves.
 type Deps struct {
-	DB          *database.DB
-	Redis       redis.UniversalClient
-	AsynqOpt    asynq.RedisConnOpt
-	Profile     *profile.Service
-	Assessments *assessments.Service
-	Courses     *courses.Service
-	Mailer      *mail.Mailer
-	Keys        *keyring.Keyring
-	Catalog     *i18n.Catalog
-	Metrics     *metrics.Metrics
-	Limiter     *ratelimit.Limiter
-	Logger      *slog.Logger
-	BaseURL     string
+	DB           *database.DB
+	Redis        redis.UniversalClient
+	AsynqOpt     asynq.RedisConnOpt
+	Profile      *profile.Service
+	Assessments  *assessments.Service
+	Courses      *courses.Service
+	Certificates *certificates.Service
+	Mailer       *mail.Mailer
+	Keys         *keyring.Keyring
+	Catalog      *i18n.Catalog
+	Metrics      *metrics.Metrics
+	Limiter      *ratelimit.Limiter
+	Logger       *slog.Logger
+	BaseURL      string
 }
 
 // App is the HTTP application.

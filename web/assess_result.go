@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"ardoise/assessments"
+	"ardoise/courses"
 )
 
 // resultView is what the result page shows.
@@ -24,6 +25,8 @@ type resultView struct {
 	RetryFrom   string
 	Anonymous   bool
 	Public      bool
+	// Modules are published modules for the weakest competences.
+	Modules []courses.Recommendation
 }
 
 type competenceRow struct {
@@ -66,6 +69,17 @@ func (a *App) renderResult(c *fiber.Ctx, t *assessments.Test, public bool) error
 		return err
 	}
 	v.Public = public
+	audience := courses.AudienceTeachers
+	if u := currentUser(c); u != nil {
+		audience = audienceOf(u)
+	} else if t.Scope.Framework == "crcn" {
+		audience = "" // an anonymous visitor may be a parent or a teacher
+	}
+	if t.Result != nil {
+		if v.Modules, err = a.Courses.Recommend(c.UserContext(), t.Result.Levels(), audience, 4); err != nil {
+			return err
+		}
+	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return a.render(c, fiber.StatusOK, "assess_result", page{Title: "assess.result.title", Data: v})
 }

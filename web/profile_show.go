@@ -1,8 +1,13 @@
 package web
 
 import (
+	"slices"
+
 	"github.com/gofiber/fiber/v2"
 
+	"ardoise/assessments"
+	"ardoise/certificates"
+	"ardoise/courses"
 	"ardoise/internal/i18n"
 	"ardoise/profile"
 )
@@ -19,6 +24,12 @@ type profileView struct {
 	// Latest is the newest finished test per framework; History all of them.
 	Latest  []historyRow
 	History []historyRow
+	// Training: enrolments, modules recommended for the weakest
+	// competences of the latest result, hours by school year, attestations.
+	Enrolments      []courses.Enrolment
+	Recommendations []courses.Recommendation
+	Hours           []courses.YearHours
+	Certificates    []certificates.Certificate
 }
 
 // historyRow is one finished test in the profile.
@@ -55,12 +66,51 @@ func (a *App) renderProfile(c *fiber.Ctx, newToken string) error {
 			v.Latest = append(v.Latest, row)
 		}
 	}
+	if err := a.profileTraining(c, u, tests, &v); err != nil {
+		return err
+	}
 	for _, n := range []string{"bienvenue", "verification", "motdepasse", "modifie", "jeton"} {
 		if c.Query(n) != "" {
 			v.Notice = "profile.notice." + n
 		}
 	}
 	return a.render(c, fiber.StatusOK, "profile", page{Title: "profile.title", Data: v})
+}
+
+// profileTraining fills the training part of the profile.
+func (a *App) profileTraining(c *fiber.Ctx, u *profile.User, tests []assessments.Test, v *profileView) error {
+	ctx := c.UserContext()
+	var err error
+	if v.Enrolments, err = a.Courses.Enrolments(ctx, u.ID); err != nil {
+		return err
+	}
+	if v.Hours, err = a.Courses.HoursOf(ctx, u.ID); err != nil {
+		return err
+	}
+	if v.Certificates, err = a.Certificates.ForHolder(ctx, u.ID); err != nil {
+		return err
+	}
+	v.Recommendations, err = a.recommendFor(c, u, tests, v.Enrolments)
+	return err
+}
+
+// recommendFor recommends modules for the weakest competences of the
+// newest finished test that measured competences, leaving out modules the
+// person already follows.
+func (a *App) recommendFor(c *fiber.Ctx, u *profile.User, tests []assessments.Test, enrolled []courses.Enrolment) ([]courses.Recommendation, error) {
+	for _, t := range tests {
+		if t.Result == nil || len(t.Result.Competences) == 0 {
+			continue
+		}
+		recs, err := a.Courses.Recommend(c.UserContext(), t.Result.Levels(), audienceOf(u), 6)
+		if err != nil {
+			return nil, err
+		}
+		return slices.DeleteFunc(recs, func(r courses.Recommendation) bool {
+			return slices.ContainsFunc(enrolled, func(e courses.Enrolment) bool { return e.Slug == r.Module.Slug })
+		}), nil
+	}
+	return nil, nil
 }
 
 // setLanguage records the chosen language in a cookie and, when signed in, in the profile.

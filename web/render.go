@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"math"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -109,6 +111,11 @@ func parseViews(cat *i18n.Catalog, a *assets) (*views, error) {
 		},
 		"academie": profile.AcademieName,
 		"inc":      func(i int) int { return i + 1 },
+		"minutes":  durationText,
+		"percent":  func(f float64) string { return strconv.Itoa(int(math.Round(f*100))) + " %" },
+		"euros": func(cents int) string {
+			return strings.Replace(fmt.Sprintf("%.2f €", float64(cents)/100), ".", ",", 1)
+		},
 		// trusted marks HTML that internal/markdown sanitized when the
 		// content was loaded; nothing else may go through it.
 		"trusted": func(s string) template.HTML { return template.HTML(s) },
@@ -154,6 +161,18 @@ func parseViews(cat *i18n.Catalog, a *assets) (*views, error) {
 		v.pages[name] = t
 	}
 	return v, nil
+}
+
+// durationText writes minutes as "45 min", "2 h" or "1 h 30".
+func durationText(lang string, minutes int) string {
+	h, m := minutes/60, minutes%60
+	switch {
+	case h == 0:
+		return strconv.Itoa(m) + " min"
+	case m == 0:
+		return strconv.Itoa(h) + " h"
+	}
+	return fmt.Sprintf("%d h %02d", h, m)
 }
 
 // render writes a full page with status.

@@ -50,6 +50,7 @@ func (a *App) routes() {
 	me.Get("/donnees", a.dataExport)
 	me.Get("/supprimer", a.deleteForm)
 	me.Post("/supprimer", a.deleteAccount)
+	me.Get("/attestations/:id.pdf", a.attestationPDF)
 
 	// Positioning tests: anonymous visitors may take them (a cookie holds them).
 	r.Get("/positionnement", a.assessHome)
@@ -60,6 +61,26 @@ func (a *App) routes() {
 	r.Get("/positionnement/:id/resultat", a.assessResult)
 	r.Get("/resultat/:token", a.assessPrivateResult)
 
+	// Learning: anyone may browse; following a module needs an account.
+	r.Get("/modules", a.learnCatalogue)
+	r.Get("/modules/:slug", a.learnModule)
+	r.Post("/modules/:slug/inscription", requireUser, a.learnEnrol)
+	r.Post("/modules/:slug/version", requireUser, a.learnMove)
+	r.Post("/modules/:slug/terminer", requireUser, a.learnFinish)
+	r.Get("/modules/:slug/pages/:page", requireUser, a.learnPage)
+	r.Post("/modules/:slug/pages/:page/quiz/:quiz", requireUser, a.learnAnswer)
+	r.Post("/modules/:slug/pages/:page/activite", requireUser, a.learnBeat)
+
+	// Public verification of attestations (rate-limited).
+	r.Get("/verifier", a.verifyForm)
+	r.Get("/verifier/:code", a.verifyShow)
+
+	// Training hours: inspectors of the territory review and export.
+	inspect := r.Group("/inspection", requireRole(profile.RoleInspector))
+	inspect.Get("/heures", a.inspectHours)
+	inspect.Post("/heures", a.inspectReview)
+	inspect.Post("/heures/export", a.inspectExport)
+
 	// Authoring.
 	trainer := r.Group("/formation", requireRole(profile.RoleTrainer))
 	trainer.Get("/modules", a.trainerModules)
@@ -69,6 +90,13 @@ func (a *App) routes() {
 	trainer.Post("/modules/:slug/restaurer/:n", a.trainerRollback)
 	trainer.Get("/modules/:slug/fichiers/:file", a.trainerPageEdit)
 	trainer.Post("/modules/:slug/fichiers/:file", a.trainerPageEdit)
+	trainer.Post("/modules/:slug/coproprietaires", a.trainerCoOwner)
+	trainer.Get("/sessions", a.trainerSessions)
+	trainer.Post("/sessions", a.trainerSessionCreate)
+	trainer.Get("/sessions/:id", a.trainerSession)
+	trainer.Post("/sessions/:id/participants", a.trainerSessionAdd)
+	trainer.Post("/sessions/:id/presence", a.trainerSessionAttendance)
+	trainer.Post("/sessions/:id/cloturer", a.trainerSessionClose)
 
 	// Administration.
 	admin := r.Group("/admin", requireRole(profile.RoleAdmin))
@@ -77,6 +105,9 @@ func (a *App) routes() {
 	admin.Post("/utilisateurs/:id/suspension", a.adminSuspend)
 	admin.Get("/journal", a.adminAudit)
 	admin.Get("/mails", a.adminMails)
+	admin.Get("/attestations", a.adminCertificates)
+	admin.Post("/attestations/:id/revoquer", a.adminCertState(true))
+	admin.Post("/attestations/:id/retablir", a.adminCertState(false))
 	admin.All("/queues", a.adminQueues())
 	admin.All("/queues/*", a.adminQueues())
 
@@ -94,6 +125,19 @@ func (a *App) routes() {
 	api.Post("/modules/import", requireRole(profile.RoleTrainer), a.apiModuleImport)
 	api.Get("/modules/:slug", a.apiModule)
 	api.Post("/modules/:slug/publish", requireRole(profile.RoleTrainer), a.apiModulePublish)
+	api.Post("/modules/:slug/enrolment", requireUser, a.apiEnrol)
+	api.Get("/enrolments", requireUser, a.apiEnrolments)
+	api.Post("/enrolments/:slug/views", requireUser, a.apiView)
+	api.Post("/enrolments/:slug/heartbeats", requireUser, a.apiBeat)
+	api.Post("/enrolments/:slug/answers", requireUser, a.apiAnswerQuiz)
+	api.Post("/enrolments/:slug/finish", requireUser, a.apiFinish)
+	api.Post("/enrolments/:slug/move", requireUser, a.apiMove)
+	api.Get("/hours", requireUser, a.apiHours)
+	api.Get("/certificates", requireUser, a.apiMyCertificates)
+	api.Get("/certificates/:code", a.apiVerify)
+	api.Get("/inspection/hours", requireRole(profile.RoleInspector), a.apiInspectLines)
+	api.Post("/inspection/hours/review", requireRole(profile.RoleInspector), a.apiInspectReview)
+	api.Post("/inspection/hours/export", requireRole(profile.RoleInspector), a.apiInspectExport)
 
 	r.Use(func(c *fiber.Ctx) error {
 		return fmt.Errorf("web: no route for %s %s: %w", c.Method(), c.Path(), errkind.ErrNotFound)

@@ -9,6 +9,7 @@ import (
 
 	"ardoise/courses"
 	"ardoise/internal/errkind"
+	"ardoise/profile"
 )
 
 // trainerModulesView is what a trainer's module page shows.
@@ -90,4 +91,20 @@ func (a *App) trainerModulePublish(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect("/formation/modules?fait=published", fiber.StatusSeeOther)
+}
+
+// trainerCoOwner adds a co-owner, found by email, who must be a trainer.
+func (a *App) trainerCoOwner(c *fiber.Ctx) error {
+	u, err := a.Profile.FindUser(c.UserContext(), c.FormValue("email"))
+	if errkind.IsNotFound(err) || (err == nil && !u.Has(profile.RoleTrainer)) {
+		return a.renderTrainerModules(c, fiber.StatusUnprocessableEntity, trainerModulesView{
+			Problems: []courses.Problem{{File: "email", Msg: a.catalog.T(lang(c), "field.not_a_trainer")}}, Slug: c.Params("slug")})
+	}
+	if err != nil {
+		return err
+	}
+	if err := a.Courses.AddCoOwner(c.UserContext(), authorOf(currentUser(c)), c.Params("slug"), u.ID); err != nil {
+		return err
+	}
+	return c.Redirect("/formation/modules?fait=coowner", fiber.StatusSeeOther)
 }

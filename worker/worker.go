@@ -14,6 +14,8 @@ import (
 	"github.com/hibiken/asynq"
 
 	"ardoise/assessments"
+	"ardoise/certificates"
+	"ardoise/courses"
 	"ardoise/internal/database"
 	"ardoise/internal/metrics"
 	"ardoise/internal/queue"
@@ -22,13 +24,15 @@ import (
 
 // Deps are what the worker runs.
 type Deps struct {
-	RedisOpt    asynq.RedisConnOpt
-	Queue       *queue.Client
-	DB          *database.DB
-	Profile     *profile.Service
-	Assessments *assessments.Service
-	Metrics     *metrics.Metrics
-	Logger      *slog.Logger
+	RedisOpt     asynq.RedisConnOpt
+	Queue        *queue.Client
+	DB           *database.DB
+	Profile      *profile.Service
+	Assessments  *assessments.Service
+	Courses      *courses.Service
+	Certificates *certificates.Service
+	Metrics      *metrics.Metrics
+	Logger       *slog.Logger
 	// SweepEvery and ScheduleEvery default to 20 s; tests shorten them.
 	SweepEvery    time.Duration
 	ScheduleEvery time.Duration
@@ -70,6 +74,9 @@ func New(d Deps) *Worker {
 	w.sweeper = NewSweeper(d.DB, d.Logger, DefaultSweepAge,
 		SweepSource{Collection: profile.UsersCollection, Enqueue: d.Profile.EnqueuePending},
 		SweepSource{Collection: assessments.TestsCollection, Enqueue: d.Assessments.EnqueuePending},
+		SweepSource{Collection: courses.EnrolmentsCollection, Enqueue: d.Courses.EnqueuePending},
+		SweepSource{Collection: courses.SessionsCollection, Enqueue: d.Courses.EnqueueSessionPending},
+		SweepSource{Collection: courses.LedgerCollection, Enqueue: d.Courses.EnqueueLinePending},
 	)
 	w.sched = NewSchedule(d.Queue, d.Logger,
 		Periodic{Type: profile.TypeCleanTokens, Every: 24 * time.Hour, Priority: queue.Low},
@@ -90,6 +97,8 @@ func (w *Worker) mux() *asynq.ServeMux {
 	mux.HandleFunc(assessments.TypeCopyResponses, w.d.Assessments.HandleCopyResponses)
 	mux.HandleFunc(assessments.TypeCleanAnonymous, w.d.Assessments.HandleCleanAnonymous)
 	mux.HandleFunc(assessments.TypeCalibrate, w.d.Assessments.HandleCalibrate)
+	mux.HandleFunc(courses.TypeCreditHours, w.d.Courses.HandleCreditHours)
+	mux.HandleFunc(certificates.TypeIssue, w.d.Certificates.HandleIssue)
 	return mux
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"ardoise/assessments"
+	"ardoise/certificates"
 	"ardoise/courses"
 	"ardoise/internal/claim"
 	"ardoise/internal/database"
@@ -36,22 +37,23 @@ import (
 
 // System is a running set of Ardoise's services.
 type System struct {
-	Cfg         Config
-	Logger      *slog.Logger
-	Store       *embedded.Store // nil with MONGODB_URI
-	Redis       *embedded.Redis // nil with REDIS_URL
-	DB          *database.DB
-	RDB         redis.UniversalClient
-	AsynqOpt    asynq.RedisConnOpt
-	Keys        *keyring.Keyring
-	Catalog     *i18n.Catalog
-	Metrics     *metrics.Metrics
-	Mailer      *mail.Mailer
-	Limiter     *ratelimit.Limiter
-	Queue       *queue.Client
-	Profile     *profile.Service
-	Assessments *assessments.Service
-	Courses     *courses.Service
+	Cfg          Config
+	Logger       *slog.Logger
+	Store        *embedded.Store // nil with MONGODB_URI
+	Redis        *embedded.Redis // nil with REDIS_URL
+	DB           *database.DB
+	RDB          redis.UniversalClient
+	AsynqOpt     asynq.RedisConnOpt
+	Keys         *keyring.Keyring
+	Catalog      *i18n.Catalog
+	Metrics      *metrics.Metrics
+	Mailer       *mail.Mailer
+	Limiter      *ratelimit.Limiter
+	Queue        *queue.Client
+	Profile      *profile.Service
+	Assessments  *assessments.Service
+	Courses      *courses.Service
+	Certificates *certificates.Service
 
 	asynqClient *asynq.Client
 	lock        *os.File
@@ -67,6 +69,7 @@ func Indexes() []database.Index {
 	all = append(all, mail.Indexes...)
 	all = append(all, assessments.Indexes...)
 	all = append(all, courses.Indexes...)
+	all = append(all, certificates.Indexes...)
 	return all
 }
 
@@ -143,14 +146,27 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (sys *System, er
 	if err := s.Assessments.Seed(ctx); err != nil {
 		return nil, err
 	}
-	s.Courses = courses.NewService(courses.NewStore(s.DB), s.Assessments.Bank().HasCompetence)
+	if len(cfg.Allocation.Rates) == 0 {
+		if cfg.Allocation, err = courses.LoadAllocation(""); err != nil {
+			return nil, err
+		}
+	}
+	s.Certificates = certificates.NewService(certificates.Deps{
+		DB: s.DB, Queue: s.Queue, Mailer: s.Mailer, Catalog: s.Catalog, BaseURL: cfg.BaseURL, Logger: logger,
+	})
+	s.Courses = courses.NewService(courses.Deps{
+		Store: courses.NewStore(s.DB), Known: s.Assessments.Bank().HasCompetence, Queue: s.Queue, Profile: s.Profile,
+		Certificates: s.Certificates, Allocation: cfg.Allocation, Logger: logger,
+	})
+	s.Certificates.SetSource(s.Courses)
 	return s, nil
 }
 
 // Web builds the HTTP application.
 func (s *System) Web() (*web.App, error) {
 	return web.New(web.Deps{
-		DB: s.DB, Redis: s.RDB, AsynqOpt: s.AsynqOpt, Profile: s.Profile, Assessments: s.Assessments, Courses: s.Courses, Mailer: s.Mailer, Keys: s.Keys,
+		DB: s.DB, Redis: s.RDB, AsynqOpt: s.AsynqOpt, Profile: s.Profile, Assessments: s.Assessments, Courses: s.Courses,
+		Certificates: s.Certificates, Mailer: s.Mailer, Keys: s.Keys,
 		Catalog: s.Catalog, Metrics: s.Metrics, Limiter: s.Limiter, Logger: s.Logger, BaseURL: s.Cfg.BaseURL,
 	})
 }
@@ -158,7 +174,8 @@ func (s *System) Web() (*web.App, error) {
 // Worker builds the background worker.
 func (s *System) Worker() *worker.Worker {
 	return worker.New(worker.Deps{
-		RedisOpt: s.AsynqOpt, Queue: s.Queue, DB: s.DB, Profile: s.Profile, Assessments: s.Assessments, Metrics: s.Metrics, Logger: s.Logger,
+		RedisOpt: s.AsynqOpt, Queue: s.Queue, DB: s.DB, Profile: s.Profile, Assessments: s.Assessments, Courses: s.Courses,
+		Certificates: s.Certificates, Metrics: s.Metrics, Logger: s.Logger,
 	})
 }
 

@@ -1,6 +1,7 @@
 package boot
 
 import (
+	"ardoise/courses"
 	"fmt"
 	"net"
 	"net/url"
@@ -29,6 +30,10 @@ type Config struct {
 	// RetryCooldown is the wait before retaking a test of the same scope
 	// (ARDOISE_RETRY_COOLDOWN, a Go duration; default 96h; 0 for none).
 	RetryCooldown time.Duration
+	// Allocation holds the dated rates of the allocation de formation, read
+	// from ARDOISE_ALLOCATION_FILE (JSON, see courses/allocation.json) or
+	// the built-in ones.
+	Allocation courses.Allocation
 }
 
 // Embedded reports whether the store runs inside this process.
@@ -100,6 +105,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		return c, &configError{"ARDOISE_DEMO", getenv("ARDOISE_DEMO"), "want true or false"}
 	}
 	c.Demo = demo
+	if c.Allocation, err = courses.LoadAllocation(strings.TrimSpace(getenv("ARDOISE_ALLOCATION_FILE"))); err != nil {
+		return c, &configError{"ARDOISE_ALLOCATION_FILE", getenv("ARDOISE_ALLOCATION_FILE"), err.Error()}
+	}
 	if c.SMTPURL != "" {
 		if _, err := mail.ParseSMTPURL(c.SMTPURL); err != nil {
 			return c, &configError{"ARDOISE_SMTP_URL", redact(c.SMTPURL), err.Error()}

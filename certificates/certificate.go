@@ -1,0 +1,145 @@
+// Package certificates issues the credentials Ardoise delivers — for now
+// training attestations — and answers their public verification: a short
+// unguessable code, an A4 PDF with a QR code, revocation and reinstatement
+// with a history, and the least data on the public page.
+//
+// A certificate exists once per source (its _id derives from the source's
+// id, claimed by insert), so issuing is idempotent: the task that issues it
+// may run twice, or concurrently, and still yield one record, one code, one
+// PDF and one email.
+package certificates
+
+import (
+	"time"
+
+	"ardoise/internal/database"
+)
+
+// Collections and kinds.
+const (
+	// Collection holds the certificate records: what verification reads.
+	Collection = "certificates"
+	// PDFCollection holds the PDFs, apart, so verification never reads them.
+	PDFCollection = "certificate_pdfs"
+	// KindTraining is a training attestation for a completed module.
+	KindTraining = "training-attestation"
+)
+
+// Indexes are the indexes the certificates' queries rely on.
+var Indexes = []database.Index{
+	{Collection: Collection, Keys: []string{"code"}, Unique: true},
+	{Collection: Collection, Keys: []string{"holderId", "-issuedAt"}},
+	{Collection: PDFCollection, Keys: []string{"holderId"}}, // erasure deletes by holder
+}
+
+// Natures of a training.
+const (
+	NatureDistance = "distance"
+	NatureHybrid   = "hybrid"
+	NatureSession  = "session"
+)
+
+// History actions.
+const (
+	ActionIssued     = "issued"
+	ActionRevoked    = "revoked"
+	ActionReinstated = "reinstated"
+)
+
+// SystemActor is the author of the changes the source domain causes.
+const SystemActor = "system"
+
+// DeletedName replaces the holder's name once their account is erased
+// (the same text as the profile's tombstone).
+const DeletedName = "Compte supprimé"
+
+// Request is what the source domain supplies to issue one attestation.
+type Request struct {
+	// SourceID identifies what the attestation attests (e.g. an hours-ledger
+	// line id); one certificate is issued per source.
+	SourceID     string
+	HolderID     string
+	HolderName   string
+	HolderEmail  string // the email goes only into the notification; empty: no email
+	HolderLocale string // "fr" (default) or "en"
+	Title        string // module title
+	Slug         string
+	Version      int
+	Objectives   []string
+	Nature       string // NatureDistance, NatureHybrid or NatureSession
+	// DeclaredMinutes is the module's declared duration.
+	DeclaredMinutes int
+	// Result is the assessment's result as shown (e.g. "Quiz réussi : 80 %"); may be empty.
+	Result      string
+	CompletedAt time.Time
+	Issuer      string // e.g. "Réseau Canopé — Ardoise"
+	// Revoked means the source no longer supports the attestation (e.g. its
+	// ledger line was rejected); RevokeReason says why.
+	Revoked      bool
+	RevokeReason string
+}
+
+// Event is one entry of a certificate's history.
+type Event struct {
+	At     time.Time `bson:"at" json:"at"`
+	By     string    `bson:"by" json:"by"` // a user id, or SystemActor
+	Action string    `bson:"action" json:"action"`
+	Reason string    `bson:"reason,omitempty" json:"reason,omitempty"`
+}
+
+// Certificate is an issued credential's record.
+type Certificate struct {
+	// ID is "att-" + SourceID: deterministic, so a source yields one certificate.
+	ID          string    `bson:"_id" json:"id"`
+	Code        string    `bson:"code" json:"code"` // CodeLength characters of CodeAlphabet
+	Kind        string    `bson:"kind" json:"kind"`
+	SourceID    string    `bson:"sourceId" json:"sourceId"`
+	HolderID    string    `bson:"holderId" json:"holderId"`
+	HolderName  string    `bson:"holderName" json:"holderName"`
+	Locale      string    `bson:"locale" json:"locale"`
+	Title       string    `bson:"title" json:"title"`
+	Slug        string    `bson:"slug" json:"slug"`
+	Version     int       `bson:"version" json:"version"`
+	Objectives  []string  `bson:"objectives" json:"objectives"`
+	Nature      string    `bson:"nature" json:"nature"`
+	Minutes     int       `bson:"minutes" json:"minutes"` // declared duration
+	Result      string    `bson:"result,omitempty" json:"result,omitempty"`
+	CompletedAt time.Time `bson:"completedAt" json:"completedAt"`
+	IssuedAt    time.Time `bson:"issuedAt" json:"issuedAt"`
+	Issuer      string    `bson:"issuer" json:"issuer"`
+	// MailedAt is set once the holder was notified (or there was no address),
+	// so a retried issue does not send the email again.
+	MailedAt      time.Time `bson:"mailedAt,omitempty" json:"-"`
+	Revoked       bool      `bson:"revoked" json:"revoked"`
+	RevokedAt     time.Time `bson:"revokedAt,omitempty" json:"revokedAt,omitzero"`
+	RevokedReason string    `bson:"revokedReason,omitempty" json:"revokedReason,omitempty"`
+	// RevokedBy is who revoked it: a source's revocation (SystemActor) is
+	// lifted by the source; an admin's only by an admin.
+	RevokedBy string  `bson:"revokedBy,omitempty" json:"revokedBy,omitempty"`
+	History   []Event `bson:"history" json:"history"`
+}
+
+// Hours is the declared duration in hours.
+func (c *Certificate) Hours() float64 { return float64(c.Minutes) / 60 }
+
+// Public is only what the public verification page shows.
+type Public struct {
+	Code          string    `json:"code"`
+	Valid         bool      `json:"valid"`
+	Revoked       bool      `json:"revoked"`
+	RevokedAt     time.Time `json:"revokedAt,omitzero"`
+	RevokedReason string    `json:"revokedReason,omitempty"`
+	HolderName    string    `json:"holderName"`
+	Title         string    `json:"title"`
+	Hours         float64   `json:"hours"`
+	CompletedAt   time.Time `json:"completedAt"`
+	IssuedAt      time.Time `json:"issuedAt"`
+}
+
+// Public returns what the public verification page shows of c.
+func (c *Certificate) Public() *Public {
+	return &Public{
+		Code: c.Code, Valid: !c.Revoked, Revoked: c.Revoked, RevokedAt: c.RevokedAt, RevokedReason: c.RevokedReason,
+		HolderName: c.HolderName, Title: c.Title, Hours: c.Hours(), CompletedAt: c.CompletedAt, IssuedAt: c.IssuedAt,
+	}
+}

@@ -1,0 +1,105 @@
+package certificates_test
+
+import (
+	"bytes"
+	"compress/zlib"
+	"context"
+	"io"
+	"sync"
+	"testing"
+	"time"
+
+	"ardoise/certificates"
+	"ardoise/internal/errkind"
+	"ardoise/internal/testenv"
+)
+
+// each runs fn on every backend with a fresh store, the certificates'
+// indexes and a service built from the env's system.
+func each(t *testing.T, fn func(t *testing.T, env *testenv.Env, s *certificates.Service)) {
+	testenv.ForEachBackend(t, func(t *testing.T, env *testenv.Env) {
+		if err := env.Sys.DB.EnsureIndexes(testenv.Ctx(t), certificates.Indexes); err != nil {
+			t.Fatal(err)
+		}
+		s := certificates.NewService(certificates.Deps{
+			DB: env.Sys.DB, Queue: env.Sys.Queue, Mailer: env.Sys.Mailer, Catalog: env.Sys.Catalog,
+			BaseURL: "http://localhost", Logger: env.Sys.Logger,
+		})
+		fn(t, env, s)
+	}, testenv.WithoutServer(), testenv.WithoutWorker())
+}
+
+func request(sourceID string) certificates.Request {
+	return certificates.Request{
+		SourceID: sourceID, HolderID: "u-claire", HolderName: "Claire Dupré-Lefèvre",
+		HolderEmail: "claire." + sourceID + "@ac-lyon.fr", HolderLocale: "fr",
+		Title: "Évaluer avec le numérique", Slug: "evaluer-numerique", Version: 3,
+		Objectives: []string{
+			"Concevoir un quiz adapté à ses élèves",
+			"Exploiter les résultats pour différencier l'enseignement",
+			"Respecter le RGPD dans le choix des outils",
+		},
+		Nature: certificates.NatureDistance, DeclaredMinutes: 210, Result: "Quiz réussi : 80 %",
+		CompletedAt: time.Date(2026, 11, 29, 15, 4, 0, 0, time.UTC),
+		Issuer:      "Réseau Canopé — Ardoise",
+	}
+}
+
+// source is a tiny in-memory Source.
+type source struct {
+	mu   sync.Mutex
+	reqs map[string]certificates.Request
+	done map[string]int
+}
+
+func newSource() *source {
+	return &source{reqs: map[string]certificates.Request{}, done: map[string]int{}}
+}
+
+func (s *source) AttestationRequest(_ context.Context, id string) (certificates.Request, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.reqs[id]
+	if !ok {
+		return r, errkind.ErrNotFound
+	}
+	return r, nil
+}
+
+func (s *source) AttestationDone(_ context.Context, id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.done[id]++
+	return nil
+}
+
+func (s *source) doneCount(id string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.done[id]
+}
+
+// pdfText inflates the PDF's compressed streams, so a test can look for
+// the words drawn on the page.
+func pdfText(t *testing.T, data []byte) string {
+	t.Helper()
+	var out bytes.Buffer
+	rest := data
+	for {
+		i := bytes.Index(rest, []byte("stream\n"))
+		if i < 0 {
+			break
+		}
+		rest = rest[i+len("stream\n"):]
+		j := bytes.Index(rest, []byte("endstream"))
+		if j < 0 {
+			break
+		}
+		if r, err := zlib.NewReader(bytes.NewReader(rest[:j])); err == nil {
+			b, _ := io.ReadAll(r)
+			out.Write(b)
+		}
+		rest = rest[j:]
+	}
+	return out.String()
+}

@@ -1,0 +1,72 @@
+package certificates_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/hibiken/asynq"
+
+	"ardoise/certificates"
+	"ardoise/internal/testenv"
+)
+
+func TestHandleIssue(t *testing.T) {
+	each(t, func(t *testing.T, env *testenv.Env, s *certificates.Service) {
+		ctx := testenv.Ctx(t)
+		src := newSource()
+		src.reqs["line-7"] = request("line-7")
+		s.SetSource(src)
+
+		task, err := certificates.NewIssueTask("line-7")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if task.Type() != certificates.TypeIssue || certificates.TaskID("line-7") != "certificates:issue:line-7" {
+			t.Errorf("task %s, id %s", task.Type(), certificates.TaskID("line-7"))
+		}
+		for range 2 { // a retried task changes nothing
+			if err := s.HandleIssue(ctx, task); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := src.doneCount("line-7"); n != 2 {
+			t.Errorf("AttestationDone called %d times", n)
+		}
+		list, err := s.ForHolder(ctx, "u-claire")
+		if err != nil || len(list) != 1 || list[0].SourceID != "line-7" {
+			t.Fatalf("issued: %+v, %v", list, err)
+		}
+
+		// The source rejects the line: the same task revokes.
+		r := request("line-7")
+		r.Revoked, r.RevokeReason = true, "Heures non validées"
+		src.mu.Lock()
+		src.reqs["line-7"] = r
+		src.mu.Unlock()
+		if err := s.HandleIssue(ctx, task); err != nil {
+			t.Fatal(err)
+		}
+		if p, err := s.Verify(ctx, list[0].Code); err != nil || !p.Revoked || p.RevokedReason != "Heures non validées" {
+			t.Errorf("after rejection: %+v, %v", p, err)
+		}
+
+		// An unknown source: nothing to do, nothing marked done.
+		gone, _ := certificates.NewIssueTask("line-gone")
+		if err := s.HandleIssue(ctx, gone); err != nil {
+			t.Errorf("unknown source: %v", err)
+		}
+		if src.doneCount("line-gone") != 0 {
+			t.Errorf("done called for an unknown source")
+		}
+		// A bad payload is not retried.
+		if err := s.HandleIssue(ctx, asynq.NewTask(certificates.TypeIssue, []byte("{"))); !errors.Is(err, asynq.SkipRetry) {
+			t.Errorf("bad payload: %v", err)
+		}
+		// Enqueueing twice is fine: the task id deduplicates.
+		for range 2 {
+			if err := s.Enqueue(ctx, "line-7"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}

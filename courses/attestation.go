@@ -1,0 +1,52 @@
+package courses
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"ardoise/certificates"
+	"ardoise/internal/errkind"
+)
+
+// Issuer is the name printed on attestations.
+const Issuer = "Réseau Canopé — Ardoise"
+
+// AttestationRequest tells the certificates domain what the attestation of
+// a ledger line says, and whether the line still supports it (a rejected
+// line revokes it). Lines still to review have none yet.
+func (s *Service) AttestationRequest(ctx context.Context, lineID string) (certificates.Request, error) {
+	l, err := s.Line(ctx, lineID)
+	if err != nil {
+		return certificates.Request{}, err
+	}
+	if l.State == StateToReview {
+		return certificates.Request{}, fmt.Errorf("courses: line %s awaits review: %w", lineID, errkind.ErrNotFound)
+	}
+	req := certificates.Request{
+		SourceID: l.ID, HolderID: l.LearnerID, HolderName: l.LearnerName, Title: l.Title, Slug: l.Slug, Version: l.Version,
+		Nature: l.Nature, DeclaredMinutes: l.DeclaredMinutes, CompletedAt: l.CompletedAt, Issuer: Issuer,
+		Revoked: l.State == StateRejected,
+	}
+	if req.Revoked {
+		req.RevokeReason = l.Events[len(l.Events)-1].Reason
+	}
+	if m, err := s.Published(ctx, l.Slug, l.Version); err == nil {
+		req.Objectives = m.Objectives
+		if len(m.Quizzes()) > 0 {
+			req.Result = fmt.Sprintf("Quiz réussi à %d %%", int(math.Round(l.QuizScore*100)))
+		}
+	}
+	if l.SessionID != "" {
+		req.Result = fmt.Sprintf("Présence : %d demi-journée(s) sur %d", l.Attended, l.HalfDays)
+	}
+	if u, err := s.profile.User(ctx, l.LearnerID); err == nil && u.CanReceiveMail() {
+		req.HolderEmail, req.HolderLocale = u.Email, u.Locale
+	}
+	return req, nil
+}
+
+// AttestationDone clears the line's attestation marker.
+func (s *Service) AttestationDone(ctx context.Context, lineID string) error {
+	return clearMarker(ctx, s.store.ledger, lineID, markerAttestation)
+}

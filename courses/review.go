@@ -1,0 +1,242 @@
+package courses
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"ardoise/internal/database"
+	"ardoise/internal/errkind"
+	"ardoise/profile"
+)
+
+// LineFilter narrows an inspector's list of ledger lines.
+type LineFilter struct {
+	SchoolYear string
+	State      string
+	Slug       string
+	After      string // the last id of the previous page
+	Limit      int
+}
+
+// maxReviewPage bounds a page of lines (and a bulk action).
+const maxReviewPage = 200
+
+// scopeFilter is the query for lines within an inspector's territory.
+// An inspector without a territory sees nothing.
+func scopeFilter(scope profile.Territory) (bson.M, error) {
+	if scope.Academie == "" {
+		return nil, fmt.Errorf("courses: inspector without a territory: %w", errkind.ErrForbidden)
+	}
+	f := bson.M{"territory.academie": scope.Academie}
+	if scope.Departement != "" {
+		f["territory.departement"] = scope.Departement
+	}
+	if scope.Circonscription != "" {
+		f["territory.circonscription"] = scope.Circonscription
+	}
+	if scope.UAI != "" {
+		f["territory.uai"] = scope.UAI
+	}
+	return f, nil
+}
+
+// Lines lists the ledger lines of an inspector's territory, by id, a page
+// at a time (range on the id, never skip); next is empty on the last page.
+func (s *Service) Lines(ctx context.Context, inspector *profile.User, lf LineFilter) (lines []Line, next string, err error) {
+	f, err := scopeFilter(inspector.InspectionScope())
+	if err != nil {
+		return nil, "", err
+	}
+	if lf.SchoolYear != "" {
+		f["schoolYear"] = lf.SchoolYear
+	}
+	if lf.State != "" {
+		f["state"] = lf.State
+	}
+	if lf.Slug != "" {
+		f["slug"] = lf.Slug
+	}
+	if lf.After != "" {
+		f["_id"] = bson.M{"$gt": lf.After}
+	}
+	limit := lf.Limit
+	if limit <= 0 || limit > maxReviewPage {
+		limit = maxReviewPage
+	}
+	cur, err := s.store.ledger.Find(ctx, f, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit+1)))
+	if err != nil {
+		return nil, "", database.Wrap(err, "courses: ledger")
+	}
+	lines = []Line{}
+	if err := cur.All(ctx, &lines); err != nil {
+		return nil, "", database.Wrap(err, "courses: ledger")
+	}
+	if len(lines) > limit {
+		lines = lines[:limit]
+		next = lines[limit-1].ID
+	}
+	return lines, next, nil
+}
+
+// ReviewReport says what a bulk action did.
+type ReviewReport struct {
+	Changed []string `json:"changed"`
+	Skipped []string `json:"skipped"` // not in the territory, or not in a state the action applies to
+}
+
+// Review applies a review action (validate or reject) to lines of the
+// inspector's territory: for each line, one event appended and the state
+// set in the same update, conditioned on the state read. A reason is
+// required to reject. Lines whose attestation must follow (issued,
+// reinstated, revoked) get the marker in that update, then the task.
+func (s *Service) Review(ctx context.Context, inspector *profile.User, ids []string, action, reason string) (*ReviewReport, error) {
+	reason = strings.TrimSpace(reason)
+	switch {
+	case action != ActionValidate && action != ActionReject:
+		return nil, errkind.Invalid("action", "unknown")
+	case len(ids) == 0:
+		return nil, errkind.Invalid("lines", "required")
+	case len(ids) > maxReviewPage:
+		return nil, errkind.Invalid("lines", "too_many")
+	case action == ActionReject && len([]rune(reason)) < 3:
+		return nil, errkind.Invalid("reason", "required")
+	case len([]rune(reason)) > 500:
+		return nil, errkind.Invalid("reason", "too_long")
+	}
+	lines, err := s.linesIn(ctx, inspector, ids)
+	if err != nil {
+		return nil, err
+	}
+	rep := &ReviewReport{Changed: []string{}, Skipped: []string{}}
+	now := s.now()
+	for _, id := range ids {
+		i := slices.IndexFunc(lines, func(l Line) bool { return l.ID == id })
+		if i < 0 || !lines[i].Can(action) {
+			rep.Skipped = append(rep.Skipped, id)
+			continue
+		}
+		l := lines[i]
+		ev := Event{At: now, By: inspector.ID, ByName: inspector.Name, Action: action, State: transitions[action].to, Reason: reason}
+		update := bson.M{"$set": bson.M{"state": ev.State, "pendingAt": now}, "$push": bson.M{"events": ev},
+			"$addToSet": bson.M{"pending": markerAttestation}}
+		res, err := s.store.ledger.UpdateOne(ctx, bson.M{"_id": l.ID, "state": l.State, "events": bson.M{"$size": len(l.Events)}}, update)
+		if err != nil {
+			return rep, database.Wrap(err, "courses: review")
+		}
+		if res.MatchedCount == 0 {
+			rep.Skipped = append(rep.Skipped, id) // changed meanwhile
+			continue
+		}
+		rep.Changed = append(rep.Changed, id)
+		s.enqueueAttestation(ctx, id)
+	}
+	return rep, nil
+}
+
+// linesIn reads lines by id, keeping those of the inspector's territory.
+func (s *Service) linesIn(ctx context.Context, inspector *profile.User, ids []string) ([]Line, error) {
+	f, err := scopeFilter(inspector.InspectionScope())
+	if err != nil {
+		return nil, err
+	}
+	f["_id"] = bson.M{"$in": ids}
+	cur, err := s.store.ledger.Find(ctx, f)
+	if err != nil {
+		return nil, database.Wrap(err, "courses: ledger")
+	}
+	var lines []Line
+	if err := cur.All(ctx, &lines); err != nil {
+		return nil, database.Wrap(err, "courses: ledger")
+	}
+	return lines, nil
+}
+
+// ExportLines returns the validated lines of the inspector's territory for a
+// school year (all years when empty) and marks them exported, each with its
+// event, in one update. Lines exported before are included again when
+// again is true (a lost file can be produced anew; their state stays).
+func (s *Service) ExportLines(ctx context.Context, inspector *profile.User, schoolYear string, again bool) ([]Line, error) {
+	f, err := scopeFilter(inspector.InspectionScope())
+	if err != nil {
+		return nil, err
+	}
+	if schoolYear != "" {
+		f["schoolYear"] = schoolYear
+	}
+	states := []string{StateValidated}
+	if again {
+		states = append(states, StateExported)
+	}
+	f["state"] = bson.M{"$in": states}
+	cur, err := s.store.ledger.Find(ctx, f, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, database.Wrap(err, "courses: export")
+	}
+	var lines []Line
+	if err := cur.All(ctx, &lines); err != nil {
+		return nil, database.Wrap(err, "courses: export")
+	}
+	var ids []string
+	for _, l := range lines {
+		if l.State == StateValidated {
+			ids = append(ids, l.ID)
+		}
+	}
+	if len(ids) > 0 {
+		ev := Event{At: s.now(), By: inspector.ID, ByName: inspector.Name, Action: ActionExport, State: StateExported}
+		if _, err := s.store.ledger.UpdateMany(ctx, bson.M{"_id": bson.M{"$in": ids}, "state": StateValidated},
+			bson.M{"$set": bson.M{"state": StateExported}, "$push": bson.M{"events": ev}}); err != nil {
+			return nil, database.Wrap(err, "courses: export")
+		}
+	}
+	return lines, nil
+}
+
+// YearHours sums a person's ledger lines of one school year.
+type YearHours struct {
+	SchoolYear        string
+	Lines             []Line
+	ObligationMinutes int
+	PaidMinutes       int
+	AmountCents       int
+}
+
+// HoursOf returns a person's ledger by school year, newest first. Rejected
+// lines are listed but count for nothing.
+func (s *Service) HoursOf(ctx context.Context, userID string) ([]YearHours, error) {
+	cur, err := s.store.ledger.Find(ctx, bson.M{"learnerId": userID}, options.Find().SetLimit(1000))
+	if err != nil {
+		return nil, database.Wrap(err, "courses: hours")
+	}
+	var lines []Line
+	if err := cur.All(ctx, &lines); err != nil {
+		return nil, database.Wrap(err, "courses: hours")
+	}
+	slices.SortFunc(lines, func(a, b Line) int { return b.CompletedAt.Compare(a.CompletedAt) })
+	var out []YearHours
+	for _, l := range lines {
+		i := slices.IndexFunc(out, func(y YearHours) bool { return y.SchoolYear == l.SchoolYear })
+		if i < 0 {
+			out = append(out, YearHours{SchoolYear: l.SchoolYear})
+			i = len(out) - 1
+		}
+		y := &out[i]
+		y.Lines = append(y.Lines, l)
+		if l.State == StateRejected {
+			continue
+		}
+		if l.CountsFor == CountsPaid {
+			y.PaidMinutes += l.DeclaredMinutes
+			y.AmountCents += l.AmountCents
+		} else {
+			y.ObligationMinutes += l.DeclaredMinutes
+		}
+	}
+	slices.SortStableFunc(out, func(a, b YearHours) int { return strings.Compare(b.SchoolYear, a.SchoolYear) })
+	return out, nil
+}

@@ -1,0 +1,306 @@
+package courses
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"ardoise/internal/database"
+	"ardoise/internal/errkind"
+	"ardoise/internal/keyring"
+	"ardoise/internal/queue"
+	"ardoise/profile"
+)
+
+// SessionsCollection holds modules run as sessions: a cohort, dates in
+// half-days, a trainer who records attendance.
+const SessionsCollection = "course_sessions"
+
+const markerCreditSession = "credit-session"
+
+// Half-day slots.
+const (
+	SlotMorning   = "am"
+	SlotAfternoon = "pm"
+)
+
+// Session is a module run for a cohort on given half-days (for example
+// during school holidays): it is paid training outside teaching time.
+type Session struct {
+	ID           string        `bson:"_id" json:"id"`
+	Slug         string        `bson:"slug" json:"module"`
+	Title        string        `bson:"title" json:"title"`
+	Version      int           `bson:"version" json:"version"`
+	TrainerID    string        `bson:"trainerId" json:"-"`
+	TrainerName  string        `bson:"trainerName" json:"trainer"`
+	Place        string        `bson:"place" json:"place"`
+	HalfDays     []HalfDay     `bson:"halfDays" json:"halfDays"`
+	Participants []Participant `bson:"participants" json:"participants"`
+	Seq          int           `bson:"seq" json:"-"`
+	ClosedAt     time.Time     `bson:"closedAt,omitempty" json:"closedAt,omitempty"`
+	Pending      []string      `bson:"pending,omitempty" json:"-"`
+	PendingAt    time.Time     `bson:"pendingAt,omitempty" json:"-"`
+	CreatedAt    time.Time     `bson:"createdAt" json:"createdAt"`
+}
+
+// HalfDay is a morning or an afternoon of a date (YYYY-MM-DD).
+type HalfDay struct {
+	Date string `bson:"date" json:"date"`
+	Slot string `bson:"slot" json:"slot"`
+}
+
+// ID names the half-day, e.g. "2027-02-15-am".
+func (h HalfDay) ID() string { return h.Date + "-" + h.Slot }
+
+// Participant is a teacher of the cohort and the half-days they attended.
+type Participant struct {
+	UserID   string   `bson:"userId" json:"userId"`
+	Name     string   `bson:"name" json:"name"`
+	Attended []string `bson:"attended" json:"attended"`
+}
+
+// Closed reports whether attendance is final and hours were credited.
+func (s *Session) Closed() bool { return !s.ClosedAt.IsZero() }
+
+// ParseHalfDays reads half-days written "2027-02-15-am 2027-02-15-pm …"
+// (spaces, commas or new lines between them).
+func ParseHalfDays(text string) ([]HalfDay, error) {
+	var out []HalfDay
+	for _, f := range strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\r' || r == ';' }) {
+		i := strings.LastIndex(f, "-")
+		if i < 0 {
+			return nil, errkind.Invalid("halfDays", "bad_half_day")
+		}
+		h := HalfDay{Date: f[:i], Slot: f[i+1:]}
+		if _, err := time.Parse(time.DateOnly, h.Date); err != nil || (h.Slot != SlotMorning && h.Slot != SlotAfternoon) {
+			return nil, errkind.Invalid("halfDays", "bad_half_day")
+		}
+		if !slices.Contains(out, h) {
+			out = append(out, h)
+		}
+	}
+	if len(out) == 0 {
+		return nil, errkind.Invalid("halfDays", "required")
+	}
+	if len(out) > 20 {
+		return nil, errkind.Invalid("halfDays", "too_many")
+	}
+	slices.SortFunc(out, func(a, b HalfDay) int { return strings.Compare(a.ID(), b.ID()) })
+	return out, nil
+}
+
+// CreateSession opens a session of a published module, led by trainer.
+func (s *Service) CreateSession(ctx context.Context, trainer *profile.User, slug, place string, halfDays []HalfDay) (*Session, error) {
+	place = strings.TrimSpace(place)
+	if place == "" || len([]rune(place)) > 200 {
+		return nil, errkind.Invalid("place", "required")
+	}
+	if len(halfDays) == 0 {
+		return nil, errkind.Invalid("halfDays", "required")
+	}
+	doc, err := s.store.Module(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	if !doc.Published {
+		return nil, ErrNotPublished
+	}
+	if _, ok := s.rates.On(halfDays[0].Date); !ok {
+		return nil, errkind.Invalid("halfDays", "no_rate")
+	}
+	ss := &Session{ID: keyring.RandomToken(9), Slug: slug, Title: doc.Title, Version: doc.Latest, TrainerID: trainer.ID,
+		TrainerName: trainer.Name, Place: place, HalfDays: halfDays, Participants: []Participant{}, CreatedAt: s.now()}
+	if _, err := s.store.sessions.InsertOne(ctx, ss); err != nil {
+		return nil, database.Wrap(err, "courses: create session")
+	}
+	return ss, nil
+}
+
+// Session returns a session its trainer (or an admin) may manage.
+func (s *Service) Session(ctx context.Context, trainer *profile.User, id string) (*Session, error) {
+	var ss Session
+	if err := s.store.sessions.FindOne(ctx, bson.M{"_id": id}).Decode(&ss); err != nil {
+		return nil, database.Wrap(err, "courses: session")
+	}
+	if ss.TrainerID != trainer.ID && !trainer.Has(profile.RoleAdmin) {
+		return nil, fmt.Errorf("courses: session %s: %w", id, errkind.ErrNotFound)
+	}
+	return &ss, nil
+}
+
+// SessionsOf lists the sessions a trainer leads, newest first.
+func (s *Service) SessionsOf(ctx context.Context, trainerID string) ([]Session, error) {
+	cur, err := s.store.sessions.Find(ctx, bson.M{"trainerId": trainerID},
+		options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}).SetLimit(200))
+	if err != nil {
+		return nil, database.Wrap(err, "courses: sessions")
+	}
+	out := []Session{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, database.Wrap(err, "courses: sessions")
+	}
+	return out, nil
+}
+
+// updateSession writes a session changed by fn, if still open and unchanged since read.
+func (s *Service) updateSession(ctx context.Context, trainer *profile.User, id string, fn func(*Session) error) (*Session, error) {
+	ss, err := s.Session(ctx, trainer, id)
+	if err != nil {
+		return nil, err
+	}
+	if ss.Closed() {
+		return nil, fmt.Errorf("courses: session %s is closed: %w", id, errkind.ErrConflict)
+	}
+	if err := fn(ss); err != nil {
+		return nil, err
+	}
+	set := bson.M{"participants": ss.Participants, "seq": ss.Seq + 1}
+	if ss.Closed() {
+		set["closedAt"], set["pending"], set["pendingAt"] = ss.ClosedAt, ss.Pending, ss.PendingAt
+	}
+	res, err := s.store.sessions.UpdateOne(ctx, bson.M{"_id": id, "seq": ss.Seq}, bson.M{"$set": set})
+	if err != nil {
+		return nil, database.Wrap(err, "courses: session")
+	}
+	if res.MatchedCount == 0 {
+		return nil, fmt.Errorf("courses: session %s changed meanwhile: %w", id, errkind.ErrConflict)
+	}
+	ss.Seq++
+	return ss, nil
+}
+
+// AddParticipant adds a teacher, found by email, to a session's cohort.
+func (s *Service) AddParticipant(ctx context.Context, trainer *profile.User, id, email string) (*Session, error) {
+	if _, err := s.Session(ctx, trainer, id); err != nil {
+		return nil, err
+	}
+	u, err := s.profile.FindUser(ctx, email)
+	if errkind.IsNotFound(err) || (err == nil && (u.Kind != profile.KindTeacher || u.Deleted)) {
+		return nil, errkind.Invalid("email", "not_a_teacher")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.updateSession(ctx, trainer, id, func(ss *Session) error {
+		if slices.ContainsFunc(ss.Participants, func(p Participant) bool { return p.UserID == u.ID }) {
+			return nil
+		}
+		if len(ss.Participants) >= 60 {
+			return errkind.Invalid("email", "cohort_full")
+		}
+		ss.Participants = append(ss.Participants, Participant{UserID: u.ID, Name: u.Name, Attended: []string{}})
+		return nil
+	})
+}
+
+// SetAttendance records the whole attendance grid: for each participant,
+// the half-days attended. Unknown participants or half-days are refused.
+func (s *Service) SetAttendance(ctx context.Context, trainer *profile.User, id string, attended map[string][]string) (*Session, error) {
+	return s.updateSession(ctx, trainer, id, func(ss *Session) error {
+		for uid, days := range attended {
+			i := slices.IndexFunc(ss.Participants, func(p Participant) bool { return p.UserID == uid })
+			if i < 0 {
+				return errkind.Invalid("attendance", "unknown_participant")
+			}
+			var keep []string
+			for _, h := range ss.HalfDays {
+				if slices.Contains(days, h.ID()) {
+					keep = append(keep, h.ID())
+				}
+			}
+			if len(keep) != len(slices.Compact(slices.Sorted(slices.Values(days)))) {
+				return errkind.Invalid("attendance", "unknown_half_day")
+			}
+			ss.Participants[i].Attended = append([]string{}, keep...)
+		}
+		return nil
+	})
+}
+
+// CloseSession makes attendance final and credits the hours: the closure
+// and its pending follow-up are one update, then the task is enqueued.
+func (s *Service) CloseSession(ctx context.Context, trainer *profile.User, id string) (*Session, error) {
+	ss, err := s.updateSession(ctx, trainer, id, func(ss *Session) error {
+		now := s.now()
+		ss.ClosedAt, ss.Pending, ss.PendingAt = now, []string{markerCreditSession}, now
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.EnqueueSessionPending(ctx, id, markerCreditSession); err != nil {
+		s.logger.Warn("enqueue session credit; the sweeper will retry", "session", id, "err", err)
+	}
+	return ss, nil
+}
+
+// EnqueueSessionPending enqueues the task of a pending marker of a session.
+func (s *Service) EnqueueSessionPending(ctx context.Context, id, marker string) error {
+	if marker != markerCreditSession {
+		return fmt.Errorf("courses: unknown session marker %q", marker)
+	}
+	p, _ := json.Marshal(creditPayload{Session: id})
+	return s.queue.Enqueue(ctx, asynq.NewTask(TypeCreditHours, p), TypeCreditHours+":session:"+id, queue.Default)
+}
+
+// creditSession writes one paid ledger line per participant who attended
+// at least one half-day. Hours are the module's declared duration in
+// proportion to the half-days attended; the allocation is paid only when
+// every half-day was attended (the line is credited), otherwise the line
+// goes to review with no amount.
+func (s *Service) creditSession(ctx context.Context, id string) error {
+	var ss Session
+	if err := s.store.sessions.FindOne(ctx, bson.M{"_id": id}).Decode(&ss); err != nil {
+		if err = database.Wrap(err, "courses: session"); errkind.IsNotFound(err) {
+			return nil
+		}
+		return err
+	}
+	if !slices.Contains(ss.Pending, markerCreditSession) {
+		return nil
+	}
+	m, err := s.Published(ctx, ss.Slug, ss.Version)
+	if err != nil {
+		return err
+	}
+	rate, _ := s.rates.On(ss.HalfDays[0].Date)
+	first, _ := time.ParseInLocation(time.DateOnly, ss.HalfDays[0].Date, paris)
+	last, _ := time.ParseInLocation(time.DateOnly, ss.HalfDays[len(ss.HalfDays)-1].Date, paris)
+	for _, p := range ss.Participants {
+		if len(p.Attended) == 0 {
+			continue
+		}
+		u, err := s.profile.User(ctx, p.UserID)
+		if errkind.IsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		all := len(p.Attended) == len(ss.HalfDays)
+		l := &Line{
+			ID: LineID(u.ID, ss.Slug, SchoolYear(first)), LearnerID: u.ID, LearnerName: u.Name, Slug: ss.Slug, Title: ss.Title,
+			Version: ss.Version, SchoolYear: SchoolYear(first), Territory: u.Territory, CountsFor: CountsPaid, Nature: NatureSession,
+			DeclaredMinutes: m.DurationMinutes * len(p.Attended) / len(ss.HalfDays), Quizzes: []QuizEvidence{},
+			SessionID: ss.ID, HalfDays: len(ss.HalfDays), Attended: len(p.Attended), RateRef: rate.Reference,
+			CompletedAt: last.Add(18 * time.Hour).UTC(), State: StateToReview,
+		}
+		reason := "half-days-missed"
+		if all {
+			l.State, reason = StateCredited, ""
+			l.AmountCents = rate.Amount(ss.HalfDays, m.DurationMinutes)
+		}
+		l.Events = []Event{{By: ss.TrainerID, ByName: ss.TrainerName, Action: "credit", State: l.State, Reason: reason}}
+		if err := s.credit(ctx, l); err != nil {
+			return err
+		}
+	}
+	return clearMarker(ctx, s.store.sessions, id, markerCreditSession)
+}

@@ -1,0 +1,144 @@
+package courses
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"github.com/hibiken/asynq"
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"ardoise/internal/database"
+	"ardoise/internal/errkind"
+	"ardoise/internal/queue"
+	"ardoise/profile"
+)
+
+// TypeCreditHours credits the hours of a completion: it writes the ledger
+// line (deterministic id, so a retry credits nothing more) and asks for
+// the attestation. Its payload names an enrolment or a closed session.
+const TypeCreditHours = "courses:credit-hours"
+
+type creditPayload struct {
+	Enrolment string `json:"e,omitempty"`
+	Session   string `json:"s,omitempty"`
+}
+
+// EnqueuePending enqueues the task of a pending marker of an enrolment;
+// the sweeper calls it for markers older than a minute.
+func (s *Service) EnqueuePending(ctx context.Context, id, marker string) error {
+	if marker != markerCredit {
+		return fmt.Errorf("courses: unknown enrolment marker %q", marker)
+	}
+	p, _ := json.Marshal(creditPayload{Enrolment: id})
+	// Critical: the learner is waiting for the attestation.
+	return s.queue.Enqueue(ctx, asynq.NewTask(TypeCreditHours, p), TypeCreditHours+":"+id, queue.Critical)
+}
+
+// EnqueueLinePending enqueues the task of a pending marker of a ledger line.
+func (s *Service) EnqueueLinePending(ctx context.Context, id, marker string) error {
+	if marker != markerAttestation {
+		return fmt.Errorf("courses: unknown ledger marker %q", marker)
+	}
+	return s.certs.Enqueue(ctx, id)
+}
+
+func (s *Service) enqueueCredit(ctx context.Context, enrolmentID string) {
+	if err := s.EnqueuePending(ctx, enrolmentID, markerCredit); err != nil {
+		s.logger.Warn("enqueue credit-hours; the sweeper will retry", "enrolment", enrolmentID, "err", err)
+	}
+}
+
+func (s *Service) enqueueAttestation(ctx context.Context, lineID string) {
+	if err := s.certs.Enqueue(ctx, lineID); err != nil {
+		s.logger.Warn("enqueue attestation; the sweeper will retry", "line", lineID, "err", err)
+	}
+}
+
+// HandleCreditHours credits a completed enrolment or a closed session.
+func (s *Service) HandleCreditHours(ctx context.Context, t *asynq.Task) error {
+	var p creditPayload
+	if err := json.Unmarshal(t.Payload(), &p); err != nil {
+		return fmt.Errorf("courses: credit payload: %v: %w", err, asynq.SkipRetry)
+	}
+	if p.Session != "" {
+		return s.creditSession(ctx, p.Session)
+	}
+	e, err := s.store.enrolment(ctx, p.Enrolment)
+	if errkind.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(e.Pending, markerCredit) || e.Completion == nil {
+		return nil
+	}
+	u, err := s.profile.User(ctx, e.UserID)
+	if err != nil && !errkind.IsNotFound(err) {
+		return err
+	}
+	// Hours are a teacher's: parents complete modules without a ledger line.
+	if err == nil && !u.Deleted && u.Kind == profile.KindTeacher {
+		m, err := s.Published(ctx, e.Slug, e.Completion.Version)
+		if err != nil {
+			return err
+		}
+		if err := s.credit(ctx, s.lineFor(e, m, u)); err != nil {
+			return err
+		}
+	}
+	return clearMarker(ctx, s.store.enrolments, e.ID, markerCredit)
+}
+
+// lineFor builds the ledger line of a completed enrolment.
+func (s *Service) lineFor(e *Enrolment, m *Module, u *profile.User) *Line {
+	c := e.Completion
+	p := m.ProgressOf(e)
+	l := &Line{
+		ID: LineID(u.ID, e.Slug, SchoolYear(c.At)), LearnerID: u.ID, LearnerName: u.Name, Slug: e.Slug, Title: m.Title,
+		Version: c.Version, SchoolYear: SchoolYear(c.At), Territory: u.Territory, CountsFor: CountsObligation,
+		Nature: m.Nature, DeclaredMinutes: c.DeclaredMinutes, ActiveMinutes: c.ActiveSeconds / 60, NeededMinutes: p.NeededMinutes(),
+		QuizScore: c.QuizScore, Quizzes: []QuizEvidence{}, EnrolmentID: e.ID, CompletedAt: c.At, State: c.State,
+	}
+	if l.Nature == "" {
+		l.Nature = NatureDistance
+	}
+	for _, q := range e.Quizzes {
+		l.Quizzes = append(l.Quizzes, QuizEvidence{ID: q.ID, Correct: q.Correct, Attempts: q.Attempts})
+	}
+	l.Events = []Event{{By: "system", ByName: "Ardoise", Action: "credit", State: c.State, Reason: c.Reason}}
+	return l
+}
+
+// credit inserts a ledger line; a line already there (same learner, module
+// and school year) is left as it is. A credited line asks for its
+// attestation in the same insert, then the task is enqueued.
+func (s *Service) credit(ctx context.Context, l *Line) error {
+	now := s.now()
+	l.CreatedAt = now
+	l.Events[0].At = now
+	if l.State == StateCredited {
+		l.Pending, l.PendingAt = []string{markerAttestation}, now
+	}
+	if _, err := s.store.ledger.InsertOne(ctx, l); err != nil {
+		if database.IsDuplicate(err) {
+			return nil
+		}
+		return database.Wrap(err, "courses: credit hours")
+	}
+	if l.State == StateCredited {
+		s.enqueueAttestation(ctx, l.ID)
+	}
+	return nil
+}
+
+// Line returns a ledger line.
+func (s *Service) Line(ctx context.Context, id string) (*Line, error) {
+	var l Line
+	if err := s.store.ledger.FindOne(ctx, bson.M{"_id": id}).Decode(&l); err != nil {
+		return nil, database.Wrap(err, "courses: ledger line")
+	}
+	return &l, nil
+}
