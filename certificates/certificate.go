@@ -77,6 +77,10 @@ type Request struct {
 	// ledger line was rejected); RevokeReason says why.
 	Revoked      bool
 	RevokeReason string
+	// Revision is the source's revision this request describes; the source
+	// gets it back in AttestationDone, to clear its marker only if nothing
+	// changed since.
+	Revision int
 }
 
 // Event is one entry of a certificate's history.

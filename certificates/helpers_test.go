@@ -66,11 +66,11 @@ func (s *source) AttestationRequest(_ context.Context, id string) (certificates.
 	return r, nil
 }
 
-func (s *source) AttestationDone(_ context.Context, id string) error {
+func (s *source) AttestationDone(_ context.Context, id string, _ int) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.done[id]++
-	return nil
+	return true, nil
 }
 
 func (s *source) doneCount(id string) int {

@@ -22,8 +22,10 @@ type Source interface {
 	// source is errkind.ErrNotFound.
 	AttestationRequest(ctx context.Context, sourceID string) (Request, error)
 	// AttestationDone clears the source's pending marker once the
-	// attestation is issued (or revoked) as requested.
-	AttestationDone(ctx context.Context, sourceID string) error
+	// attestation is issued (or revoked) as the request of that revision
+	// asked. It reports false, leaving the marker, when the source changed
+	// meanwhile: the attestation must then follow the newer revision.
+	AttestationDone(ctx context.Context, sourceID string, revision int) (bool, error)
 }
 
 // Deps are what the service needs.

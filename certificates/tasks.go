@@ -55,22 +55,31 @@ func (s *Service) HandleIssue(ctx context.Context, t *asynq.Task) error {
 	if s.source == nil {
 		return errors.New("certificates: no source wired")
 	}
-	req, err := s.source.AttestationRequest(ctx, p.SourceID)
-	if errkind.IsNotFound(err) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if req.SourceID == "" {
-		req.SourceID = p.SourceID
-	}
-	if _, err := s.Issue(ctx, req); err != nil {
-		if errors.Is(err, errkind.ErrInvalid) {
-			s.logger.Error("attestation request refused", "source", p.SourceID, "err", err)
-			return fmt.Errorf("certificates: source %s: %v: %w", p.SourceID, err, asynq.SkipRetry)
+	// A source that changes while its attestation is being issued (a line
+	// rejected then validated at once) is followed to its latest revision
+	// here: its new task could not be queued while this one ran.
+	for range 5 {
+		req, err := s.source.AttestationRequest(ctx, p.SourceID)
+		if errkind.IsNotFound(err) {
+			return nil
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		if req.SourceID == "" {
+			req.SourceID = p.SourceID
+		}
+		if _, err := s.Issue(ctx, req); err != nil {
+			if errors.Is(err, errkind.ErrInvalid) {
+				s.logger.Error("attestation request refused", "source", p.SourceID, "err", err)
+				return fmt.Errorf("certificates: source %s: %v: %w", p.SourceID, err, asynq.SkipRetry)
+			}
+			return err
+		}
+		done, err := s.source.AttestationDone(ctx, p.SourceID, req.Revision)
+		if err != nil || done {
+			return err
+		}
 	}
-	return s.source.AttestationDone(ctx, p.SourceID)
+	return fmt.Errorf("certificates: source %s keeps changing; retrying later", p.SourceID)
 }

@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"math"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+
 	"ardoise/certificates"
+	"ardoise/internal/database"
 	"ardoise/internal/errkind"
 )
 
@@ -26,10 +29,10 @@ func (s *Service) AttestationRequest(ctx context.Context, lineID string) (certif
 	req := certificates.Request{
 		SourceID: l.ID, HolderID: l.LearnerID, HolderName: l.LearnerName, Title: l.Title, Slug: l.Slug, Version: l.Version,
 		Nature: l.Nature, DeclaredMinutes: l.DeclaredMinutes, CompletedAt: l.CompletedAt, Issuer: Issuer,
-		Revoked: l.State == StateRejected,
+		Revoked: l.State == StateRejected, Revision: len(l.Events),
 	}
 	if req.Revoked {
-		req.RevokeReason = l.Events[len(l.Events)-1].Reason
+		req.RevokeReason = l.LastReason()
 	}
 	if m, err := s.Published(ctx, l.Slug, l.Version); err == nil {
 		req.Objectives = m.Objectives
@@ -46,7 +49,13 @@ func (s *Service) AttestationRequest(ctx context.Context, lineID string) (certif
 	return req, nil
 }
 
-// AttestationDone clears the line's attestation marker.
-func (s *Service) AttestationDone(ctx context.Context, lineID string) error {
-	return clearMarker(ctx, s.store.ledger, lineID, markerAttestation)
+// AttestationDone clears the line's attestation marker if the line is
+// still at the revision (number of events) the attestation followed.
+func (s *Service) AttestationDone(ctx context.Context, lineID string, revision int) (bool, error) {
+	res, err := s.store.ledger.UpdateOne(ctx, bson.M{"_id": lineID, "events": bson.M{"$size": revision}},
+		bson.M{"$pull": bson.M{"pending": markerAttestation}})
+	if err != nil {
+		return false, database.Wrap(err, "courses: attestation done")
+	}
+	return res.MatchedCount == 1, nil
 }

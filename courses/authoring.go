@@ -163,6 +163,9 @@ func (s *Service) Publish(ctx context.Context, a Author, slug, note string) (*Ve
 	}}); err != nil {
 		return nil, database.Wrap(err, "courses: publish")
 	}
+	if err := s.saveRendering(ctx, v.ID, mod); err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
 	s.parsed[v.ID] = mod
 	s.mu.Unlock()
@@ -188,26 +191,30 @@ func (s *Service) Export(ctx context.Context, slug string, number int) (Source, 
 // ErrNotPublished means a module has no published version yet.
 var ErrNotPublished = fmt.Errorf("courses: module not published: %w", errkind.ErrNotFound)
 
-// Published returns a published version's rendered module, kept in memory
-// once read (versions never change).
+// Published returns a published version's rendered module: from memory
+// once read (versions never change), else from its stored rendering when
+// the current sanitizing policy made it, else rendered again from its
+// source (and stored).
 func (s *Service) Published(ctx context.Context, slug string, number int) (*Module, error) {
-	id := slug + "@" + strconv.Itoa(number)
+	id := versionID(slug, number)
 	s.mu.Lock()
 	m, ok := s.parsed[id]
 	s.mu.Unlock()
 	if ok {
 		return m, nil
 	}
-	src, err := s.Export(ctx, slug, number)
-	if errors.Is(err, errkind.ErrNotFound) {
-		return nil, ErrNotPublished
-	}
-	if err != nil {
-		return nil, err
-	}
-	m, problems := Parse(slug, src, nil)
-	if len(problems) > 0 {
-		return nil, &ProblemsError{Problems: problems}
+	if m, ok = s.rendered(ctx, id); !ok {
+		var err error
+		m, err = s.renderVersion(ctx, slug, number)
+		if errors.Is(err, errkind.ErrNotFound) {
+			return nil, ErrNotPublished
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := s.saveRendering(ctx, id, m); err != nil {
+			return nil, err
+		}
 	}
 	s.mu.Lock()
 	s.parsed[id] = m

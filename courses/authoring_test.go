@@ -1,6 +1,8 @@
 package courses_test
 
 import (
+	"go.mongodb.org/mongo-driver/v2/bson"
+
 	"errors"
 	"os"
 	"strings"
@@ -9,6 +11,7 @@ import (
 
 	"ardoise/courses"
 	"ardoise/internal/errkind"
+	"ardoise/internal/markdown"
 	"ardoise/internal/testenv"
 )
 
@@ -100,5 +103,43 @@ func TestShippedModulesParse(t *testing.T) {
 		if len(m.Pages) < 4 || len(m.Quizzes()) < 4 {
 			t.Errorf("%s: %d pages, %d quizzes (want 4+ each)", e.Name(), len(m.Pages), len(m.Quizzes()))
 		}
+	}
+}
+
+// The rendering of a version is stored with its policy version; a
+// rendering made by another policy is rendered again from the source.
+func TestRenderingStoredAndRerendered(t *testing.T) {
+	env := testenv.New(t)
+	ctx := testenv.Ctx(t)
+	svc := env.Sys.Courses
+	owner := courses.Author{ID: "formatrice"}
+	if _, _, err := svc.SaveDraft(ctx, owner, "module-rendu", validSource()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Publish(ctx, owner, "module-rendu", "v1"); err != nil {
+		t.Fatal(err)
+	}
+	renders := env.Sys.DB.Collection(courses.RendersCollection)
+	var doc struct {
+		Policy string `bson:"policyVersion"`
+	}
+	if err := renders.FindOne(ctx, bson.M{"_id": "module-rendu@1"}).Decode(&doc); err != nil || doc.Policy != markdown.PolicyVersion {
+		t.Fatalf("stored rendering: %+v %v", doc, err)
+	}
+	// A fresh process reads the stored rendering.
+	other := env.Restarted(t)
+	m, err := other.Courses.Published(ctx, "module-rendu", 1)
+	if err != nil || !strings.Contains(m.Pages[0].Blocks[0].HTML, "<strong>gras</strong>") || len(m.Quizzes()) != 1 {
+		t.Fatalf("rendering read back: %+v %v", m, err)
+	}
+	if _, err := renders.UpdateOne(ctx, bson.M{"_id": "module-rendu@1"}, bson.M{"$set": bson.M{"policyVersion": "ancienne"}}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := svc.Rerender(ctx, false)
+	if err != nil || rep.Rerendered != 1 || rep.Versions < 1 {
+		t.Fatalf("rerender: %+v %v", rep, err)
+	}
+	if rep, _ := svc.Rerender(ctx, false); rep.Rerendered != 0 {
+		t.Fatalf("rerendered again what is current: %+v", rep)
 	}
 }

@@ -193,6 +193,11 @@ func (s *Service) ExportLines(ctx context.Context, inspector *profile.User, scho
 			bson.M{"$set": bson.M{"state": StateExported}, "$push": bson.M{"events": ev}}); err != nil {
 			return nil, database.Wrap(err, "courses: export")
 		}
+		for i := range lines {
+			if lines[i].State == StateValidated {
+				lines[i].State, lines[i].Events = StateExported, append(lines[i].Events, ev)
+			}
+		}
 	}
 	return lines, nil
 }

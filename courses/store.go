@@ -33,6 +33,7 @@ var Indexes = []database.Index{
 	{Collection: ModulesCollection, Keys: []string{"published", "audience"}},
 	{Collection: VersionsCollection, Keys: []string{"slug", "-number"}},
 	{Collection: FilesCollection},
+	{Collection: RendersCollection},
 	{Collection: EnrolmentsCollection, Keys: []string{"userId", "-enrolledAt"}},
 	{Collection: EnrolmentsCollection, Keys: []string{"pendingAt"}, Sparse: true},
 	{Collection: LedgerCollection, Keys: []string{"learnerId", "schoolYear"}},
@@ -80,13 +81,13 @@ type Version struct {
 
 // Store keeps modules, versions and files.
 type Store struct {
-	modules, versions, files, enrolments, ledger, sessions *mongo.Collection
+	modules, versions, files, enrolments, ledger, sessions, renders *mongo.Collection
 }
 
 // NewStore returns a store on db.
 func NewStore(db *database.DB) *Store {
 	return &Store{modules: db.Collection(ModulesCollection), versions: db.Collection(VersionsCollection), files: db.Collection(FilesCollection),
-		enrolments: db.Collection(EnrolmentsCollection), ledger: db.Collection(LedgerCollection), sessions: db.Collection(SessionsCollection)}
+		enrolments: db.Collection(EnrolmentsCollection), ledger: db.Collection(LedgerCollection), sessions: db.Collection(SessionsCollection), renders: db.Collection(RendersCollection)}
 }
 
 type fileDoc struct {

@@ -18,6 +18,12 @@ func (a *App) dataExport(c *fiber.Ctx) error {
 		return err
 	}
 	exp.Sections["positioningTests"] = tests
+	if exp.Sections["training"], err = a.Courses.ExportFor(c.UserContext(), u.ID); err != nil {
+		return err
+	}
+	if exp.Sections["attestations"], err = a.Certificates.ExportFor(c.UserContext(), u.ID); err != nil {
+		return err
+	}
 	raw, err := json.MarshalIndent(exp, "", "  ")
 	if err != nil {
 		return err
@@ -42,6 +48,12 @@ func (a *App) deleteAccount(c *fiber.Ctx) error {
 		return err
 	}
 	if err := a.Assessments.DeleteFor(c.UserContext(), u.ID); err != nil {
+		return err
+	}
+	if err := a.Courses.DeleteFor(c.UserContext(), u.ID); err != nil {
+		return err
+	}
+	if err := a.Certificates.DeleteFor(c.UserContext(), u.ID); err != nil {
 		return err
 	}
 	a.clearCookie(c, sessionCookie)

@@ -11,15 +11,21 @@ import (
 	"ardoise/assessments"
 	"ardoise/assessments/content"
 	"ardoise/courses"
+	"ardoise/internal/markdown"
 )
 
 const moduleUsage = `usage:
   ardoise module check DIR|ZIP
   ardoise module import DIR|ZIP --owner EMAIL [--slug SLUG] [--publish NOTE]
-  ardoise module export SLUG [--version N] [--out FILE.zip]`
+  ardoise module export SLUG [--version N] [--out FILE.zip]
+  ardoise module rerender [--all]   render published versions again from their Markdown
+                                    (those rendered by an older sanitizing policy; --all: every one)`
 
 // runModule implements `ardoise module check|import|export`.
 func runModule(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) >= 1 && args[0] == "rerender" {
+		return rerenderModules(ctx, args[1:], stdout)
+	}
 	if len(args) < 2 {
 		return &usageError{moduleUsage}
 	}
@@ -86,4 +92,26 @@ func competenceIDs() (func(string) bool, error) {
 		}
 	}
 	return func(id string) bool { return ids[id] }, nil
+}
+
+// rerenderModules implements `ardoise module rerender [--all]`.
+func rerenderModules(ctx context.Context, args []string, stdout io.Writer) error {
+	all := false
+	for _, a := range args {
+		if a != "--all" && a != "-all" {
+			return &usageError{moduleUsage}
+		}
+		all = true
+	}
+	sys, err := openForCommand(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer sys.Close(context.Background())
+	rep, err := sys.Courses.Rerender(ctx, all)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d published versions, %d rendered again with policy %s\n", rep.Versions, rep.Rerendered, markdown.PolicyVersion)
+	return nil
 }
