@@ -22,6 +22,8 @@ type apiClient struct {
 	t     *testing.T
 	env   *testenv.Env
 	token string
+	// header, when set, receives the headers of each response.
+	header *http.Header
 }
 
 func (a apiClient) call(method, path string, body any) (int, map[string]any, string) {
@@ -47,6 +49,9 @@ func (a apiClient) call(method, path string, body any) (int, map[string]any, str
 		a.t.Fatal(err)
 	}
 	defer resp.Body.Close()
+	if a.header != nil {
+		*a.header = resp.Header
+	}
 	raw, _ := io.ReadAll(resp.Body)
 	m := map[string]any{}
 	json.Unmarshal(raw, &m)
