@@ -36,3 +36,6 @@ func BenchmarkParseTwentyPages(b *testing.B) {
 		}
 	}
 }
+
+// TwentyPages gives the external benchmarks the same module.
+var TwentyPages = twentyPages

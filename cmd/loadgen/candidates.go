@@ -45,22 +45,35 @@ type pool struct {
 	rng    *rand.Rand
 }
 
-func newCandidates(url string, n int) (*pool, error) {
-	p := &pool{url: url, client: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: n}},
+func newPool(url string, n int) *pool {
+	return &pool{url: url, client: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: n}},
 		rng: rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))}
+}
+
+// register creates account i of this run and returns an API token for it.
+func (p *pool) register(run int64, i int) (string, error) {
+	email := fmt.Sprintf("charge-%d-%d@exemple.fr", run, i)
+	pw := "mot de passe de charge"
+	body := map[string]any{"email": email, "password": pw, "name": fmt.Sprintf("Personne %d", i), "kind": "teacher"}
+	if code, _, err := p.do("", "POST", "/api/v1/auth/register", body, nil); err != nil || code != 201 {
+		return "", fmt.Errorf("register %s: %d %v", email, code, err)
+	}
+	var tok struct{ Token string }
+	if code, _, err := p.do("", "POST", "/api/v1/auth/token", map[string]string{"email": email, "password": pw}, &tok); err != nil || code != 200 {
+		return "", fmt.Errorf("token %s: %d %v", email, code, err)
+	}
+	return tok.Token, nil
+}
+
+func newCandidates(url string, n int) (*pool, error) {
+	p := newPool(url, n)
 	run := time.Now().UnixNano()
 	for i := 0; i < n; i++ {
-		email := fmt.Sprintf("charge-%d-%d@exemple.fr", run, i)
-		pw := "mot de passe de charge"
-		body := map[string]any{"email": email, "password": pw, "name": fmt.Sprintf("Candidat %d", i), "kind": "teacher"}
-		if code, _, err := p.do("", "POST", "/api/v1/auth/register", body, nil); err != nil || code != 201 {
-			return nil, fmt.Errorf("register %s: %d %v", email, code, err)
+		tok, err := p.register(run, i)
+		if err != nil {
+			return nil, err
 		}
-		var tok struct{ Token string }
-		if code, _, err := p.do("", "POST", "/api/v1/auth/token", map[string]string{"email": email, "password": pw}, &tok); err != nil || code != 200 {
-			return nil, fmt.Errorf("token %s: %d %v", email, code, err)
-		}
-		c := &candidate{token: tok.Token, acked: map[string]int{}}
+		c := &candidate{token: tok, acked: map[string]int{}}
 		if err := p.start(c); err != nil {
 			return nil, err
 		}
@@ -69,7 +82,8 @@ func newCandidates(url string, n int) (*pool, error) {
 	return p, nil
 }
 
-func (p *pool) do(token, method, path string, body, out any) (int, []byte, error) {
+// do sends a request; hdr, when given, receives the response's headers.
+func (p *pool) do(token, method, path string, body, out any, hdr ...*http.Header) (int, []byte, error) {
 	var r io.Reader
 	if body != nil {
 		raw, _ := json.Marshal(body)
@@ -90,6 +104,9 @@ func (p *pool) do(token, method, path string, body, out any) (int, []byte, error
 		return 0, nil, err
 	}
 	defer resp.Body.Close()
+	if len(hdr) > 0 {
+		*hdr[0] = resp.Header
+	}
 	raw, err := io.ReadAll(resp.Body)
 	if err == nil && out != nil && resp.StatusCode < 300 {
 		err = json.Unmarshal(raw, out)

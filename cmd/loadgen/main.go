@@ -6,6 +6,13 @@
 //	        --prefill 10000 --candidates 64 --rates 50,100,200 --duration 15s
 //
 // Run the server with ARDOISE_RETRY_COOLDOWN=0 so candidates can start again.
+//
+// With --scenario learn, learners follow a published module instead: page
+// views and heartbeats are measured at each rate (with the store commands
+// each cost, from the X-Store-Commands header), then the raw store doing
+// the same commands (findOne plus updateOne by _id on enrolments).
+//
+//	loadgen --scenario learn --module rgpd-en-classe --prefill 20000 --candidates 50 --rates 100,200
 package main
 
 import (
@@ -25,6 +32,8 @@ func main() {
 	rates := flag.String("rates", "25,50,100", "answers per second to offer, one run each")
 	duration := flag.Duration("duration", 15*time.Second, "length of each run")
 	skipRaw := flag.Bool("skip-raw", false, "do not measure the raw store")
+	scenario := flag.String("scenario", "answers", "answers (positioning tests) or learn (module page views and heartbeats)")
+	module := flag.String("module", "rgpd-en-classe", "with --scenario learn: the published module followed")
 	flag.Parse()
 	var rs []int
 	for _, r := range strings.Split(*rates, ",") {
@@ -36,6 +45,10 @@ func main() {
 	}
 	if *duration <= 0 || *duration > 10*time.Minute || *candidates <= 0 || *candidates > 2000 {
 		fail("--duration must be in (0, 10m] and --candidates in [1, 2000]")
+	}
+	if *scenario == "learn" {
+		runLearning(*url, *mongoURI, *module, *candidates, rs, *duration, *prefill, *skipRaw)
+		return
 	}
 	if *mongoURI != "" && *prefill > 0 {
 		n, err := prefillTests(*mongoURI, *prefill)

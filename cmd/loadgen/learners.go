@@ -1,0 +1,213 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+)
+
+// enrolmentsCollection is the learning path's collection, as in courses/enrolment.go.
+const enrolmentsCollection = "enrolments"
+
+// learners are people following one module through the API: each has a
+// token, an enrolment, and the page they are on.
+type learners struct {
+	p      *pool
+	slug   string
+	pages  []string
+	tokens []string
+	at     []int
+
+	mu       sync.Mutex
+	commands map[string]map[string]int // "view"/"beat" → X-Store-Commands value → count
+}
+
+func newLearners(url, slug string, n int) (*learners, error) {
+	l := &learners{p: newPool(url, n), slug: slug, at: make([]int, n), commands: map[string]map[string]int{}}
+	var mod struct {
+		Pages []struct {
+			ID string `json:"id"`
+		} `json:"pages"`
+	}
+	if code, raw, err := l.p.do("", "GET", "/api/v1/modules/"+slug, nil, &mod); err != nil || code != 200 || len(mod.Pages) == 0 {
+		return nil, fmt.Errorf("module %s: %d %s %v (is it published?)", slug, code, raw, err)
+	}
+	for _, pg := range mod.Pages {
+		l.pages = append(l.pages, pg.ID)
+	}
+	run := time.Now().UnixNano()
+	for i := 0; i < n; i++ {
+		tok, err := l.p.register(run, i)
+		if err != nil {
+			return nil, err
+		}
+		if code, raw, err := l.p.do(tok, "POST", "/api/v1/modules/"+slug+"/enrolment", nil, nil); err != nil || code != 201 {
+			return nil, fmt.Errorf("enrol: %d %s %v", code, raw, err)
+		}
+		l.tokens = append(l.tokens, tok)
+	}
+	return l, nil
+}
+
+func (l *learners) send(kind string, w int, path string, body any) error {
+	var h http.Header
+	code, raw, err := l.p.do(l.tokens[w], "POST", "/api/v1/enrolments/"+l.slug+path, body, nil, &h)
+	if err != nil {
+		return err
+	}
+	if code != 200 {
+		return fmt.Errorf("%s: %d %s", kind, code, raw)
+	}
+	l.mu.Lock()
+	if l.commands[kind] == nil {
+		l.commands[kind] = map[string]int{}
+	}
+	l.commands[kind][h.Get("X-Store-Commands")]++
+	l.mu.Unlock()
+	return nil
+}
+
+// view opens learner w's next page (cycling), as the page's script does.
+func (l *learners) view(w int) error {
+	l.at[w] = (l.at[w] + 1) % len(l.pages)
+	return l.send("view", w, "/views", map[string]any{"page": l.pages[l.at[w]], "js": true})
+}
+
+// beat sends a heartbeat from learner w's current page.
+func (l *learners) beat(w int) error {
+	return l.send("beat", w, "/heartbeats", map[string]any{"page": l.pages[l.at[w]]})
+}
+
+// commandsSeen says how many store commands each kind of request cost, e.g. "2×340 1×12".
+func (l *learners) commandsSeen(kind string) string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var parts []string
+	for n, count := range l.commands[kind] {
+		parts = append(parts, fmt.Sprintf("%s×%d", n, count))
+	}
+	sort.Strings(parts)
+	l.commands[kind] = nil
+	return strings.Join(parts, " ")
+}
+
+// rawLearning does to the store what a learning event does, without
+// Ardoise: one findOne and one updateOne by _id and sequence number on
+// enrolment documents of a module's size, one per worker.
+type rawLearning struct {
+	client *mongo.Client
+	coll   *mongo.Collection
+	ids    []string
+}
+
+func enrolmentDoc(id string, now time.Time, pages int) bson.M {
+	pp := bson.A{}
+	for i := 0; i < pages; i++ {
+		pp = append(pp, bson.M{"id": fmt.Sprintf("%02d-page", i+1), "hash": "0123456789abcdef", "seenAt": now, "activeSeconds": 60})
+	}
+	return bson.M{"_id": id, "userId": id, "slug": "raw", "title": "Module", "version": 1, "enrolledAt": now,
+		"pages": pp, "quizzes": bson.A{}, "activeSeconds": 60 * pages, "clock": now, "clockPage": "01-page", "seq": 0}
+}
+
+func newRawLearning(uri string, workers int) (*rawLearning, error) {
+	client, coll, err := connect(uri, enrolmentsCollection)
+	if err != nil {
+		return nil, err
+	}
+	r := &rawLearning{client: client, coll: coll}
+	now := time.Now().UTC()
+	var docs []any
+	for i := 0; i < workers; i++ {
+		id := fmt.Sprintf("raw-%d-%d", now.UnixNano(), i)
+		r.ids = append(r.ids, id)
+		docs = append(docs, enrolmentDoc(id, now, 5))
+	}
+	_, err = coll.InsertMany(context.Background(), docs)
+	return r, err
+}
+
+func (r *rawLearning) op(w int) error {
+	ctx := context.Background()
+	id := r.ids[w%len(r.ids)]
+	var doc struct {
+		Seq   int      `bson:"seq"`
+		Pages []bson.M `bson:"pages"`
+	}
+	if err := r.coll.FindOne(ctx, bson.M{"_id": id}).Decode(&doc); err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	_, err := r.coll.UpdateOne(ctx, bson.M{"_id": id, "seq": doc.Seq}, bson.M{"$set": bson.M{
+		"pages": doc.Pages, "activeSeconds": 300, "clock": now, "clockPage": "02-page", "seq": doc.Seq + 1}})
+	return err
+}
+
+func (r *rawLearning) close() {
+	_, _ = r.coll.DeleteMany(context.Background(), bson.M{"_id": bson.M{"$in": r.ids}})
+	_ = r.client.Disconnect(context.Background())
+}
+
+// prefillEnrolments inserts enrolments until the store holds n of them,
+// so that the store's scans cost what they would with many learners.
+func prefillEnrolments(uri string, n int) (int64, error) {
+	client, coll, err := connect(uri, enrolmentsCollection)
+	if err != nil {
+		return 0, err
+	}
+	defer client.Disconnect(context.Background())
+	ctx := context.Background()
+	have, err := coll.CountDocuments(ctx, bson.M{})
+	if err != nil {
+		return 0, err
+	}
+	now := time.Now().UTC()
+	for have < int64(n) {
+		batch := min(int64(n)-have, 500)
+		docs := make([]any, 0, batch)
+		for i := int64(0); i < batch; i++ {
+			docs = append(docs, enrolmentDoc(fmt.Sprintf("prefill-%017d", have+i), now, 5))
+		}
+		if _, err := coll.InsertMany(ctx, docs); err != nil {
+			return have, err
+		}
+		have += batch
+	}
+	return have, nil
+}
+
+// runLearning measures page views and heartbeats at each rate, then the
+// raw store doing the same commands.
+func runLearning(url, uri, slug string, n int, rates []int, d time.Duration, prefill int, skipRaw bool) {
+	if uri != "" && prefill > 0 {
+		have, err := prefillEnrolments(uri, prefill)
+		if err != nil {
+			fail("prefill: %v", err)
+		}
+		fmt.Printf("store holds %d enrolments\n", have)
+	}
+	l, err := newLearners(url, slug, n)
+	if err != nil {
+		fail("learners: %v", err)
+	}
+	fmt.Printf("%d learners enrolled in %s (%d pages); %s per run, open loop\n\n", n, slug, len(l.pages), d)
+	fmt.Printf("%-10s %8s %8s %8s %8s %9s %9s %9s\n", "target", "offered", "ok", "errors", "missed", "rate/s", "p50 ms", "p99 ms")
+	for _, r := range rates {
+		runOpenLoop(r, d, n, l.view).print("page views, store commands " + l.commandsSeen("view"))
+		runOpenLoop(r, d, n, l.beat).print("heartbeats, store commands " + l.commandsSeen("beat"))
+		if uri != "" && !skipRaw {
+			raw, err := newRawLearning(uri, n)
+			if err != nil {
+				fail("raw store: %v", err)
+			}
+			runOpenLoop(r, d, n, raw.op).print("raw store (findOne + updateOne)")
+			raw.close()
+		}
+	}
+}
