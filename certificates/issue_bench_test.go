@@ -2,7 +2,6 @@ package certificates_test
 
 import (
 	"fmt"
-	"os"
 	"testing"
 
 	"ardoise/internal/testenv"
@@ -14,11 +13,7 @@ import (
 // ARDOISE_BENCH_BACKEND=postgres (and the ARDOISE_TEST_* variables). Run
 // with -cpu 1 for the figure per core; pdf-bytes is the PDF's size.
 func BenchmarkIssue(b *testing.B) {
-	backend := testenv.SQLite
-	if os.Getenv("ARDOISE_BENCH_BACKEND") == "postgres" {
-		backend = testenv.Postgres
-	}
-	env := testenv.New(b, testenv.WithBackend(backend), testenv.WithoutServer(), testenv.WithoutWorker())
+	env := testenv.New(b, testenv.WithBackend(testenv.BenchBackend()), testenv.WithoutServer(), testenv.WithoutWorker())
 	ctx := testenv.Ctx(b)
 	s := env.Sys.Certificates
 	b.ResetTimer()

@@ -51,6 +51,31 @@ func publishModule(t *testing.T, env *testenv.Env, slug string, src courses.Sour
 	}
 }
 
+// enrolled publishes src as slug, sets the service's clock to start, and
+// enrols a new teacher.
+func enrolled(t *testing.T, env *testenv.Env, slug string, src courses.Source, start time.Time) (*clock, *profile.User) {
+	t.Helper()
+	c := &clock{t: start.UTC().Truncate(time.Millisecond)}
+	env.Sys.Courses.SetClock(c.now)
+	publishModule(t, env, slug, src)
+	teacher := env.CreateUser(t, profile.RoleLearner)
+	if _, err := env.Sys.Courses.Enrol(testenv.Ctx(t), teacher.ID, slug); err != nil {
+		t.Fatal(err)
+	}
+	return c, teacher
+}
+
+// readPages views each page as a page with its script and beats n times on it.
+func readPages(t *testing.T, svc *courses.Service, c *clock, userID, slug string, n int, pages ...string) {
+	t.Helper()
+	for _, page := range pages {
+		if _, _, _, err := svc.View(testenv.Ctx(t), userID, slug, page, true); err != nil {
+			t.Fatal(err)
+		}
+		beat(t, svc, c, userID, slug, page, n)
+	}
+}
+
 // beat sends n heartbeats 15 s apart on a page.
 func beat(t *testing.T, svc *courses.Service, c *clock, userID, slug, page string, n int) courses.Progress {
 	t.Helper()
@@ -214,14 +239,8 @@ func TestFinishWithTimeShortGoesToReview(t *testing.T) {
 	env := testenv.New(t)
 	ctx := testenv.Ctx(t)
 	svc := env.Sys.Courses
-	c := &clock{t: time.Now().UTC().Truncate(time.Millisecond)}
-	svc.SetClock(c.now)
 	const slug = "module-court"
-	publishModule(t, env, slug, learningSource("Un module vite lu"))
-	teacher := env.CreateUser(t, profile.RoleLearner)
-	if _, err := svc.Enrol(ctx, teacher.ID, slug); err != nil {
-		t.Fatal(err)
-	}
+	c, teacher := enrolled(t, env, slug, learningSource("Un module vite lu"), time.Now())
 	for _, page := range []string{"01-intro", "02-suite"} {
 		c.add(20 * time.Second)
 		if _, _, _, err := svc.View(ctx, teacher.ID, slug, page, false); err != nil {
@@ -250,21 +269,10 @@ func TestMoveToNewerVersionKeepsWhatCarriesOver(t *testing.T) {
 	env := testenv.New(t)
 	ctx := testenv.Ctx(t)
 	svc := env.Sys.Courses
-	c := &clock{t: time.Now().UTC().Truncate(time.Millisecond)}
-	svc.SetClock(c.now)
 	const slug = "module-versions"
 	src := learningSource("Versions")
-	publishModule(t, env, slug, src)
-	teacher := env.CreateUser(t, profile.RoleLearner)
-	if _, err := svc.Enrol(ctx, teacher.ID, slug); err != nil {
-		t.Fatal(err)
-	}
-	for _, page := range []string{"01-intro", "02-suite"} {
-		if _, _, _, err := svc.View(ctx, teacher.ID, slug, page, true); err != nil {
-			t.Fatal(err)
-		}
-		beat(t, svc, c, teacher.ID, slug, page, 4)
-	}
+	c, teacher := enrolled(t, env, slug, src, time.Now())
+	readPages(t, svc, c, teacher.ID, slug, 4, "01-intro", "02-suite")
 	if _, _, err := svc.Answer(ctx, teacher.ID, slug, "q1", []string{"a"}); err != nil {
 		t.Fatal(err)
 	}

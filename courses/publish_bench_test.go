@@ -1,7 +1,6 @@
 package courses_test
 
 import (
-	"os"
 	"testing"
 
 	"ardoise/courses"
@@ -13,11 +12,7 @@ import (
 // numbered and stored with its rendering. On the embedded store, or on
 // FerretDB over PostgreSQL with ARDOISE_BENCH_BACKEND=postgres.
 func BenchmarkPublishTwentyPages(b *testing.B) {
-	backend := testenv.SQLite
-	if os.Getenv("ARDOISE_BENCH_BACKEND") == "postgres" {
-		backend = testenv.Postgres
-	}
-	env := testenv.New(b, testenv.WithBackend(backend), testenv.WithoutServer(), testenv.WithoutWorker())
+	env := testenv.New(b, testenv.WithBackend(testenv.BenchBackend()), testenv.WithoutServer(), testenv.WithoutWorker())
 	ctx := testenv.Ctx(b)
 	src := courses.TwentyPages()
 	owner := courses.Author{ID: "formatrice"}

@@ -16,7 +16,6 @@ import (
 	"ardoise/courses"
 	"ardoise/internal/errkind"
 	"ardoise/internal/testenv"
-	"ardoise/profile"
 	"ardoise/worker"
 )
 
@@ -31,21 +30,10 @@ func TestCompletionCreditsOnceWhateverFails(t *testing.T) {
 	svc := env.Sys.Courses
 	// The clock starts in the past, so that the markers written are old
 	// enough for the sweeper once the beats have moved it on.
-	c := &clock{t: time.Now().UTC().Truncate(time.Millisecond).Add(-time.Hour)}
-	svc.SetClock(c.now)
 	const slug = "module-robuste"
 	src := learningSource("Robuste")
-	publishModule(t, env, slug, src)
-	teacher := env.CreateUser(t, profile.RoleLearner)
-	if _, err := svc.Enrol(ctx, teacher.ID, slug); err != nil {
-		t.Fatal(err)
-	}
-	for _, page := range []string{"01-intro", "02-suite"} {
-		if _, _, _, err := svc.View(ctx, teacher.ID, slug, page, true); err != nil {
-			t.Fatal(err)
-		}
-		beat(t, svc, c, teacher.ID, slug, page, 10)
-	}
+	c, teacher := enrolled(t, env, slug, src, time.Now().Add(-time.Hour))
+	readPages(t, svc, c, teacher.ID, slug, 10, "01-intro", "02-suite")
 	// Two right answers at once: each would complete the module.
 	var wg sync.WaitGroup
 	for range 2 {

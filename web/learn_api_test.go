@@ -68,6 +68,15 @@ func TestLearningAPI(t *testing.T) {
 		expect("enrol", st, 201, raw, `"version":1`, `"pages":2`)
 		st, _, raw = api.call("POST", base+"/views", map[string]any{"page": "01-intro"})
 		expect("view", st, 200, raw, `"pagesSeen":1`)
+		// Nobody reads another person's enrolment: another learner sees only their own.
+		other := apiClientFor(t, env, env.CreateUser(t, profile.RoleLearner))
+		st, _, raw = other.call("GET", "/api/v1/enrolments", nil)
+		expect("another learner's enrolments", st, 200, raw)
+		if strings.TrimSpace(raw) != "[]" {
+			t.Fatalf("another learner sees: %s", raw)
+		}
+		st, _, raw = other.call("POST", base+"/views", map[string]any{"page": "01-intro"})
+		expect("another learner's view", st, 404, raw)
 		if n := api.header.Get("X-Store-Commands"); n != "2" {
 			t.Errorf("a page view cost %s store commands, want 2", n)
 		}

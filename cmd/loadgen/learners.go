@@ -154,32 +154,11 @@ func (r *rawLearning) close() {
 	_ = r.client.Disconnect(context.Background())
 }
 
-// prefillEnrolments inserts enrolments until the store holds n of them,
-// so that the store's scans cost what they would with many learners.
+// prefillEnrolments inserts enrolments until the store holds n of them.
 func prefillEnrolments(uri string, n int) (int64, error) {
-	client, coll, err := connect(uri, enrolmentsCollection)
-	if err != nil {
-		return 0, err
-	}
-	defer client.Disconnect(context.Background())
-	ctx := context.Background()
-	have, err := coll.CountDocuments(ctx, bson.M{})
-	if err != nil {
-		return 0, err
-	}
-	now := time.Now().UTC()
-	for have < int64(n) {
-		batch := min(int64(n)-have, 500)
-		docs := make([]any, 0, batch)
-		for i := int64(0); i < batch; i++ {
-			docs = append(docs, enrolmentDoc(fmt.Sprintf("prefill-%017d", have+i), now, 5))
-		}
-		if _, err := coll.InsertMany(ctx, docs); err != nil {
-			return have, err
-		}
-		have += batch
-	}
-	return have, nil
+	return prefill(uri, enrolmentsCollection, bson.M{}, n, func(i int64, now time.Time) any {
+		return enrolmentDoc(fmt.Sprintf("prefill-%017d", i), now, 5)
+	})
 }
 
 // runLearning measures page views and heartbeats at each rate, then the

@@ -41,16 +41,17 @@ func dbName(uri string) string {
 	return name
 }
 
-// prefillTests inserts finished tests until the store holds n of them, so
-// the store's scans cost what they would in production.
-func prefillTests(uri string, n int) (int64, error) {
-	client, coll, err := connect(uri, resultsCollection)
+// prefill inserts documents made by doc into collection until filter
+// matches n of them, so that the store's scans cost what they would in
+// production.
+func prefill(uri, collection string, filter bson.M, n int, doc func(i int64, now time.Time) any) (int64, error) {
+	client, coll, err := connect(uri, collection)
 	if err != nil {
 		return 0, err
 	}
 	defer client.Disconnect(context.Background())
 	ctx := context.Background()
-	have, err := coll.CountDocuments(ctx, bson.M{"state": "finished"})
+	have, err := coll.CountDocuments(ctx, filter)
 	if err != nil {
 		return 0, err
 	}
@@ -59,14 +60,7 @@ func prefillTests(uri string, n int) (int64, error) {
 		batch := min(int64(n)-have, 500)
 		docs := make([]any, 0, batch)
 		for i := int64(0); i < batch; i++ {
-			answers := make([]bson.M, 24)
-			for j := range answers {
-				answers[j] = bson.M{"challengeId": fmt.Sprintf("crcn-prefill-%d", j), "answer": bson.M{"choice": "a"}, "correct": j%2 == 0, "at": now, "ms": 8000}
-			}
-			docs = append(docs, bson.M{"_id": fmt.Sprintf("prefill%017d", have+i), "userId": fmt.Sprintf("prefill-user-%d", have+i),
-				"scope": bson.M{"framework": "crcn", "competence": ""}, "contentVersion": "prefill", "paramsVersion": "initial",
-				"state": "finished", "answered": 24, "answers": answers, "focusLosses": 0, "seed": have + i,
-				"result": bson.M{"score": 400, "level": 3}, "createdAt": now, "updatedAt": now, "finishedAt": now})
+			docs = append(docs, doc(have+i, now))
 		}
 		if _, err := coll.InsertMany(ctx, docs); err != nil {
 			return have, err
@@ -74,6 +68,20 @@ func prefillTests(uri string, n int) (int64, error) {
 		have += batch
 	}
 	return have, nil
+}
+
+// prefillTests inserts finished tests (24 answers each) until the archive holds n.
+func prefillTests(uri string, n int) (int64, error) {
+	return prefill(uri, resultsCollection, bson.M{"state": "finished"}, n, func(i int64, now time.Time) any {
+		answers := make([]bson.M, 24)
+		for j := range answers {
+			answers[j] = bson.M{"challengeId": fmt.Sprintf("crcn-prefill-%d", j), "answer": bson.M{"choice": "a"}, "correct": j%2 == 0, "at": now, "ms": 8000}
+		}
+		return bson.M{"_id": fmt.Sprintf("prefill%017d", i), "userId": fmt.Sprintf("prefill-user-%d", i),
+			"scope": bson.M{"framework": "crcn", "competence": ""}, "contentVersion": "prefill", "paramsVersion": "initial",
+			"state": "finished", "answered": 24, "answers": answers, "focusLosses": 0, "seed": i,
+			"result": bson.M{"score": 400, "level": 3}, "createdAt": now, "updatedAt": now, "finishedAt": now}
+	})
 }
 
 // rawStore does what an answer does to the store, without Ardoise: one

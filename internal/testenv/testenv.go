@@ -295,3 +295,13 @@ func (e *Env) Restart(t testing.TB) {
 	e.App, e.URL = app, "http://"+ln.Addr().String()
 	go func() { _ = app.Serve(ln) }()
 }
+
+// BenchBackend is the backend benchmarks run on: the embedded SQLite, or
+// FerretDB over PostgreSQL when ARDOISE_BENCH_BACKEND=postgres (with the
+// ARDOISE_TEST_* variables set).
+func BenchBackend() Backend {
+	if os.Getenv("ARDOISE_BENCH_BACKEND") == "postgres" {
+		return Postgres
+	}
+	return SQLite
+}
