@@ -205,12 +205,17 @@ func (s *Service) Issue(ctx context.Context, req Request) (*Certificate, error) 
 func (s *Service) notify(ctx context.Context, c *Certificate, to string) error {
 	if to = strings.TrimSpace(to); to != "" {
 		lang := c.Locale
+		pdf, _, err := s.PDF(ctx, c.ID, c.HolderID, false)
+		if err != nil {
+			return err
+		}
 		msg := mail.Message{
 			ID:      "cert-mail:" + c.ID,
 			To:      to,
 			Subject: s.cat.T(lang, "cert.mail.subject", "title", c.Title),
 			Body: s.cat.T(lang, "cert.mail.body", "name", c.HolderName, "title", c.Title,
 				"code", DisplayCode(c.Code), "verify", s.VerifyURL(c.Code), "download", s.DownloadURL(c.ID)),
+			Attachments: []mail.Attachment{{Name: "attestation-" + c.Code + ".pdf", ContentType: "application/pdf", Data: pdf}},
 		}
 		// Concurrent issuers may race on the outbox's upsert: the loser's
 		// duplicate key means the message is there.

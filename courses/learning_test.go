@@ -157,6 +157,11 @@ func TestLearnCompleteCreditAndReview(t *testing.T) {
 			t.Fatalf("attestation: %+v %v", certs, err)
 		}
 		code := certs[0].Code
+		msgs, _ := env.Sys.Mailer.To(ctx, teacher.Email)
+		if n := len(msgs); n == 0 || len(msgs[n-1].Attachments) != 1 || !bytes.HasPrefix(msgs[n-1].Attachments[0].Data, []byte("%PDF-")) ||
+			!strings.Contains(msgs[n-1].Body, "/verifier/") {
+			t.Fatalf("attestation mail: %+v", msgs)
+		}
 		// A retried task credits nothing more.
 		if err := svc.EnqueuePending(ctx, e.ID, "credit-hours"); err != nil {
 			t.Fatal(err)

@@ -4,6 +4,7 @@ package mail
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"net"
@@ -31,12 +32,21 @@ var Indexes = []database.Index{
 type Message struct {
 	// ID makes sending idempotent: a task retried after a crash finds its
 	// message already in the outbox. Task ids make good message ids.
-	ID        string    `bson:"_id" json:"id"`
-	To        string    `bson:"to" json:"to"`
-	ToLower   string    `bson:"toLower" json:"-"`
-	Subject   string    `bson:"subject" json:"subject"`
-	Body      string    `bson:"body" json:"body"`
-	CreatedAt time.Time `bson:"createdAt" json:"createdAt"`
+	ID      string `bson:"_id" json:"id"`
+	To      string `bson:"to" json:"to"`
+	ToLower string `bson:"toLower" json:"-"`
+	Subject string `bson:"subject" json:"subject"`
+	Body    string `bson:"body" json:"body"`
+	// Attachments are sent as parts of a multipart message (an attestation's PDF).
+	Attachments []Attachment `bson:"attachments,omitempty" json:"attachments,omitempty"`
+	CreatedAt   time.Time    `bson:"createdAt" json:"createdAt"`
+}
+
+// Attachment is a file sent with a message.
+type Attachment struct {
+	Name        string `bson:"name" json:"name"`
+	ContentType string `bson:"contentType" json:"contentType"`
+	Data        []byte `bson:"data" json:"-"`
 }
 
 // Mailer sends messages.
@@ -103,15 +113,37 @@ func (m *Mailer) sendSMTP(msg Message) error {
 		host, _, _ := net.SplitHostPort(m.smtp.Host)
 		auth = smtp.PlainAuth("", m.smtp.User.Username(), pw, host)
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "From: %s\r\nTo: %s\r\nSubject: %s\r\nMessage-ID: <%s@ardoise>\r\n", m.from, msg.To, mimeHeader(msg.Subject), msg.ID)
-	b.WriteString("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n")
-	b.WriteString(strings.ReplaceAll(msg.Body, "\n", "\r\n"))
-	if err := smtp.SendMail(m.smtp.Host, auth, m.from, []string{msg.To}, []byte(b.String())); err != nil {
+	if err := smtp.SendMail(m.smtp.Host, auth, m.from, []string{msg.To}, m.compose(msg)); err != nil {
 		return fmt.Errorf("mail: smtp: %w", err)
 	}
 	m.logger.Info("mail sent", "id", msg.ID, "to", msg.To)
 	return nil
+}
+
+// compose writes msg as a MIME message: plain text, or multipart/mixed
+// with the attachments base64-encoded.
+func (m *Mailer) compose(msg Message) []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, "From: %s\r\nTo: %s\r\nSubject: %s\r\nMessage-ID: <%s@ardoise>\r\nMIME-Version: 1.0\r\n", m.from, msg.To, mimeHeader(msg.Subject), msg.ID)
+	text := "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + strings.ReplaceAll(msg.Body, "\n", "\r\n")
+	if len(msg.Attachments) == 0 {
+		b.WriteString(text)
+		return []byte(b.String())
+	}
+	boundary := "ardoise-" + strings.NewReplacer(":", "-", "/", "-").Replace(msg.ID)
+	fmt.Fprintf(&b, "Content-Type: multipart/mixed; boundary=%q\r\n\r\n--%s\r\n%s\r\n", boundary, boundary, text)
+	for _, a := range msg.Attachments {
+		fmt.Fprintf(&b, "--%s\r\nContent-Type: %s\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=%q\r\n\r\n",
+			boundary, a.ContentType, a.Name)
+		enc := base64.StdEncoding.EncodeToString(a.Data)
+		for len(enc) > 76 {
+			b.WriteString(enc[:76] + "\r\n")
+			enc = enc[76:]
+		}
+		b.WriteString(enc + "\r\n")
+	}
+	fmt.Fprintf(&b, "--%s--\r\n", boundary)
+	return []byte(b.String())
 }
 
 func mimeHeader(s string) string {
