@@ -31,8 +31,16 @@ type Service struct {
 	logger  *slog.Logger
 	now     func() time.Time
 
+	onPublish func(ctx context.Context, slug, title string, owners []string) error
+
 	mu     sync.Mutex
 	parsed map[string]*Module // by version id: versions are immutable
+}
+
+// OnPublish sets what follows each publication (the community opens the
+// module's space); an error there is logged, the publication stands.
+func (s *Service) OnPublish(fn func(ctx context.Context, slug, title string, owners []string) error) {
+	s.onPublish = fn
 }
 
 // Deps are what the courses domain works with. Known says whether a
@@ -165,6 +173,11 @@ func (s *Service) Publish(ctx context.Context, a Author, slug, note string) (*Ve
 	}
 	if err := s.saveRendering(ctx, v.ID, mod); err != nil {
 		return nil, err
+	}
+	if s.onPublish != nil {
+		if err := s.onPublish(ctx, slug, mod.Title, m.Owners); err != nil {
+			s.logger.Warn("after publication", "module", slug, "err", err)
+		}
 	}
 	s.mu.Lock()
 	s.parsed[v.ID] = mod

@@ -16,6 +16,7 @@ import (
 
 	"ardoise/assessments"
 	"ardoise/certificates"
+	"ardoise/community"
 	"ardoise/courses"
 	"ardoise/internal/database"
 	"ardoise/internal/i18n"
@@ -35,6 +36,7 @@ type Deps struct {
 	Assessments  *assessments.Service
 	Courses      *courses.Service
 	Certificates *certificates.Service
+	Community    *community.Service
 	Mailer       *mail.Mailer
 	Keys         *keyring.Keyring
 	Catalog      *i18n.Catalog

@@ -27,9 +27,12 @@ type apiErrorBody struct {
 func classify(err error) (int, string) {
 	var fe *fiber.Error
 	var rl *errkind.RateLimitedError
+	var ref *errkind.RefusedError
 	switch {
 	case errors.As(err, &rl):
 		return http.StatusTooManyRequests, "rate_limited"
+	case errors.As(err, &ref):
+		return http.StatusUnprocessableEntity, ref.Code
 	case errors.Is(err, errkind.ErrInvalid):
 		return http.StatusBadRequest, "invalid"
 	case errors.Is(err, errkind.ErrNotFound):

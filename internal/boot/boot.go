@@ -20,6 +20,7 @@ import (
 
 	"ardoise/assessments"
 	"ardoise/certificates"
+	"ardoise/community"
 	"ardoise/courses"
 	"ardoise/internal/claim"
 	"ardoise/internal/database"
@@ -54,6 +55,7 @@ type System struct {
 	Assessments  *assessments.Service
 	Courses      *courses.Service
 	Certificates *certificates.Service
+	Community    *community.Service
 
 	asynqClient *asynq.Client
 	lock        *os.File
@@ -70,6 +72,7 @@ func Indexes() []database.Index {
 	all = append(all, assessments.Indexes...)
 	all = append(all, courses.Indexes...)
 	all = append(all, certificates.Indexes...)
+	all = append(all, community.Indexes...)
 	return all
 }
 
@@ -159,6 +162,11 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (sys *System, er
 		Certificates: s.Certificates, Allocation: cfg.Allocation, Logger: logger,
 	})
 	s.Certificates.SetSource(s.Courses)
+	s.Community = community.NewService(community.Deps{DB: s.DB, Courses: s.Courses, Limiter: s.Limiter, Logger: logger})
+	s.Courses.OnPublish(s.Community.EnsureModuleSpace)
+	if err := s.Community.Seed(ctx); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -166,7 +174,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (sys *System, er
 func (s *System) Web() (*web.App, error) {
 	return web.New(web.Deps{
 		DB: s.DB, Redis: s.RDB, AsynqOpt: s.AsynqOpt, Profile: s.Profile, Assessments: s.Assessments, Courses: s.Courses,
-		Certificates: s.Certificates, Mailer: s.Mailer, Keys: s.Keys,
+		Certificates: s.Certificates, Community: s.Community, Mailer: s.Mailer, Keys: s.Keys,
 		Catalog: s.Catalog, Metrics: s.Metrics, Limiter: s.Limiter, Logger: s.Logger, BaseURL: s.Cfg.BaseURL,
 	})
 }

@@ -92,3 +92,13 @@ func (r *RateLimitedError) Error() string {
 
 // IsNotFound reports whether err wraps ErrNotFound.
 func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
+// RefusedError says a well-formed request is refused by a rule about the
+// caller (a new account's limits, a repeated post): HTTP 422 with Code as
+// the error code, e.g. "duplicate_post" or "trust_links".
+type RefusedError struct {
+	Code string
+}
+
+// Error names the rule.
+func (r *RefusedError) Error() string { return "refused: " + r.Code }

@@ -19,7 +19,7 @@ import (
 )
 
 // PolicyVersion names the sanitizing policy below; change it with the policy.
-const PolicyVersion = "ardoise-ugc-1"
+const PolicyVersion = "ardoise-ugc-2"
 
 // Renderer renders and sanitizes Markdown.
 type Renderer struct {
@@ -98,8 +98,12 @@ func (r *Renderer) RenderInline(src string) (string, error) {
 }
 
 func (r *Renderer) imageURL(src string) string {
+	// A path that climbs out of its prefix would make every reader's
+	// browser request any URL of the site.
+	l := strings.ToLower(src)
+	climbs := strings.Contains(l, "..") || strings.Contains(l, "%2e") || strings.Contains(l, `\`)
 	for _, p := range r.imagePrefixes {
-		if strings.HasPrefix(src, p) {
+		if strings.HasPrefix(src, p) && !climbs {
 			return src
 		}
 	}

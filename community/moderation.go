@@ -1,0 +1,226 @@
+package community
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"ardoise/internal/database"
+	"ardoise/internal/errkind"
+	"ardoise/profile"
+)
+
+func checkReason(reason string) (string, error) {
+	reason = cleanLine(reason)
+	if n := len([]rune(reason)); n < 3 || n > 500 {
+		return "", errkind.Invalid("reason", "required")
+	}
+	return reason, nil
+}
+
+// FlagPost lets any member who sees a post report it with a reason; the
+// flag goes to the space's review queue. One open flag per person and post.
+func (s *Service) FlagPost(ctx context.Context, u *profile.User, postID, reason string) error {
+	reason, err := checkReason(reason)
+	if err != nil {
+		return err
+	}
+	p, _, sp, err := s.post(ctx, u, postID)
+	if err != nil {
+		return err
+	}
+	f := Flag{ID: p.ID + ":" + u.ID, SpaceID: sp.ID, PostID: p.ID, ThreadID: p.ThreadID, ByID: u.ID, ByName: u.Shown(),
+		Reason: reason, Open: true, CreatedAt: s.now()}
+	if _, err := s.flags.InsertOne(ctx, f); err != nil && !database.IsDuplicate(err) {
+		return database.Wrap(err, "community: flag")
+	}
+	return nil
+}
+
+// FlagView is an open flag with the post it is about.
+type FlagView struct {
+	Flag Flag
+	Post Post
+}
+
+// Flags lists a space's open flags, newest first; moderators only.
+func (s *Service) Flags(ctx context.Context, u *profile.User, spaceID string) ([]FlagView, error) {
+	sp, err := s.moderated(ctx, u, spaceID)
+	if err != nil {
+		return nil, err
+	}
+	cur, err := s.flags.Find(ctx, bson.M{"spaceId": sp.ID, "open": true}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}).SetLimit(100))
+	if err != nil {
+		return nil, database.Wrap(err, "community: flags")
+	}
+	var flags []Flag
+	if err := cur.All(ctx, &flags); err != nil {
+		return nil, database.Wrap(err, "community: flags")
+	}
+	ids := []string{}
+	for _, f := range flags {
+		ids = append(ids, f.PostID)
+	}
+	cur, err = s.posts.Find(ctx, bson.M{"_id": bson.M{"$in": ids}})
+	if err != nil {
+		return nil, database.Wrap(err, "community: flagged posts")
+	}
+	var posts []Post
+	if err := cur.All(ctx, &posts); err != nil {
+		return nil, database.Wrap(err, "community: flagged posts")
+	}
+	out := []FlagView{}
+	for _, f := range flags {
+		for _, p := range posts {
+			if p.ID == f.PostID {
+				out = append(out, FlagView{Flag: f, Post: p})
+			}
+		}
+	}
+	return out, nil
+}
+
+// moderated returns a space u moderates; to others it does not exist.
+func (s *Service) moderated(ctx context.Context, u *profile.User, spaceID string) (*Space, error) {
+	sp, err := s.open(ctx, u, spaceID)
+	if err != nil {
+		return nil, err
+	}
+	if !CanModerate(sp, u) {
+		return nil, fmt.Errorf("community: not a moderator of %s: %w", spaceID, errkind.ErrForbidden)
+	}
+	return sp, nil
+}
+
+// SetHidden hides or restores a post (moderators), closing its flags.
+func (s *Service) SetHidden(ctx context.Context, u *profile.User, postID string, hidden bool, reason string) error {
+	reason, err := checkReason(reason)
+	if err != nil {
+		return err
+	}
+	p, _, sp, err := s.post(ctx, u, postID)
+	if err != nil {
+		return err
+	}
+	if !CanModerate(sp, u) {
+		return fmt.Errorf("community: not a moderator: %w", errkind.ErrForbidden)
+	}
+	if _, err := s.posts.UpdateOne(ctx, bson.M{"_id": p.ID}, bson.M{"$set": bson.M{"hidden": hidden}}); err != nil {
+		return database.Wrap(err, "community: hide")
+	}
+	if _, err := s.flags.UpdateMany(ctx, bson.M{"postId": p.ID, "open": true}, bson.M{"$set": bson.M{"open": false, "resolvedBy": u.ID}}); err != nil {
+		return database.Wrap(err, "community: close flags")
+	}
+	what := "restore"
+	if hidden {
+		what = "hide"
+	}
+	s.logAction(ctx, Action{SpaceID: sp.ID, By: u.ID, ByName: u.Name, What: what, Target: p.ID, Reason: reason})
+	return nil
+}
+
+// ThreadAction is a moderator's change to a thread.
+type ThreadAction string
+
+// Thread actions.
+const (
+	ActLock   ThreadAction = "lock"
+	ActUnlock ThreadAction = "unlock"
+	ActPin    ThreadAction = "pin"
+	ActUnpin  ThreadAction = "unpin"
+	ActMove   ThreadAction = "move"
+)
+
+// ModerateThread locks, unlocks, pins, unpins or moves (to toSpace, which
+// the moderator must also moderate) a thread, and logs it.
+func (s *Service) ModerateThread(ctx context.Context, u *profile.User, threadID string, act ThreadAction, toSpace, reason string) error {
+	reason, err := checkReason(reason)
+	if err != nil {
+		return err
+	}
+	var t Thread
+	if err := s.threads.FindOne(ctx, bson.M{"_id": threadID}).Decode(&t); err != nil {
+		return database.Wrap(err, "community: thread")
+	}
+	sp, err := s.moderated(ctx, u, t.SpaceID)
+	if err != nil {
+		return err
+	}
+	set := bson.M{}
+	switch act {
+	case ActLock, ActUnlock:
+		set["locked"] = act == ActLock
+	case ActPin, ActUnpin:
+		set["pinned"] = act == ActPin
+		set["sortKey"] = sortKey(act == ActPin, t.LastPostAt, t.ID)
+	case ActMove:
+		to, err := s.moderated(ctx, u, toSpace)
+		if err != nil {
+			return errkind.Invalid("space", "unknown")
+		}
+		set["spaceId"] = to.ID
+		if _, err := s.posts.UpdateMany(ctx, bson.M{"threadId": t.ID}, bson.M{"$set": bson.M{"spaceId": to.ID}}); err != nil {
+			return database.Wrap(err, "community: move posts")
+		}
+		for id, inc := range map[string]int{sp.ID: -1, to.ID: 1} {
+			if _, err := s.spaces.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$inc": bson.M{"threads": inc}}); err != nil {
+				return database.Wrap(err, "community: move")
+			}
+		}
+	default:
+		return errkind.Invalid("action", "unknown")
+	}
+	if _, err := s.threads.UpdateOne(ctx, bson.M{"_id": t.ID}, bson.M{"$set": set}); err != nil {
+		return database.Wrap(err, "community: moderate thread")
+	}
+	s.logAction(ctx, Action{SpaceID: sp.ID, By: u.ID, ByName: u.Name, What: string(act), Target: t.ID + " " + toSpace, Reason: reason})
+	return nil
+}
+
+// Silence keeps a member from posting in a space for a period (1 hour to 90 days).
+func (s *Service) Silence(ctx context.Context, u *profile.User, spaceID, userID string, d time.Duration, reason string) error {
+	reason, err := checkReason(reason)
+	if err != nil {
+		return err
+	}
+	if d < time.Hour || d > 90*24*time.Hour {
+		return errkind.Invalid("duration", "bad_choice")
+	}
+	sp, err := s.moderated(ctx, u, spaceID)
+	if err != nil {
+		return err
+	}
+	until := s.now().Add(d)
+	if _, err := s.spaces.UpdateOne(ctx, bson.M{"_id": sp.ID}, bson.M{"$push": bson.M{"silenced": Silence{UserID: userID, Until: until, Reason: reason}}}); err != nil {
+		return database.Wrap(err, "community: silence")
+	}
+	s.forgetSpace(sp.ID)
+	s.logAction(ctx, Action{SpaceID: sp.ID, By: u.ID, ByName: u.Name, What: "silence", Target: userID + " until " + until.Format(time.RFC3339), Reason: reason})
+	return nil
+}
+
+// ModerationLog lists moderation actions, newest first (admins: every
+// space; a moderator: the space given).
+func (s *Service) ModerationLog(ctx context.Context, u *profile.User, spaceID string, limit int) ([]Action, error) {
+	f := bson.M{}
+	if spaceID != "" {
+		if _, err := s.moderated(ctx, u, spaceID); err != nil {
+			return nil, err
+		}
+		f["spaceId"] = spaceID
+	} else if !u.Has(profile.RoleAdmin) {
+		return nil, fmt.Errorf("community: the whole log is for admins: %w", errkind.ErrForbidden)
+	}
+	cur, err := s.log.Find(ctx, f, options.Find().SetSort(bson.D{{Key: "at", Value: -1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, database.Wrap(err, "community: log")
+	}
+	out := []Action{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, database.Wrap(err, "community: log")
+	}
+	return out, nil
+}

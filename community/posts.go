@@ -1,0 +1,185 @@
+package community
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"ardoise/internal/database"
+	"ardoise/internal/errkind"
+	"ardoise/internal/markdown"
+	"ardoise/profile"
+)
+
+// MaxBody bounds a post's Markdown source.
+const MaxBody = 20000
+
+// Preview renders a post's Markdown as it would be stored.
+func (s *Service) Preview(body string) (string, error) {
+	if strings.TrimSpace(body) == "" {
+		return "", errkind.Invalid("body", "required")
+	}
+	if len(body) > MaxBody {
+		return "", errkind.Invalid("body", "too_long")
+	}
+	return s.md.Render(body)
+}
+
+func (s *Service) newPost(u *profile.User, t *Thread, seq int, body string, now time.Time) (*Post, error) {
+	html, err := s.Preview(body)
+	if err != nil {
+		return nil, err
+	}
+	return &Post{ID: fmt.Sprintf("%s.%06d", t.ID, seq), ThreadID: t.ID, SpaceID: t.SpaceID, Seq: seq, AuthorID: u.ID,
+		AuthorName: u.Shown(), AuthorHandle: u.Handle, Source: body, HTML: html, PolicyVersion: markdown.PolicyVersion,
+		Tokens: Tokens(body), CreatedAt: now}, nil
+}
+
+// Reply adds a post to a thread. Its rank is claimed by the insert (the id
+// holds it): two replies at once get two ranks.
+func (s *Service) Reply(ctx context.Context, u *profile.User, threadID, body string) (*Post, error) {
+	var t Thread
+	if err := s.threads.FindOne(ctx, bson.M{"_id": threadID}).Decode(&t); err != nil {
+		return nil, database.Wrap(err, "community: thread")
+	}
+	sp, err := s.open(ctx, u, t.SpaceID)
+	if err != nil {
+		return nil, err
+	}
+	if t.Locked && !CanModerate(sp, u) {
+		return nil, fmt.Errorf("community: thread locked: %w", errkind.ErrForbidden)
+	}
+	if err := s.mayPost(ctx, u, sp, body); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	var p *Post
+	for seq := t.Posts + 1; ; seq++ {
+		if p, err = s.newPost(u, &t, seq, body, now); err != nil {
+			return nil, err
+		}
+		_, err = s.posts.InsertOne(ctx, p)
+		if err == nil {
+			break
+		}
+		if !database.IsDuplicate(err) || seq > t.Posts+50 {
+			return nil, database.Wrap(err, "community: reply")
+		}
+	}
+	if _, err := s.threads.UpdateOne(ctx, bson.M{"_id": t.ID}, bson.M{
+		"$inc": bson.M{"posts": 1}, "$max": bson.M{"lastPostAt": now, "sortKey": sortKey(t.Pinned, now, t.ID)},
+	}); err != nil {
+		return nil, database.Wrap(err, "community: thread")
+	}
+	s.afterPost(ctx, u, sp)
+	return p, nil
+}
+
+// post reads a post with its thread and space, for someone who can see it.
+func (s *Service) post(ctx context.Context, u *profile.User, postID string) (*Post, *Thread, *Space, error) {
+	var p Post
+	if err := s.posts.FindOne(ctx, bson.M{"_id": postID}).Decode(&p); err != nil {
+		return nil, nil, nil, database.Wrap(err, "community: post")
+	}
+	var t Thread
+	if err := s.threads.FindOne(ctx, bson.M{"_id": p.ThreadID}).Decode(&t); err != nil {
+		return nil, nil, nil, database.Wrap(err, "community: thread")
+	}
+	sp, err := s.open(ctx, u, t.SpaceID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return &p, &t, sp, nil
+}
+
+// Post returns a post its reader can see.
+func (s *Service) Post(ctx context.Context, u *profile.User, postID string) (*Post, *Thread, error) {
+	p, t, _, err := s.post(ctx, u, postID)
+	return p, t, err
+}
+
+// Edit replaces a post's text, keeping the earlier text for moderators.
+// Only its author edits it, and not once deleted or hidden.
+func (s *Service) Edit(ctx context.Context, u *profile.User, postID, body string) (*Post, error) {
+	p, _, _, err := s.post(ctx, u, postID)
+	if err != nil {
+		return nil, err
+	}
+	if p.AuthorID != u.ID || p.Deleted || p.Hidden {
+		return nil, fmt.Errorf("community: not your post: %w", errkind.ErrForbidden)
+	}
+	html, err := s.Preview(body)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkLinks(u, body, s.trust(ctx, u)); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	tokens := Tokens(body)
+	if p.Seq == 1 {
+		var t Thread
+		if err := s.threads.FindOne(ctx, bson.M{"_id": p.ThreadID}).Decode(&t); err == nil {
+			tokens = Tokens(t.Title, body)
+		}
+	}
+	res, err := s.posts.UpdateOne(ctx, bson.M{"_id": p.ID, "source": p.Source}, bson.M{
+		"$set":  bson.M{"source": body, "html": html, "policyVersion": markdown.PolicyVersion, "editedAt": now, "tokens": tokens},
+		"$push": bson.M{"edits": Edit{At: now, Source: p.Source}},
+	})
+	if err != nil {
+		return nil, database.Wrap(err, "community: edit")
+	}
+	if res.MatchedCount == 0 {
+		return nil, fmt.Errorf("community: post changed meanwhile: %w", errkind.ErrConflict)
+	}
+	p.Source, p.HTML, p.EditedAt = body, html, now
+	return p, nil
+}
+
+// Delete is the author's soft delete: the post stays in its place, its
+// text and history erased.
+func (s *Service) Delete(ctx context.Context, u *profile.User, postID string) error {
+	p, _, _, err := s.post(ctx, u, postID)
+	if err != nil {
+		return err
+	}
+	if p.AuthorID != u.ID {
+		return fmt.Errorf("community: not your post: %w", errkind.ErrForbidden)
+	}
+	if _, err := s.posts.UpdateOne(ctx, bson.M{"_id": p.ID}, bson.M{
+		"$set":   bson.M{"deleted": true, "source": "", "html": "", "tokens": []string{}},
+		"$unset": bson.M{"edits": ""},
+	}); err != nil {
+		return database.Wrap(err, "community: delete")
+	}
+	return nil
+}
+
+// Accept marks a reply as the accepted answer of a question; its author
+// or a moderator does it. Accepting another replaces the first.
+func (s *Service) Accept(ctx context.Context, u *profile.User, postID string) (*Thread, error) {
+	p, t, sp, err := s.post(ctx, u, postID)
+	if err != nil {
+		return nil, err
+	}
+	if !t.Question || p.Seq == 1 || p.Deleted || p.Hidden {
+		return nil, errkind.Invalid("post", "not_an_answer")
+	}
+	if t.AuthorID != u.ID && !CanModerate(sp, u) {
+		return nil, fmt.Errorf("community: only the question's author accepts: %w", errkind.ErrForbidden)
+	}
+	if _, err := s.threads.UpdateOne(ctx, bson.M{"_id": t.ID}, bson.M{"$set": bson.M{"accepted": p.ID}}); err != nil {
+		return nil, database.Wrap(err, "community: accept")
+	}
+	if t.Accepted != p.ID {
+		if _, err := s.members.UpdateOne(ctx, bson.M{"_id": p.AuthorID}, bson.M{"$inc": bson.M{"accepted": 1}}, upsert); err != nil {
+			return nil, database.Wrap(err, "community: count accepted")
+		}
+	}
+	t.Accepted = p.ID
+	return t, nil
+}

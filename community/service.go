@@ -1,0 +1,282 @@
+package community
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"ardoise/courses"
+	"ardoise/internal/database"
+	"ardoise/internal/errkind"
+	"ardoise/internal/keyring"
+	"ardoise/internal/markdown"
+	"ardoise/internal/ratelimit"
+	"ardoise/profile"
+)
+
+// Deps are what the community works with.
+type Deps struct {
+	DB      *database.DB
+	Courses *courses.Service
+	Limiter *ratelimit.Limiter
+	Logger  *slog.Logger
+}
+
+// Service is the community domain.
+type Service struct {
+	spaces, threads, posts, flags, log, members *mongo.Collection
+	courses                                     *courses.Service
+	limiter                                     *ratelimit.Limiter
+	logger                                      *slog.Logger
+	md                                          *markdown.Renderer
+	now                                         func() time.Time
+
+	mu         sync.Mutex
+	spaceCache map[string]cachedSpace
+	memberOf   map[string]time.Time // userID|spaceID → until when membership is known
+}
+
+type cachedSpace struct {
+	s     *Space
+	until time.Time
+}
+
+// ImagePrefix is where the images posts may show live: Ardoise's own uploads.
+const ImagePrefix = "/communaute/images/"
+
+// NewService returns the service.
+func NewService(d Deps) *Service {
+	return &Service{
+		spaces: d.DB.Collection(SpacesCollection), threads: d.DB.Collection(ThreadsCollection), posts: d.DB.Collection(PostsCollection),
+		flags: d.DB.Collection(FlagsCollection), log: d.DB.Collection(ModerationCollection), members: d.DB.Collection(MembersCollection),
+		courses: d.Courses, limiter: d.Limiter, logger: d.Logger,
+		md:         markdown.New(markdown.Options{HardWraps: true, ImagePrefixes: []string{ImagePrefix}}),
+		now:        func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) },
+		spaceCache: map[string]cachedSpace{}, memberOf: map[string]time.Time{},
+	}
+}
+
+func spaceID(kind, ref string) string { return kind + "-" + ref }
+
+// ensureSpace creates a space once (its id derives from kind and ref), or
+// updates its title and moderators when it exists.
+func (s *Service) ensureSpace(ctx context.Context, sp Space) error {
+	sp.ID = spaceID(sp.Kind, sp.Ref)
+	if sp.Moderators == nil {
+		sp.Moderators = []string{}
+	}
+	_, err := s.spaces.UpdateOne(ctx, bson.M{"_id": sp.ID}, bson.M{
+		"$set": bson.M{"title": sp.Title, "summary": sp.Summary, "moderators": sp.Moderators},
+		"$setOnInsert": bson.M{"kind": sp.Kind, "ref": sp.Ref, "visibility": sp.Visibility, "silenced": []Silence{},
+			"threads": 0, "createdAt": s.now()},
+	}, options.UpdateOne().SetUpsert(true))
+	if err != nil && !database.IsDuplicate(err) {
+		return database.Wrap(err, "community: space "+sp.ID)
+	}
+	s.forgetSpace(sp.ID)
+	return nil
+}
+
+// Seed creates the spaces every installation has: the parents' space, one
+// per académie and one per published module. Later publications open
+// theirs (EnsureModuleSpace); département spaces are created when a teacher
+// of the département visits.
+func (s *Service) Seed(ctx context.Context) error {
+	mods, err := s.courses.Store().PublishedModules(ctx)
+	if err != nil {
+		return err
+	}
+	for _, m := range mods {
+		if err := s.EnsureModuleSpace(ctx, m.Slug, m.Title, m.Owners); err != nil {
+			return err
+		}
+	}
+	if err := s.ensureSpace(ctx, Space{Kind: KindParents, Ref: "parents", Title: "Espace des parents",
+		Summary: "Questions et conseils entre parents sur le numérique à la maison et à l'école.", Visibility: Public}); err != nil {
+		return err
+	}
+	for _, a := range profile.Academies {
+		if err := s.ensureSpace(ctx, Space{Kind: KindAcademie, Ref: a.Code, Title: "Académie de " + a.Name,
+			Summary: "Les enseignants de l'académie échangent leurs pratiques.", Visibility: Members}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// EnsureModuleSpace creates (or renames) the space of a published module,
+// moderated by the module's owners; courses calls it at each publication.
+func (s *Service) EnsureModuleSpace(ctx context.Context, slug, title string, owners []string) error {
+	return s.ensureSpace(ctx, Space{Kind: KindModule, Ref: slug, Title: title,
+		Summary: "Les participants du module échangent et s'entraident.", Visibility: Members, Moderators: owners})
+}
+
+// CreateTheme creates a thematic space; trainers and admins only.
+func (s *Service) CreateTheme(ctx context.Context, u *profile.User, title, summary string, membersOnly bool) (*Space, error) {
+	if !u.Has(profile.RoleTrainer) {
+		return nil, fmt.Errorf("community: themes are created by trainers: %w", errkind.ErrForbidden)
+	}
+	v := &errkind.ValidationError{}
+	title, summary = cleanLine(title), cleanLine(summary)
+	if n := len([]rune(title)); n < 3 || n > 120 {
+		v.Add("title", "required")
+	}
+	if len([]rune(summary)) > 300 {
+		v.Add("summary", "too_long")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	vis := Public
+	if membersOnly {
+		vis = Members
+	}
+	sp := Space{Kind: KindTheme, Ref: keyring.RandomToken(6), Title: title, Summary: summary, Visibility: vis, Moderators: []string{u.ID}}
+	if err := s.ensureSpace(ctx, sp); err != nil {
+		return nil, err
+	}
+	s.logAction(ctx, Action{SpaceID: spaceID(KindTheme, sp.Ref), By: u.ID, ByName: u.Name, What: "create-space", Target: title})
+	return s.Space(ctx, spaceID(KindTheme, sp.Ref))
+}
+
+// Space returns a space, from a 30-second cache: spaces change rarely and
+// every page needs theirs.
+func (s *Service) Space(ctx context.Context, id string) (*Space, error) {
+	s.mu.Lock()
+	c, ok := s.spaceCache[id]
+	s.mu.Unlock()
+	if ok && time.Now().Before(c.until) {
+		return c.s, nil
+	}
+	var sp Space
+	if err := s.spaces.FindOne(ctx, bson.M{"_id": id}).Decode(&sp); err != nil {
+		return nil, database.Wrap(err, "community: space")
+	}
+	s.mu.Lock()
+	if len(s.spaceCache) > 10000 {
+		clear(s.spaceCache)
+	}
+	s.spaceCache[id] = cachedSpace{s: &sp, until: time.Now().Add(30 * time.Second)}
+	s.mu.Unlock()
+	return &sp, nil
+}
+
+func (s *Service) forgetSpace(id string) {
+	s.mu.Lock()
+	delete(s.spaceCache, id)
+	s.mu.Unlock()
+}
+
+// Spaces lists the spaces a person can see, creating the space of their
+// département on the way: parents' and themes, their territory's, the
+// modules they follow, and every space for admins.
+func (s *Service) Spaces(ctx context.Context, u *profile.User) ([]Space, error) {
+	if u.Territory.Departement != "" && u.Kind == profile.KindTeacher {
+		if err := s.ensureSpace(ctx, Space{Kind: KindDepartement, Ref: u.Territory.Departement,
+			Title: "Département " + u.Territory.Departement, Summary: "Les enseignants du département.", Visibility: Members}); err != nil {
+			return nil, err
+		}
+	}
+	cur, err := s.spaces.Find(ctx, bson.M{}, options.Find().SetSort(bson.D{{Key: "kind", Value: 1}, {Key: "title", Value: 1}}).SetLimit(2000))
+	if err != nil {
+		return nil, database.Wrap(err, "community: spaces")
+	}
+	var all []Space
+	if err := cur.All(ctx, &all); err != nil {
+		return nil, database.Wrap(err, "community: spaces")
+	}
+	enrolled := map[string]bool{}
+	if es, err := s.courses.Enrolments(ctx, u.ID); err == nil {
+		for _, e := range es {
+			enrolled[e.Slug] = true
+		}
+	}
+	out := []Space{}
+	for _, sp := range all {
+		if s.visible(&sp, u, enrolled[sp.Ref]) {
+			out = append(out, sp)
+		}
+	}
+	return out, nil
+}
+
+// visible reports whether u sees sp; enrolled says, for a module space,
+// whether u follows the module.
+func (s *Service) visible(sp *Space, u *profile.User, enrolled bool) bool {
+	if u.Has(profile.RoleAdmin) || sp.Visibility == Public || slices.Contains(sp.Moderators, u.ID) {
+		return true
+	}
+	switch sp.Kind {
+	case KindModule:
+		return enrolled
+	case KindAcademie:
+		return u.Kind == profile.KindTeacher && u.Territory.Academie == sp.Ref
+	case KindDepartement:
+		return u.Kind == profile.KindTeacher && u.Territory.Departement == sp.Ref
+	}
+	return false
+}
+
+// open returns a space u may see; one they may not is not found, so that a
+// members-only space does not leak its existence.
+func (s *Service) open(ctx context.Context, u *profile.User, id string) (*Space, error) {
+	sp, err := s.Space(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	enrolled := false
+	if sp.Kind == KindModule && sp.Visibility == Members && !u.Has(profile.RoleAdmin) && !slices.Contains(sp.Moderators, u.ID) {
+		if enrolled, err = s.enrolled(ctx, u.ID, sp); err != nil {
+			return nil, err
+		}
+	}
+	if !s.visible(sp, u, enrolled) {
+		return nil, fmt.Errorf("community: space %s: %w", id, errkind.ErrNotFound)
+	}
+	return sp, nil
+}
+
+// enrolled says whether a person follows a space's module, remembered for
+// a minute once true.
+func (s *Service) enrolled(ctx context.Context, userID string, sp *Space) (bool, error) {
+	key := userID + "|" + sp.ID
+	s.mu.Lock()
+	until, ok := s.memberOf[key]
+	s.mu.Unlock()
+	if ok && time.Now().Before(until) {
+		return true, nil
+	}
+	_, _, err := s.courses.Enrolment(ctx, userID, sp.Ref)
+	if errkind.IsNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	s.mu.Lock()
+	if len(s.memberOf) > 100000 {
+		clear(s.memberOf)
+	}
+	s.memberOf[key] = time.Now().Add(time.Minute)
+	s.mu.Unlock()
+	return true, nil
+}
+
+// CanModerate reports whether u moderates sp.
+func CanModerate(sp *Space, u *profile.User) bool {
+	return u.Has(profile.RoleAdmin) || slices.Contains(sp.Moderators, u.ID)
+}
+
+func (s *Service) logAction(ctx context.Context, a Action) {
+	a.ID, a.At = keyring.RandomToken(9), s.now()
+	if _, err := s.log.InsertOne(ctx, a); err != nil {
+		s.logger.Warn("moderation log", "err", err)
+	}
+}

@@ -1,0 +1,154 @@
+package community
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"ardoise/internal/database"
+	"ardoise/internal/errkind"
+	"ardoise/internal/keyring"
+	"ardoise/profile"
+)
+
+// PageSize is the number of threads or posts a page shows.
+const PageSize = 20
+
+// sortKey orders threads: pinned first, then the latest post, then the id.
+func sortKey(pinned bool, last time.Time, id string) string {
+	p := "0"
+	if pinned {
+		p = "1"
+	}
+	return fmt.Sprintf("%s%019d%s", p, last.UnixNano(), id)
+}
+
+func cleanLine(s string) string {
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }), " ")
+}
+
+// NewThread is what starting a thread takes.
+type NewThread struct {
+	Title    string
+	Body     string
+	Question bool
+}
+
+// CreateThread starts a thread with its first post, after the posting rules.
+func (s *Service) CreateThread(ctx context.Context, u *profile.User, spaceID string, in NewThread) (*Thread, *Post, error) {
+	sp, err := s.open(ctx, u, spaceID)
+	if err != nil {
+		return nil, nil, err
+	}
+	title := cleanLine(in.Title)
+	if n := len([]rune(title)); n < 5 || n > 150 {
+		return nil, nil, errkind.Invalid("title", "title_length")
+	}
+	if err := s.mayPost(ctx, u, sp, in.Body); err != nil {
+		return nil, nil, err
+	}
+	now := s.now()
+	t := &Thread{ID: keyring.RandomToken(9), SpaceID: sp.ID, Title: title, AuthorID: u.ID, AuthorName: u.Shown(),
+		Question: in.Question, Posts: 1, LastPostAt: now, CreatedAt: now}
+	t.SortKey = sortKey(false, now, t.ID)
+	p, err := s.newPost(u, t, 1, in.Body, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	p.Tokens = Tokens(title, in.Body)
+	if _, err := s.posts.InsertOne(ctx, p); err != nil {
+		return nil, nil, database.Wrap(err, "community: first post")
+	}
+	if _, err := s.threads.InsertOne(ctx, t); err != nil {
+		return nil, nil, database.Wrap(err, "community: thread")
+	}
+	s.afterPost(ctx, u, sp)
+	if _, err := s.spaces.UpdateOne(ctx, bson.M{"_id": sp.ID}, bson.M{"$inc": bson.M{"threads": 1}}); err != nil {
+		return nil, nil, database.Wrap(err, "community: count threads")
+	}
+	return t, p, nil
+}
+
+// ThreadPage is a page of a space's threads; Next is the cursor of the
+// following page ("" on the last).
+type ThreadPage struct {
+	Space   *Space
+	Threads []Thread
+	Next    string
+}
+
+// Threads lists a space's threads, pinned first then by latest post, a
+// page at a time by a range on the indexed sort key.
+func (s *Service) Threads(ctx context.Context, u *profile.User, spaceID, after string) (*ThreadPage, error) {
+	sp, err := s.open(ctx, u, spaceID)
+	if err != nil {
+		return nil, err
+	}
+	f := bson.M{"spaceId": sp.ID}
+	if after != "" {
+		f["sortKey"] = bson.M{"$lt": after}
+	}
+	cur, err := s.threads.Find(ctx, f, options.Find().SetSort(bson.D{{Key: "sortKey", Value: -1}}).SetLimit(PageSize+1))
+	if err != nil {
+		return nil, database.Wrap(err, "community: threads")
+	}
+	page := &ThreadPage{Space: sp, Threads: []Thread{}}
+	if err := cur.All(ctx, &page.Threads); err != nil {
+		return nil, database.Wrap(err, "community: threads")
+	}
+	if len(page.Threads) > PageSize {
+		page.Threads = page.Threads[:PageSize]
+		page.Next = page.Threads[PageSize-1].SortKey
+	}
+	return page, nil
+}
+
+// PostPage is a thread with a page of its posts.
+type PostPage struct {
+	Space     *Space
+	Thread    *Thread
+	Posts     []Post
+	Next      int // the seq to read after; 0 on the last page
+	Moderator bool
+}
+
+// Thread reads a thread and a page of its posts (after the post of rank
+// after), counting the view: 4 store commands at most (space from cache,
+// module membership from cache once known).
+func (s *Service) Thread(ctx context.Context, u *profile.User, threadID string, after int) (*PostPage, error) {
+	var t Thread
+	if err := s.threads.FindOne(ctx, bson.M{"_id": threadID}).Decode(&t); err != nil {
+		return nil, database.Wrap(err, "community: thread")
+	}
+	sp, err := s.open(ctx, u, t.SpaceID)
+	if err != nil {
+		return nil, err
+	}
+	cur, err := s.posts.Find(ctx, bson.M{"threadId": t.ID, "seq": bson.M{"$gt": after}},
+		options.Find().SetSort(bson.D{{Key: "seq", Value: 1}}).SetLimit(PageSize+1).SetProjection(bson.M{"tokens": 0}))
+	if err != nil {
+		return nil, database.Wrap(err, "community: posts")
+	}
+	page := &PostPage{Space: sp, Thread: &t, Posts: []Post{}, Moderator: CanModerate(sp, u)}
+	if err := cur.All(ctx, &page.Posts); err != nil {
+		return nil, database.Wrap(err, "community: posts")
+	}
+	if len(page.Posts) > PageSize {
+		page.Posts = page.Posts[:PageSize]
+		page.Next = page.Posts[PageSize-1].Seq
+	}
+	if !page.Moderator {
+		for i := range page.Posts {
+			page.Posts[i].Edits = nil
+		}
+	}
+	if _, err := s.threads.UpdateOne(ctx, bson.M{"_id": t.ID}, bson.M{"$inc": bson.M{"views": 1}}); err != nil {
+		return nil, database.Wrap(err, "community: count view")
+	}
+	return page, nil
+}
