@@ -35,7 +35,7 @@ func (s *Service) newPost(u *profile.User, t *Thread, seq int, body string, now 
 	}
 	return &Post{ID: fmt.Sprintf("%s.%06d", t.ID, seq), ThreadID: t.ID, SpaceID: t.SpaceID, Seq: seq, AuthorID: u.ID,
 		AuthorName: u.Shown(), AuthorHandle: u.Handle, Source: body, HTML: html, PolicyVersion: markdown.PolicyVersion,
-		Tokens: Tokens(body), CreatedAt: now}, nil
+		Tokens: Tokens(body), CreatedAt: now, Pending: []string{markerNotify}, PendingAt: now}, nil
 }
 
 // Reply adds a post to a thread. Its rank is claimed by the insert (the id
@@ -75,6 +75,7 @@ func (s *Service) Reply(ctx context.Context, u *profile.User, threadID, body str
 		return nil, database.Wrap(err, "community: thread")
 	}
 	s.afterPost(ctx, u, sp)
+	s.enqueueNotify(ctx, p.ID)
 	return p, nil
 }
 

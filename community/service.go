@@ -15,8 +15,11 @@ import (
 	"ardoise/courses"
 	"ardoise/internal/database"
 	"ardoise/internal/errkind"
+	"ardoise/internal/i18n"
 	"ardoise/internal/keyring"
+	"ardoise/internal/mail"
 	"ardoise/internal/markdown"
+	"ardoise/internal/queue"
 	"ardoise/internal/ratelimit"
 	"ardoise/profile"
 )
@@ -25,15 +28,28 @@ import (
 type Deps struct {
 	DB      *database.DB
 	Courses *courses.Service
+	Profile *profile.Service
 	Limiter *ratelimit.Limiter
+	Queue   *queue.Client
+	Mailer  *mail.Mailer
+	Keys    *keyring.Keyring
+	Catalog *i18n.Catalog
+	BaseURL string
 	Logger  *slog.Logger
 }
 
 // Service is the community domain.
 type Service struct {
 	spaces, threads, posts, flags, log, members *mongo.Collection
+	subs, notes                                 *mongo.Collection
 	courses                                     *courses.Service
+	profile                                     *profile.Service
 	limiter                                     *ratelimit.Limiter
+	queue                                       *queue.Client
+	mailer                                      *mail.Mailer
+	keys                                        *keyring.Keyring
+	cat                                         *i18n.Catalog
+	baseURL                                     string
 	logger                                      *slog.Logger
 	md                                          *markdown.Renderer
 	now                                         func() time.Time
@@ -56,7 +72,9 @@ func NewService(d Deps) *Service {
 	return &Service{
 		spaces: d.DB.Collection(SpacesCollection), threads: d.DB.Collection(ThreadsCollection), posts: d.DB.Collection(PostsCollection),
 		flags: d.DB.Collection(FlagsCollection), log: d.DB.Collection(ModerationCollection), members: d.DB.Collection(MembersCollection),
-		courses: d.Courses, limiter: d.Limiter, logger: d.Logger,
+		subs: d.DB.Collection(SubscriptionsCollection), notes: d.DB.Collection(NotificationsCollection),
+		courses: d.Courses, profile: d.Profile, limiter: d.Limiter, queue: d.Queue, mailer: d.Mailer, keys: d.Keys,
+		cat: d.Catalog, baseURL: d.BaseURL, logger: d.Logger,
 		md:         markdown.New(markdown.Options{HardWraps: true, ImagePrefixes: []string{ImagePrefix}}),
 		now:        func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) },
 		spaceCache: map[string]cachedSpace{}, memberOf: map[string]time.Time{},

@@ -20,6 +20,10 @@ const (
 	FlagsCollection      = "flags"
 	ModerationCollection = "moderation_log"
 	MembersCollection    = "community_members"
+	// SubscriptionsCollection: who follows which space or thread.
+	SubscriptionsCollection = "subscriptions"
+	// NotificationsCollection: in-app notifications, one per (post, person).
+	NotificationsCollection = "notifications"
 )
 
 // Indexes are the indexes the community's queries rely on.
@@ -33,6 +37,12 @@ var Indexes = []database.Index{
 	{Collection: FlagsCollection, Keys: []string{"spaceId", "open", "-createdAt"}},
 	{Collection: ModerationCollection, Keys: []string{"-at"}},
 	{Collection: ModerationCollection, Keys: []string{"spaceId", "-at"}},
+	{Collection: PostsCollection, Keys: []string{"pendingAt"}, Sparse: true},
+	{Collection: SubscriptionsCollection, Keys: []string{"target", "userId"}},
+	{Collection: SubscriptionsCollection, Keys: []string{"userId", "-createdAt"}},
+	{Collection: NotificationsCollection, Keys: []string{"userId", "-createdAt"}},
+	{Collection: NotificationsCollection, Keys: []string{"userId", "digested"}},
+	{Collection: MembersCollection, Keys: []string{"digest"}},
 }
 
 // Kinds of space.
@@ -125,6 +135,10 @@ type Post struct {
 	Hidden        bool      `bson:"hidden" json:"hidden"`
 	Tokens        []string  `bson:"tokens" json:"-"`
 	CreatedAt     time.Time `bson:"createdAt" json:"createdAt"`
+	// Pending holds the post's follow-up (notifying subscribers and the
+	// people mentioned) until the worker has done it.
+	Pending   []string  `bson:"pending,omitempty" json:"-"`
+	PendingAt time.Time `bson:"pendingAt,omitempty" json:"-"`
 }
 
 // Edit is an earlier version of a post, kept for moderators.
@@ -159,9 +173,45 @@ type Action struct {
 	Reason  string    `bson:"reason"`
 }
 
-// Member is a person's standing in the communities, kept by $inc.
+// Member is a person's standing in the communities, kept by $inc, and
+// their digest preference.
 type Member struct {
 	ID       string `bson:"_id"` // user id
 	Posts    int    `bson:"posts"`
 	Accepted int    `bson:"accepted"`
+	Unread   int    `bson:"unread"`
+	// Digest is how notifications are emailed: immediate, daily (the
+	// default), weekly or none.
+	Digest string `bson:"digest,omitempty"`
+}
+
+// Digest frequencies.
+const (
+	DigestImmediate = "immediate"
+	DigestDaily     = "daily"
+	DigestWeekly    = "weekly"
+	DigestNone      = "none"
+)
+
+// Subscription is a person following a space (new threads) or a thread (replies).
+type Subscription struct {
+	ID        string    `bson:"_id"` // userId|target
+	UserID    string    `bson:"userId"`
+	Target    string    `bson:"target"` // "space:<id>" or "thread:<id>"
+	CreatedAt time.Time `bson:"createdAt"`
+}
+
+// Notification tells a person about a post: a reply in a thread they
+// follow, a new thread in a space they follow, or a mention.
+type Notification struct {
+	ID        string    `bson:"_id" json:"id"` // postId|userId: one per post and person
+	UserID    string    `bson:"userId" json:"-"`
+	Kind      string    `bson:"kind" json:"kind"` // reply, thread, mention
+	PostID    string    `bson:"postId" json:"postId"`
+	ThreadID  string    `bson:"threadId" json:"threadId"`
+	Title     string    `bson:"title" json:"title"`
+	ByName    string    `bson:"byName" json:"by"`
+	Read      bool      `bson:"read" json:"read"`
+	Digested  bool      `bson:"digested" json:"-"`
+	CreatedAt time.Time `bson:"createdAt" json:"createdAt"`
 }

@@ -67,6 +67,7 @@ func (s *Service) CreateThread(ctx context.Context, u *profile.User, spaceID str
 	if _, err := s.threads.InsertOne(ctx, t); err != nil {
 		return nil, nil, database.Wrap(err, "community: thread")
 	}
+	s.enqueueNotify(ctx, p.ID)
 	s.afterPost(ctx, u, sp)
 	if _, err := s.spaces.UpdateOne(ctx, bson.M{"_id": sp.ID}, bson.M{"$inc": bson.M{"threads": 1}}); err != nil {
 		return nil, nil, database.Wrap(err, "community: count threads")

@@ -15,6 +15,7 @@ import (
 
 	"ardoise/assessments"
 	"ardoise/certificates"
+	"ardoise/community"
 	"ardoise/courses"
 	"ardoise/internal/database"
 	"ardoise/internal/metrics"
@@ -31,6 +32,7 @@ type Deps struct {
 	Assessments  *assessments.Service
 	Courses      *courses.Service
 	Certificates *certificates.Service
+	Community    *community.Service
 	Metrics      *metrics.Metrics
 	Logger       *slog.Logger
 	// SweepEvery and ScheduleEvery default to 20 s; tests shorten them.
@@ -77,11 +79,14 @@ func New(d Deps) *Worker {
 		SweepSource{Collection: courses.EnrolmentsCollection, Enqueue: d.Courses.EnqueuePending},
 		SweepSource{Collection: courses.SessionsCollection, Enqueue: d.Courses.EnqueueSessionPending},
 		SweepSource{Collection: courses.LedgerCollection, Enqueue: d.Courses.EnqueueLinePending},
+		SweepSource{Collection: community.PostsCollection, Enqueue: d.Community.EnqueuePending},
 	)
 	w.sched = NewSchedule(d.Queue, d.Logger,
 		Periodic{Type: profile.TypeCleanTokens, Every: 24 * time.Hour, Priority: queue.Low},
 		Periodic{Type: assessments.TypeCleanAnonymous, Every: 24 * time.Hour, Priority: queue.Low},
 		Periodic{Type: assessments.TypeCalibrate, Every: 7 * 24 * time.Hour, Priority: queue.Low},
+		Periodic{Type: community.TypeDigestDaily, Every: community.Day, Priority: queue.Low},
+		Periodic{Type: community.TypeDigestWeekly, Every: community.Week, Priority: queue.Low},
 	)
 	return w
 }
@@ -99,6 +104,9 @@ func (w *Worker) mux() *asynq.ServeMux {
 	mux.HandleFunc(assessments.TypeCalibrate, w.d.Assessments.HandleCalibrate)
 	mux.HandleFunc(courses.TypeCreditHours, w.d.Courses.HandleCreditHours)
 	mux.HandleFunc(certificates.TypeIssue, w.d.Certificates.HandleIssue)
+	mux.HandleFunc(community.TypeNotify, w.d.Community.HandleNotify)
+	mux.HandleFunc(community.TypeDigestDaily, w.d.Community.HandleDigestDaily)
+	mux.HandleFunc(community.TypeDigestWeekly, w.d.Community.HandleDigestWeekly)
 	return mux
 }
 

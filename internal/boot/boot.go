@@ -162,7 +162,8 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (sys *System, er
 		Certificates: s.Certificates, Allocation: cfg.Allocation, Logger: logger,
 	})
 	s.Certificates.SetSource(s.Courses)
-	s.Community = community.NewService(community.Deps{DB: s.DB, Courses: s.Courses, Limiter: s.Limiter, Logger: logger})
+	s.Community = community.NewService(community.Deps{DB: s.DB, Courses: s.Courses, Profile: s.Profile, Limiter: s.Limiter,
+		Queue: s.Queue, Mailer: s.Mailer, Keys: s.Keys, Catalog: s.Catalog, BaseURL: cfg.BaseURL, Logger: logger})
 	s.Courses.OnPublish(s.Community.EnsureModuleSpace)
 	if err := s.Community.Seed(ctx); err != nil {
 		return nil, err
@@ -183,7 +184,7 @@ func (s *System) Web() (*web.App, error) {
 func (s *System) Worker() *worker.Worker {
 	return worker.New(worker.Deps{
 		RedisOpt: s.AsynqOpt, Queue: s.Queue, DB: s.DB, Profile: s.Profile, Assessments: s.Assessments, Courses: s.Courses,
-		Certificates: s.Certificates, Metrics: s.Metrics, Logger: s.Logger,
+		Certificates: s.Certificates, Community: s.Community, Metrics: s.Metrics, Logger: s.Logger,
 	})
 }
 

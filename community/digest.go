@@ -1,0 +1,158 @@
+package community
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"ardoise/internal/database"
+	"ardoise/internal/errkind"
+	"ardoise/internal/mail"
+)
+
+// Scheduled digest tasks: the worker's schedule enqueues each once per
+// period with a task id naming the period, and each digest mail's id names
+// the period and the person, so several workers never send one twice.
+const (
+	TypeDigestDaily  = "community:digest-daily"
+	TypeDigestWeekly = "community:digest-weekly"
+)
+
+// Digest periods.
+const (
+	Day  = 24 * time.Hour
+	Week = 7 * Day
+)
+
+// SetDigest records how a person wants their notifications emailed.
+func (s *Service) SetDigest(ctx context.Context, userID, digest string) error {
+	switch digest {
+	case DigestImmediate, DigestDaily, DigestWeekly, DigestNone:
+	default:
+		return errkind.Invalid("digest", "bad_choice")
+	}
+	_, err := s.members.UpdateOne(ctx, bson.M{"_id": userID}, bson.M{"$set": bson.M{"digest": digest}}, upsert)
+	if err != nil {
+		return database.Wrap(err, "community: digest preference")
+	}
+	return nil
+}
+
+// UnsubscribeURL is the one-click link, valid without login, that stops a
+// person's notification emails: it carries a signature of their id.
+func (s *Service) UnsubscribeURL(userID string) string {
+	return s.baseURL + "/communaute/desabonnement?u=" + url.QueryEscape(userID) + "&s=" + s.keys.Sign("digest-unsubscribe", userID)
+}
+
+// Unsubscribe stops the notification emails of the person a signed link names.
+func (s *Service) Unsubscribe(ctx context.Context, userID, sig string) error {
+	if userID == "" || !s.keys.Verify(sig, "digest-unsubscribe", userID) {
+		return fmt.Errorf("community: bad unsubscribe link: %w", errkind.ErrNotFound)
+	}
+	return s.SetDigest(ctx, userID, DigestNone)
+}
+
+// HandleDigestDaily sends the daily digests of the current day.
+func (s *Service) HandleDigestDaily(ctx context.Context, _ *asynq.Task) error {
+	_, err := s.SendDigests(ctx, DigestDaily, s.now().Truncate(Day))
+	return err
+}
+
+// HandleDigestWeekly sends the weekly digests of the current week.
+func (s *Service) HandleDigestWeekly(ctx context.Context, _ *asynq.Task) error {
+	_, err := s.SendDigests(ctx, DigestWeekly, s.now().Truncate(Week))
+	return err
+}
+
+// SendDigests emails, to each person who chose this frequency (daily is the
+// default) and whose address is verified, the notifications not emailed
+// yet, grouped by thread, then marks them emailed. The mail id names the
+// period and the person: a second run for the same period sends nothing
+// new. It returns how many digests it sent.
+func (s *Service) SendDigests(ctx context.Context, freq string, period time.Time) (int, error) {
+	filter := bson.M{"digest": freq, "unread": bson.M{"$gt": 0}}
+	if freq == DigestDaily {
+		filter = bson.M{"$or": bson.A{bson.M{"digest": DigestDaily}, bson.M{"digest": bson.M{"$exists": false}}}, "unread": bson.M{"$gt": 0}}
+	}
+	cur, err := s.members.Find(ctx, filter, options.Find().SetLimit(100000))
+	if err != nil {
+		return 0, database.Wrap(err, "community: digest members")
+	}
+	var members []Member
+	if err := cur.All(ctx, &members); err != nil {
+		return 0, database.Wrap(err, "community: digest members")
+	}
+	sent := 0
+	for _, m := range members {
+		ok, err := s.digestFor(ctx, m.ID, freq, period)
+		if err != nil {
+			return sent, err
+		}
+		if ok {
+			sent++
+		}
+	}
+	return sent, nil
+}
+
+func (s *Service) digestFor(ctx context.Context, userID, freq string, period time.Time) (bool, error) {
+	u, err := s.profile.User(ctx, userID)
+	if errkind.IsNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if !u.CanReceiveMail() {
+		return false, nil
+	}
+	cur, err := s.notes.Find(ctx, bson.M{"userId": userID, "digested": false, "read": false},
+		options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}}).SetLimit(200))
+	if err != nil {
+		return false, database.Wrap(err, "community: digest notifications")
+	}
+	var notes []Notification
+	if err := cur.All(ctx, &notes); err != nil {
+		return false, database.Wrap(err, "community: digest notifications")
+	}
+	if len(notes) == 0 {
+		return false, nil
+	}
+	lang := u.Locale
+	var b strings.Builder
+	b.WriteString(s.cat.T(lang, "community.mail.digest_intro", "n", len(notes)) + "\n")
+	var order []string
+	byThread := map[string][]Notification{}
+	for _, n := range notes {
+		if _, ok := byThread[n.ThreadID]; !ok {
+			order = append(order, n.ThreadID)
+		}
+		byThread[n.ThreadID] = append(byThread[n.ThreadID], n)
+	}
+	ids := []string{}
+	for _, tid := range order {
+		group := byThread[tid]
+		fmt.Fprintf(&b, "\n%s\n", group[0].Title)
+		for _, n := range group {
+			fmt.Fprintf(&b, "  - %s\n", s.cat.T(lang, "community.mail.line."+n.Kind, "by", n.ByName))
+			ids = append(ids, n.ID)
+		}
+		fmt.Fprintf(&b, "  %s/communaute/fils/%s\n", s.baseURL, tid)
+	}
+	b.WriteString("\n" + s.cat.T(lang, "community.mail.footer", "unsubscribe", s.UnsubscribeURL(userID)))
+	msg := mail.Message{ID: "digest:" + freq + ":" + period.UTC().Format("2006-01-02") + ":" + userID, To: u.Email,
+		Subject: s.cat.T(lang, "community.mail.digest_subject", "n", len(notes)), Body: b.String()}
+	if err := s.mailer.Send(ctx, msg); err != nil && !database.IsDuplicate(err) {
+		return false, err
+	}
+	if _, err := s.notes.UpdateMany(ctx, bson.M{"_id": bson.M{"$in": ids}}, bson.M{"$set": bson.M{"digested": true}}); err != nil {
+		return false, database.Wrap(err, "community: digested")
+	}
+	return true, nil
+}

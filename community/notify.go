@@ -1,0 +1,288 @@
+package community
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/hibiken/asynq"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"ardoise/internal/database"
+	"ardoise/internal/errkind"
+	"ardoise/internal/mail"
+	"ardoise/internal/queue"
+	"ardoise/profile"
+)
+
+// TypeNotify delivers a post's notifications: to the thread's subscribers
+// (and the space's, for a new thread) and to the people it mentions who
+// can see the space. Its marker sits in the post from its insert.
+const TypeNotify = "community:notify"
+
+const markerNotify = "notify"
+
+// maxMentions bounds the people one post may notify by mention.
+const maxMentions = 10
+
+var mentionRe = regexp.MustCompile(`(?:^|[^\w@/])@([a-z0-9_-]{3,30})\b`)
+
+// Mentions lists the handles a text mentions (@handle), at most maxMentions.
+func Mentions(text string) []string {
+	var out []string
+	for _, m := range mentionRe.FindAllStringSubmatch(strings.ToLower(text), -1) {
+		if !slices.Contains(out, m[1]) {
+			out = append(out, m[1])
+		}
+		if len(out) == maxMentions {
+			break
+		}
+	}
+	return out
+}
+
+type notifyPayload struct {
+	Post string `json:"p"`
+}
+
+// EnqueuePending enqueues the task of a post's marker; the sweeper calls
+// it for markers older than a minute.
+func (s *Service) EnqueuePending(ctx context.Context, postID, marker string) error {
+	if marker != markerNotify {
+		return fmt.Errorf("community: unknown post marker %q", marker)
+	}
+	p, _ := json.Marshal(notifyPayload{Post: postID})
+	return s.queue.Enqueue(ctx, asynq.NewTask(TypeNotify, p), TypeNotify+":"+postID, queue.Default)
+}
+
+func (s *Service) enqueueNotify(ctx context.Context, postID string) {
+	if err := s.EnqueuePending(ctx, postID, markerNotify); err != nil {
+		s.logger.Warn("enqueue notify; the sweeper will retry", "post", postID, "err", err)
+	}
+}
+
+// HandleNotify writes the post's notifications (one per person, by a
+// deterministic id, so a retry adds none), emails those who chose
+// immediate mail, subscribes the author to the thread, then clears the marker.
+func (s *Service) HandleNotify(ctx context.Context, t *asynq.Task) error {
+	var pl notifyPayload
+	if err := json.Unmarshal(t.Payload(), &pl); err != nil {
+		return fmt.Errorf("community: notify payload: %v: %w", err, asynq.SkipRetry)
+	}
+	var p Post
+	if err := s.posts.FindOne(ctx, bson.M{"_id": pl.Post}).Decode(&p); err != nil {
+		if err = database.Wrap(err, "community: post"); errkind.IsNotFound(err) {
+			return nil
+		}
+		return err
+	}
+	if !slices.Contains(p.Pending, markerNotify) {
+		return nil
+	}
+	var th Thread
+	if err := s.threads.FindOne(ctx, bson.M{"_id": p.ThreadID}).Decode(&th); err != nil {
+		return database.Wrap(err, "community: thread")
+	}
+	sp, err := s.Space(ctx, th.SpaceID)
+	if err != nil {
+		return err
+	}
+	kinds, err := s.recipients(ctx, &p, &th, sp)
+	if err != nil {
+		return err
+	}
+	for uid, kind := range kinds {
+		if err := s.notify(ctx, Notification{ID: p.ID + "|" + uid, UserID: uid, Kind: kind, PostID: p.ID, ThreadID: th.ID,
+			Title: th.Title, ByName: p.AuthorName, CreatedAt: p.CreatedAt}); err != nil {
+			return err
+		}
+	}
+	if err := s.subscribe(ctx, p.AuthorID, "thread:"+th.ID); err != nil {
+		return err
+	}
+	_, err = s.posts.UpdateOne(ctx, bson.M{"_id": p.ID}, bson.M{"$pull": bson.M{"pending": markerNotify}})
+	if err != nil {
+		return database.Wrap(err, "community: notified")
+	}
+	return nil
+}
+
+// recipients maps each person to notify to why: subscribers of the thread
+// (or of the space, for a first post), then the people mentioned who can
+// see the space. The author is never notified.
+func (s *Service) recipients(ctx context.Context, p *Post, th *Thread, sp *Space) (map[string]string, error) {
+	out := map[string]string{}
+	targets := []string{"thread:" + th.ID}
+	if p.Seq == 1 {
+		targets = append(targets, "space:"+sp.ID)
+	}
+	cur, err := s.subs.Find(ctx, bson.M{"target": bson.M{"$in": targets}}, options.Find().SetLimit(10000))
+	if err != nil {
+		return nil, database.Wrap(err, "community: subscribers")
+	}
+	var subs []Subscription
+	if err := cur.All(ctx, &subs); err != nil {
+		return nil, database.Wrap(err, "community: subscribers")
+	}
+	for _, sub := range subs {
+		if strings.HasPrefix(sub.Target, "space:") {
+			out[sub.UserID] = "thread"
+		} else {
+			out[sub.UserID] = "reply"
+		}
+	}
+	for _, handle := range Mentions(p.Source) {
+		u, err := s.profile.Store().UserByHandle(ctx, handle)
+		if errkind.IsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if u.Deleted || u.Suspended {
+			continue
+		}
+		enrolled := false
+		if sp.Kind == KindModule {
+			if enrolled, err = s.enrolled(ctx, u.ID, sp); err != nil {
+				return nil, err
+			}
+		}
+		if s.visible(sp, u, enrolled) {
+			out[u.ID] = "mention"
+		}
+	}
+	delete(out, p.AuthorID)
+	return out, nil
+}
+
+// notify inserts a notification once; the first insert counts it unread
+// and, for people who chose immediate mail, sends it.
+func (s *Service) notify(ctx context.Context, n Notification) error {
+	if _, err := s.notes.InsertOne(ctx, n); err != nil {
+		if database.IsDuplicate(err) {
+			return nil
+		}
+		return database.Wrap(err, "community: notification")
+	}
+	var m Member
+	err := s.members.FindOneAndUpdate(ctx, bson.M{"_id": n.UserID}, bson.M{"$inc": bson.M{"unread": 1}},
+		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&m)
+	if err != nil {
+		return database.Wrap(err, "community: count unread")
+	}
+	if m.Digest != DigestImmediate {
+		return nil
+	}
+	u, err := s.profile.User(ctx, n.UserID)
+	if err != nil || !u.CanReceiveMail() {
+		return nil
+	}
+	lang := u.Locale
+	msg := mail.Message{ID: "notif:" + n.ID, To: u.Email,
+		Subject: s.cat.T(lang, "community.mail.subject."+n.Kind, "title", n.Title),
+		Body: s.cat.T(lang, "community.mail.one", "by", n.ByName, "title", n.Title, "link", s.baseURL+"/communaute/fils/"+n.ThreadID) +
+			"\n\n" + s.cat.T(lang, "community.mail.footer", "unsubscribe", s.UnsubscribeURL(u.ID))}
+	if err := s.mailer.Send(ctx, msg); err != nil && !database.IsDuplicate(err) {
+		return err
+	}
+	if _, err := s.notes.UpdateOne(ctx, bson.M{"_id": n.ID}, bson.M{"$set": bson.M{"digested": true}}); err != nil {
+		return database.Wrap(err, "community: mailed")
+	}
+	return nil
+}
+
+// subscribe makes a person follow a target ("space:<id>" or "thread:<id>").
+func (s *Service) subscribe(ctx context.Context, userID, target string) error {
+	_, err := s.subs.UpdateOne(ctx, bson.M{"_id": userID + "|" + target}, bson.M{"$setOnInsert": Subscription{
+		ID: userID + "|" + target, UserID: userID, Target: target, CreatedAt: s.now()}}, upsert)
+	if err != nil && !database.IsDuplicate(err) {
+		return database.Wrap(err, "community: subscribe")
+	}
+	return nil
+}
+
+// Subscribed reports whether a person follows a target.
+func (s *Service) Subscribed(ctx context.Context, userID, target string) (bool, error) {
+	n, err := s.subs.CountDocuments(ctx, bson.M{"_id": userID + "|" + target})
+	if err != nil {
+		return false, database.Wrap(err, "community: subscription")
+	}
+	return n > 0, nil
+}
+
+// SetSubscribed follows or stops following a space or thread the person can see.
+func (s *Service) SetSubscribed(ctx context.Context, u *profile.User, kind, id string, on bool) error {
+	switch kind {
+	case "space":
+		if _, err := s.open(ctx, u, id); err != nil {
+			return err
+		}
+	case "thread":
+		var th Thread
+		if err := s.threads.FindOne(ctx, bson.M{"_id": id}).Decode(&th); err != nil {
+			return database.Wrap(err, "community: thread")
+		}
+		if _, err := s.open(ctx, u, th.SpaceID); err != nil {
+			return err
+		}
+	default:
+		return errkind.Invalid("kind", "unknown")
+	}
+	if on {
+		return s.subscribe(ctx, u.ID, kind+":"+id)
+	}
+	_, err := s.subs.DeleteOne(ctx, bson.M{"_id": u.ID + "|" + kind + ":" + id})
+	if err != nil {
+		return database.Wrap(err, "community: unsubscribe")
+	}
+	return nil
+}
+
+// Notifications returns a person's newest notifications and unread count.
+func (s *Service) Notifications(ctx context.Context, userID string) ([]Notification, int, error) {
+	cur, err := s.notes.Find(ctx, bson.M{"userId": userID}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}).SetLimit(50))
+	if err != nil {
+		return nil, 0, database.Wrap(err, "community: notifications")
+	}
+	out := []Notification{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, 0, database.Wrap(err, "community: notifications")
+	}
+	m, err := s.Member(ctx, userID)
+	if err != nil {
+		return nil, 0, err
+	}
+	return out, m.Unread, nil
+}
+
+// MarkRead marks every notification of a person read.
+func (s *Service) MarkRead(ctx context.Context, userID string) error {
+	if _, err := s.notes.UpdateMany(ctx, bson.M{"userId": userID, "read": false}, bson.M{"$set": bson.M{"read": true}}); err != nil {
+		return database.Wrap(err, "community: mark read")
+	}
+	_, err := s.members.UpdateOne(ctx, bson.M{"_id": userID}, bson.M{"$set": bson.M{"unread": 0}})
+	if err != nil {
+		return database.Wrap(err, "community: mark read")
+	}
+	return nil
+}
+
+// Member returns a person's standing (zero when they never took part).
+func (s *Service) Member(ctx context.Context, userID string) (*Member, error) {
+	var m Member
+	if err := s.members.FindOne(ctx, bson.M{"_id": userID}).Decode(&m); err != nil {
+		if err = database.Wrap(err, "community: member"); !errkind.IsNotFound(err) {
+			return nil, err
+		}
+	}
+	m.ID = userID
+	if m.Digest == "" {
+		m.Digest = DigestDaily
+	}
+	return &m, nil
+}
