@@ -173,6 +173,14 @@ func matrix() []route {
 		{method: "POST", path: "/api/v1/posts/inconnu/flags", pattern: "/api/v1/posts/:id/flags", json: `{"reason":"un motif"}`, want: [5]int{unauth, notf, notf, notf, notf}},
 		{method: "POST", path: "/api/v1/posts/inconnu/hide", pattern: "/api/v1/posts/:id/hide", json: `{"reason":"un motif"}`, want: [5]int{unauth, notf, notf, notf, notf}},
 		{method: "GET", path: "/api/v1/search", want: [5]int{unauth, bad, bad, bad, bad}},
+		{method: "GET", path: "/communaute/desabonnement?u=x&s=faux", pattern: "/communaute/desabonnement", want: anyone(notf)},
+		{method: "GET", path: "/membres/inconnu", pattern: "/membres/:handle", want: [5]int{see, notf, notf, notf, notf}},
+		{method: "GET", path: "/communaute/notifications", want: userPage},
+		{method: "POST", path: "/communaute/notifications/lues", want: [5]int{unauth, see, see, see, see}},
+		{method: "GET", path: "/communaute/moi", want: userPage},
+		{method: "POST", path: "/communaute/abonnement", form: url.Values{"type": {"space"}, "id": {"academie-paris"}, "suivre": {"1"}}, want: [5]int{unauth, notf, notf, notf, see}},
+		{method: "POST", path: "/profil/courriels-communaute", form: url.Values{"digest": {"toujours"}}, want: [5]int{unauth, bad, bad, bad, bad}},
+		{method: "GET", path: "/api/v1/notifications", want: [5]int{unauth, ok, ok, ok, ok}},
 		{method: "GET", path: "/nulle-part", pattern: "-", want: anyone(notf)},
 	}
 }

@@ -11,9 +11,10 @@ import (
 	"ardoise/internal/errkind"
 )
 
-// spacesView lists the spaces a person sees.
+// spacesView lists the spaces a person sees, with their unread count.
 type spacesView struct {
 	Spaces []community.Space
+	Unread int
 }
 
 func (a *App) communityHome(c *fiber.Ctx) error {
@@ -25,7 +26,11 @@ func (a *App) renderSpaces(c *fiber.Ctx, status int, errs map[string]string) err
 	if err != nil {
 		return err
 	}
-	return a.render(c, status, "community_home", page{Title: "community.title", Data: spacesView{Spaces: spaces}, Errors: errs,
+	m, err := a.Community.Member(c.UserContext(), currentUser(c).ID)
+	if err != nil {
+		return err
+	}
+	return a.render(c, status, "community_home", page{Title: "community.title", Data: spacesView{Spaces: spaces, Unread: m.Unread}, Errors: errs,
 		Form: map[string]string{"title": c.FormValue("title"), "summary": c.FormValue("summary")}})
 }
 
@@ -43,9 +48,10 @@ func (a *App) communityCreateSpace(c *fiber.Ctx) error {
 
 // spaceView is a space's threads and the form to start one.
 type spaceView struct {
-	Page      *community.ThreadPage
-	Preview   string
-	Moderator bool
+	Page       *community.ThreadPage
+	Preview    string
+	Moderator  bool
+	Subscribed bool
 }
 
 func (a *App) communitySpace(c *fiber.Ctx) error {
@@ -59,6 +65,9 @@ func (a *App) renderSpace(c *fiber.Ctx, status int, preview string, errs map[str
 		return err
 	}
 	v := spaceView{Page: p, Preview: preview, Moderator: community.CanModerate(p.Space, u)}
+	if v.Subscribed, err = a.Community.Subscribed(c.UserContext(), u.ID, "space:"+p.Space.ID); err != nil {
+		return err
+	}
 	return a.render(c, status, "community_space", page{Title: p.Space.Title, Data: v, Errors: errs,
 		Form: map[string]string{"title": c.FormValue("title"), "body": c.FormValue("body"), "question": c.FormValue("question")}})
 }
@@ -107,6 +116,8 @@ type threadView struct {
 	Quote   string
 	Spaces  []community.Space // where a moderator may move the thread
 	Notice  string
+	// Subscribed says whether the reader follows the thread.
+	Subscribed bool
 }
 
 func (a *App) communityThread(c *fiber.Ctx) error {
@@ -121,6 +132,9 @@ func (a *App) renderThread(c *fiber.Ctx, status int, preview string, errs map[st
 		return err
 	}
 	v := threadView{Page: p, Preview: preview}
+	if v.Subscribed, err = a.Community.Subscribed(c.UserContext(), u.ID, "thread:"+p.Thread.ID); err != nil {
+		return err
+	}
 	if n := c.Query("fait"); n != "" {
 		v.Notice = "community.notice." + n
 	}

@@ -24,6 +24,9 @@ func (a *App) dataExport(c *fiber.Ctx) error {
 	if exp.Sections["attestations"], err = a.Certificates.ExportFor(c.UserContext(), u.ID); err != nil {
 		return err
 	}
+	if exp.Sections["community"], err = a.Community.ExportFor(c.UserContext(), u.ID); err != nil {
+		return err
+	}
 	raw, err := json.MarshalIndent(exp, "", "  ")
 	if err != nil {
 		return err
@@ -54,6 +57,9 @@ func (a *App) deleteAccount(c *fiber.Ctx) error {
 		return err
 	}
 	if err := a.Certificates.DeleteFor(c.UserContext(), u.ID); err != nil {
+		return err
+	}
+	if err := a.Community.DeleteFor(c.UserContext(), u.ID); err != nil {
 		return err
 	}
 	a.clearCookie(c, sessionCookie)

@@ -30,6 +30,8 @@ type profileView struct {
 	Recommendations []courses.Recommendation
 	Hours           []courses.YearHours
 	Certificates    []certificates.Certificate
+	// Digest is how community notifications are emailed.
+	Digest string
 }
 
 // historyRow is one finished test in the profile.
@@ -69,7 +71,7 @@ func (a *App) renderProfile(c *fiber.Ctx, newToken string) error {
 	if err := a.profileTraining(c, u, tests, &v); err != nil {
 		return err
 	}
-	for _, n := range []string{"bienvenue", "verification", "motdepasse", "modifie", "jeton"} {
+	for _, n := range []string{"bienvenue", "verification", "motdepasse", "modifie", "jeton", "courriels"} {
 		if c.Query(n) != "" {
 			v.Notice = "profile.notice." + n
 		}
@@ -90,8 +92,15 @@ func (a *App) profileTraining(c *fiber.Ctx, u *profile.User, tests []assessments
 	if v.Certificates, err = a.Certificates.ForHolder(ctx, u.ID); err != nil {
 		return err
 	}
-	v.Recommendations, err = a.recommendFor(c, u, tests, v.Enrolments)
-	return err
+	if v.Recommendations, err = a.recommendFor(c, u, tests, v.Enrolments); err != nil {
+		return err
+	}
+	m, err := a.Community.Member(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	v.Digest = m.Digest
+	return nil
 }
 
 // recommendFor recommends modules for the weakest competences of the

@@ -112,6 +112,7 @@ func parseViews(cat *i18n.Catalog, a *assets) (*views, error) {
 		"academie": profile.AcademieName,
 		"inc":      func(i int) int { return i + 1 },
 		"dec":      func(i int) int { return i - 1 },
+		"list":     func(s ...string) []string { return s },
 		"minutes":  durationText,
 		"percent":  func(f float64) string { return strconv.Itoa(int(math.Round(f*100))) + " %" },
 		"euros": func(cents int) string {

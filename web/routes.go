@@ -51,6 +51,7 @@ func (a *App) routes() {
 	me.Get("/supprimer", a.deleteForm)
 	me.Post("/supprimer", a.deleteAccount)
 	me.Get("/attestations/:id.pdf", a.attestationPDF)
+	me.Post("/courriels-communaute", a.communityDigest)
 
 	// Positioning tests: anonymous visitors may take them (a cookie holds them).
 	r.Get("/positionnement", a.assessHome)
@@ -77,8 +78,14 @@ func (a *App) routes() {
 
 	// Communities: every page needs an account; members-only spaces answer
 	// 404 to outsiders.
+	r.Get("/communaute/desabonnement", a.communityUnsubscribe) // the emails' one-click link: no login, a signature
+	r.Get("/membres/:handle", requireUser, a.communityCard)
 	com := r.Group("/communaute", requireUser)
 	com.Get("/", a.communityHome)
+	com.Get("/notifications", a.communityNotifications)
+	com.Post("/notifications/lues", a.communityMarkRead)
+	com.Post("/abonnement", a.communitySubscribe)
+	com.Get("/moi", a.communityMine)
 	com.Post("/espaces", a.communityCreateSpace)
 	com.Get("/recherche", a.communitySearch)
 	com.Get("/fils/:thread", a.communityThread)
@@ -167,6 +174,7 @@ func (a *App) routes() {
 	api.Post("/posts/:id/flags", requireUser, a.apiFlag)
 	api.Post("/posts/:id/hide", requireUser, a.apiHide)
 	api.Get("/search", requireUser, a.apiSearch)
+	api.Get("/notifications", requireUser, a.apiNotifications)
 	api.Get("/inspection/hours", requireRole(profile.RoleInspector), a.apiInspectLines)
 	api.Post("/inspection/hours/review", requireRole(profile.RoleInspector), a.apiInspectReview)
 	api.Post("/inspection/hours/export", requireRole(profile.RoleInspector), a.apiInspectExport)
