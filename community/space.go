@@ -43,6 +43,8 @@ var Indexes = []database.Index{
 	{Collection: NotificationsCollection, Keys: []string{"userId", "-createdAt"}},
 	{Collection: NotificationsCollection, Keys: []string{"userId", "digested"}},
 	{Collection: MembersCollection, Keys: []string{"digest"}},
+	{Collection: ImagesCollection},
+	{Collection: PostsCollection, Keys: []string{"policyVersion"}},
 }
 
 // Kinds of space.

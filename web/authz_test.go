@@ -181,6 +181,9 @@ func matrix() []route {
 		{method: "POST", path: "/communaute/abonnement", form: url.Values{"type": {"space"}, "id": {"academie-paris"}, "suivre": {"1"}}, want: [5]int{unauth, notf, notf, notf, see}},
 		{method: "POST", path: "/profil/courriels-communaute", form: url.Values{"digest": {"toujours"}}, want: [5]int{unauth, bad, bad, bad, bad}},
 		{method: "GET", path: "/api/v1/notifications", want: [5]int{unauth, ok, ok, ok, ok}},
+		{method: "GET", path: "/communaute/images/inconnue.png", pattern: "/communaute/images/:file", want: anyone(notf)},
+		{method: "POST", path: "/communaute/images", form: url.Values{}, want: [5]int{unauth, bad, bad, bad, bad}},
+		{method: "POST", path: "/api/v1/images", json: `{}`, want: [5]int{unauth, bad, bad, bad, bad}},
 		{method: "GET", path: "/nulle-part", pattern: "-", want: anyone(notf)},
 	}
 }

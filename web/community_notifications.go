@@ -1,9 +1,12 @@
 package web
 
 import (
+	"io"
+
 	"github.com/gofiber/fiber/v2"
 
 	"ardoise/community"
+	"ardoise/internal/errkind"
 )
 
 // notificationsView is a person's notifications.
@@ -110,4 +113,50 @@ func (a *App) communityMine(c *fiber.Ctx) error {
 		return err
 	}
 	return a.render(c, fiber.StatusOK, "community_mine", page{Title: "community.mine.title", Data: mineView{Threads: threads, Subs: subs}})
+}
+
+// communityUpload stores an image for a post and shows the Markdown that
+// places it (the form works without JavaScript).
+func (a *App) communityUpload(c *fiber.Ctx) error {
+	data, err := uploadedFile(c, "image", community.MaxImage)
+	if err != nil {
+		return err
+	}
+	u, err := a.Community.UploadImage(c.UserContext(), currentUser(c), data)
+	if err != nil {
+		return err
+	}
+	if isAPI(c) {
+		return c.Status(fiber.StatusCreated).JSON(fiber.Map{"url": u, "markdown": "![description](" + u + ")"})
+	}
+	return a.render(c, fiber.StatusOK, "community_image", page{Title: "community.image.title", Data: "![description](" + u + ")"})
+}
+
+// communityImage serves an uploaded image: content-addressed, so cached for a year.
+func (a *App) communityImage(c *fiber.Ctx) error {
+	data, ct, err := a.Community.Image(c.UserContext(), c.Params("file"))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, ct)
+	c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+	c.Set("X-Content-Type-Options", "nosniff")
+	return c.Send(data)
+}
+
+// uploadedFile reads the file of a multipart field, at most limit bytes.
+func uploadedFile(c *fiber.Ctx, field string, limit int64) ([]byte, error) {
+	fh, err := c.FormFile(field)
+	if err != nil {
+		return nil, errkind.Invalid(field, "required")
+	}
+	if fh.Size > limit {
+		return nil, errkind.Invalid(field, "image_too_large")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, limit+1))
 }

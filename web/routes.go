@@ -78,6 +78,7 @@ func (a *App) routes() {
 
 	// Communities: every page needs an account; members-only spaces answer
 	// 404 to outsiders.
+	r.Get("/communaute/images/:file", a.communityImage)
 	r.Get("/communaute/desabonnement", a.communityUnsubscribe) // the emails' one-click link: no login, a signature
 	r.Get("/membres/:handle", requireUser, a.communityCard)
 	com := r.Group("/communaute", requireUser)
@@ -86,6 +87,7 @@ func (a *App) routes() {
 	com.Post("/notifications/lues", a.communityMarkRead)
 	com.Post("/abonnement", a.communitySubscribe)
 	com.Get("/moi", a.communityMine)
+	com.Post("/images", a.communityUpload)
 	com.Post("/espaces", a.communityCreateSpace)
 	com.Get("/recherche", a.communitySearch)
 	com.Get("/fils/:thread", a.communityThread)
@@ -175,6 +177,7 @@ func (a *App) routes() {
 	api.Post("/posts/:id/hide", requireUser, a.apiHide)
 	api.Get("/search", requireUser, a.apiSearch)
 	api.Get("/notifications", requireUser, a.apiNotifications)
+	api.Post("/images", requireUser, a.communityUpload)
 	api.Get("/inspection/hours", requireRole(profile.RoleInspector), a.apiInspectLines)
 	api.Post("/inspection/hours/review", requireRole(profile.RoleInspector), a.apiInspectReview)
 	api.Post("/inspection/hours/export", requireRole(profile.RoleInspector), a.apiInspectExport)

@@ -27,6 +27,7 @@ Commands:
   calibrate  estimate item parameters (--simulate to check recovery)
   content    check the referentials and the item bank (content check)
   module     check, import (and publish) or export a training module
+  community  rerender: render forum posts again after a sanitizing policy change
 
 Configuration comes from environment variables only: see README.md.
 `
@@ -56,6 +57,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "module":
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		err = runModule(ctx, rest, stdout, stderr)
+		stop()
+	case "community":
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		err = runCommunity(ctx, rest, stdout)
 		stop()
 	case "all", "serve", "worker", "store", "seed", "user":
 		cfg, cerr := boot.LoadConfig(os.Getenv)
