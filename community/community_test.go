@@ -183,3 +183,39 @@ func TestModuleSpaceIsForItsLearners(t *testing.T) {
 		t.Fatalf("a new account posted an image: %v", err)
 	}
 }
+
+func TestReactionsCountOncePerPerson(t *testing.T) {
+	testenv.ForEachBackend(t, func(t *testing.T, env *testenv.Env) {
+		ctx := testenv.Ctx(t)
+		svc := env.Sys.Community
+		a, b := veteran(t, env, profile.RoleLearner), veteran(t, env, profile.RoleLearner)
+		_, p, err := svc.CreateThread(ctx, a, "parents-parents", community.NewThread{Title: "Merci à tous", Body: "Un message."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 3 {
+			if err := svc.React(ctx, b, p.ID, "merci", true); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := svc.React(ctx, a, p.ID, "merci", true); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.React(ctx, a, p.ID, "coeur", true); !errors.Is(err, errkind.ErrInvalid) {
+			t.Fatalf("a reaction outside the set: %v", err)
+		}
+		got, _, _ := svc.Post(ctx, a, p.ID)
+		if got.Reactions["merci"] != 2 {
+			t.Fatalf("reactions: %v", got.Reactions)
+		}
+		if err := svc.React(ctx, b, p.ID, "merci", false); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.React(ctx, b, p.ID, "merci", false); err != nil {
+			t.Fatal(err)
+		}
+		if got, _, _ := svc.Post(ctx, a, p.ID); got.Reactions["merci"] != 1 {
+			t.Fatalf("after removing: %v", got.Reactions)
+		}
+	})
+}

@@ -60,6 +60,7 @@ func (s *Service) DeleteFor(ctx context.Context, userID string) error {
 		{s.subs, bson.M{"userId": userID}},
 		{s.notes, bson.M{"userId": userID}},
 		{s.members, bson.M{"_id": userID}},
+		{s.reactions, bson.M{"userId": userID}},
 	} {
 		if _, err := erase.coll.DeleteMany(ctx, erase.filter); err != nil {
 			return database.Wrap(err, "community: erase")

@@ -41,7 +41,7 @@ type Deps struct {
 // Service is the community domain.
 type Service struct {
 	spaces, threads, posts, flags, log, members *mongo.Collection
-	subs, notes, images                         *mongo.Collection
+	subs, notes, images, reactions              *mongo.Collection
 	courses                                     *courses.Service
 	profile                                     *profile.Service
 	limiter                                     *ratelimit.Limiter
@@ -73,7 +73,7 @@ func NewService(d Deps) *Service {
 		spaces: d.DB.Collection(SpacesCollection), threads: d.DB.Collection(ThreadsCollection), posts: d.DB.Collection(PostsCollection),
 		flags: d.DB.Collection(FlagsCollection), log: d.DB.Collection(ModerationCollection), members: d.DB.Collection(MembersCollection),
 		subs: d.DB.Collection(SubscriptionsCollection), notes: d.DB.Collection(NotificationsCollection),
-		images:  d.DB.Collection(ImagesCollection),
+		images: d.DB.Collection(ImagesCollection), reactions: d.DB.Collection(ReactionsCollection),
 		courses: d.Courses, profile: d.Profile, limiter: d.Limiter, queue: d.Queue, mailer: d.Mailer, keys: d.Keys,
 		cat: d.Catalog, baseURL: d.BaseURL, logger: d.Logger,
 		md:         markdown.New(markdown.Options{HardWraps: true, ImagePrefixes: []string{ImagePrefix}}),

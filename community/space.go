@@ -44,6 +44,7 @@ var Indexes = []database.Index{
 	{Collection: NotificationsCollection, Keys: []string{"userId", "digested"}},
 	{Collection: MembersCollection, Keys: []string{"digest"}},
 	{Collection: ImagesCollection},
+	{Collection: ReactionsCollection, Keys: []string{"userId"}},
 	{Collection: PostsCollection, Keys: []string{"policyVersion"}},
 }
 
@@ -136,7 +137,9 @@ type Post struct {
 	Deleted       bool      `bson:"deleted" json:"deleted"`
 	Hidden        bool      `bson:"hidden" json:"hidden"`
 	Tokens        []string  `bson:"tokens" json:"-"`
-	CreatedAt     time.Time `bson:"createdAt" json:"createdAt"`
+	// Reactions counts each reaction of the fixed set, by $inc.
+	Reactions map[string]int `bson:"reactions,omitempty" json:"reactions,omitempty"`
+	CreatedAt time.Time      `bson:"createdAt" json:"createdAt"`
 	// Pending holds the post's follow-up (notifying subscribers and the
 	// people mentioned) until the worker has done it.
 	Pending   []string  `bson:"pending,omitempty" json:"-"`

@@ -48,7 +48,7 @@ func postJSON(p community.Post, moderator bool) fiber.Map {
 		html = ""
 	}
 	return fiber.Map{"id": p.ID, "seq": p.Seq, "author": p.AuthorName, "authorHandle": p.AuthorHandle, "html": html,
-		"createdAt": p.CreatedAt, "editedAt": p.EditedAt, "deleted": p.Deleted, "hidden": p.Hidden}
+		"createdAt": p.CreatedAt, "editedAt": p.EditedAt, "deleted": p.Deleted, "hidden": p.Hidden, "reactions": p.Reactions}
 }
 
 func (a *App) apiThread(c *fiber.Ctx) error {
@@ -142,4 +142,18 @@ func (a *App) apiSearch(c *fiber.Ctx) error {
 		results = append(results, m)
 	}
 	return c.JSON(fiber.Map{"results": results, "next": p.Next})
+}
+
+func (a *App) apiReact(c *fiber.Ctx) error {
+	var in struct {
+		Kind string `json:"kind"`
+		On   bool   `json:"on"`
+	}
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if err := a.Community.React(c.UserContext(), currentUser(c), c.Params("id"), in.Kind, in.On); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
 }

@@ -184,6 +184,8 @@ func matrix() []route {
 		{method: "GET", path: "/communaute/images/inconnue.png", pattern: "/communaute/images/:file", want: anyone(notf)},
 		{method: "POST", path: "/communaute/images", form: url.Values{}, want: [5]int{unauth, bad, bad, bad, bad}},
 		{method: "POST", path: "/api/v1/images", json: `{}`, want: [5]int{unauth, bad, bad, bad, bad}},
+		{method: "POST", path: "/communaute/messages/inconnu/reaction", pattern: "/communaute/messages/:post/reaction", form: url.Values{"kind": {"merci"}, "on": {"1"}}, want: [5]int{unauth, notf, notf, notf, notf}},
+		{method: "POST", path: "/api/v1/posts/inconnu/reactions", pattern: "/api/v1/posts/:id/reactions", json: `{"kind":"merci","on":true}`, want: [5]int{unauth, notf, notf, notf, notf}},
 		{method: "GET", path: "/nulle-part", pattern: "-", want: anyone(notf)},
 	}
 }

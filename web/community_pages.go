@@ -230,6 +230,8 @@ func (a *App) communityPostAction(action string) fiber.Handler {
 			err = a.Community.FlagPost(ctx, u, id, c.FormValue("motif"))
 		case "hide", "restore":
 			err = a.Community.SetHidden(ctx, u, id, action == "hide", c.FormValue("motif"))
+		case "react":
+			err = a.Community.React(ctx, u, id, c.FormValue("kind"), c.FormValue("on") == "1")
 		}
 		if v, ok := asValidation(err); ok {
 			return a.renderPostError(c, p.ThreadID, a.formErrors(c, v))

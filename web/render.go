@@ -16,6 +16,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"ardoise/community"
 	"ardoise/internal/errkind"
 	"ardoise/internal/i18n"
 	"ardoise/profile"
@@ -109,12 +110,13 @@ func parseViews(cat *i18n.Catalog, a *assets) (*views, error) {
 			}
 			return f
 		},
-		"academie": profile.AcademieName,
-		"inc":      func(i int) int { return i + 1 },
-		"dec":      func(i int) int { return i - 1 },
-		"list":     func(s ...string) []string { return s },
-		"minutes":  durationText,
-		"percent":  func(f float64) string { return strconv.Itoa(int(math.Round(f*100))) + " %" },
+		"academie":  profile.AcademieName,
+		"inc":       func(i int) int { return i + 1 },
+		"dec":       func(i int) int { return i - 1 },
+		"list":      func(s ...string) []string { return s },
+		"reactions": func() []string { return community.Reactions },
+		"minutes":   durationText,
+		"percent":   func(f float64) string { return strconv.Itoa(int(math.Round(f*100))) + " %" },
 		"euros": func(cents int) string {
 			return strings.Replace(fmt.Sprintf("%.2f €", float64(cents)/100), ".", ",", 1)
 		},

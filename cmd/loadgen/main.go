@@ -7,6 +7,11 @@
 //
 // Run the server with ARDOISE_RETRY_COOLDOWN=0 so candidates can start again.
 //
+// With --scenario forum, a forum of --threads threads of --posts-per-thread
+// posts is prefilled, then thread pages, space lists (first pages and deep
+// ones) and posts are measured, each next to the raw store doing the same
+// commands.
+//
 // With --scenario learn, learners follow a published module instead: page
 // views and heartbeats are measured at each rate (with the store commands
 // each cost, from the X-Store-Commands header), then the raw store doing
@@ -32,8 +37,10 @@ func main() {
 	rates := flag.String("rates", "25,50,100", "answers per second to offer, one run each")
 	duration := flag.Duration("duration", 15*time.Second, "length of each run")
 	skipRaw := flag.Bool("skip-raw", false, "do not measure the raw store")
-	scenario := flag.String("scenario", "answers", "answers (positioning tests) or learn (module page views and heartbeats)")
+	scenario := flag.String("scenario", "answers", "answers (positioning tests), learn (module page views and heartbeats) or forum")
 	module := flag.String("module", "rgpd-en-classe", "with --scenario learn: the published module followed")
+	threads := flag.Int("threads", 5000, "with --scenario forum: threads to prefill in the parents' space")
+	postsPerThread := flag.Int("posts-per-thread", 20, "with --scenario forum: posts per prefilled thread")
 	flag.Parse()
 	var rs []int
 	for _, r := range strings.Split(*rates, ",") {
@@ -45,6 +52,10 @@ func main() {
 	}
 	if *duration <= 0 || *duration > 10*time.Minute || *candidates <= 0 || *candidates > 2000 {
 		fail("--duration must be in (0, 10m] and --candidates in [1, 2000]")
+	}
+	if *scenario == "forum" {
+		runForum(*url, *mongoURI, *candidates, rs, *duration, *threads, *postsPerThread, *skipRaw)
+		return
 	}
 	if *scenario == "learn" {
 		runLearning(*url, *mongoURI, *module, *candidates, rs, *duration, *prefill, *skipRaw)

@@ -1,0 +1,306 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// The forum's collections and the public space the load reads, as in community/.
+const (
+	threadsCollection = "threads"
+	postsCollection   = "posts"
+	forumSpace        = "parents-parents"
+	forumPageSize     = 20
+)
+
+// forum is the prefilled forum: its threads' ids and sort keys, and how
+// many posts each holds.
+type forum struct {
+	threads  []string
+	sortKeys []string // descending, as the space lists them
+	posts    int
+}
+
+func forumSortKey(last time.Time, id string) string {
+	return fmt.Sprintf("0%019d%s", last.UnixNano(), id)
+}
+
+// prefillForum inserts threads of postsPerThread posts into the parents'
+// space until it holds n threads, and returns the forum.
+func prefillForum(uri string, n, postsPerThread int) (*forum, error) {
+	client, threads, err := connect(uri, threadsCollection)
+	if err != nil {
+		return nil, err
+	}
+	defer client.Disconnect(context.Background())
+	posts := threads.Database().Collection(postsCollection)
+	ctx := context.Background()
+	have, err := threads.CountDocuments(ctx, bson.M{"spaceId": forumSpace, "title": bson.M{"$regex": "^Charge "}})
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now().UTC().Add(-time.Duration(n) * time.Minute)
+	body := strings.Repeat("Un message de charge avec du **texte** et un [lien](https://eduscol.education.fr). ", 5)
+	for i := int(have); i < n; i++ {
+		id := fmt.Sprintf("charge%08d", i)
+		last := start.Add(time.Duration(i) * time.Minute)
+		docs := make([]any, 0, postsPerThread)
+		for j := 1; j <= postsPerThread; j++ {
+			docs = append(docs, bson.M{"_id": fmt.Sprintf("%s.%06d", id, j), "threadId": id, "spaceId": forumSpace, "seq": j,
+				"authorId": "charge", "authorName": "Parent de charge", "authorHandle": "charge", "source": body,
+				"html": "<p>" + body + "</p>", "policyVersion": "ardoise-ugc-2", "deleted": false, "hidden": false,
+				"tokens": bson.A{"charge", "message", "texte", "lien"}, "createdAt": last})
+		}
+		if _, err := posts.InsertMany(ctx, docs); err != nil {
+			return nil, err
+		}
+		if _, err := threads.InsertOne(ctx, bson.M{"_id": id, "spaceId": forumSpace, "title": fmt.Sprintf("Charge %d", i),
+			"authorId": "charge", "authorName": "Parent de charge", "question": false, "pinned": false, "locked": false,
+			"posts": postsPerThread, "views": 0, "lastPostAt": last, "sortKey": forumSortKey(last, id), "createdAt": last}); err != nil {
+			return nil, err
+		}
+		if (i+1)%500 == 0 {
+			fmt.Printf("  %d threads, %d posts\n", i+1, (i+1)*postsPerThread)
+		}
+	}
+	f := &forum{posts: postsPerThread}
+	cur, err := threads.Find(ctx, bson.M{"spaceId": forumSpace, "title": bson.M{"$regex": "^Charge "}},
+		options.Find().SetProjection(bson.M{"sortKey": 1}))
+	if err != nil {
+		return nil, err
+	}
+	var ts []struct {
+		ID      string `bson:"_id"`
+		SortKey string `bson:"sortKey"`
+	}
+	if err := cur.All(ctx, &ts); err != nil {
+		return nil, err
+	}
+	for _, t := range ts {
+		f.threads = append(f.threads, t.ID)
+		f.sortKeys = append(f.sortKeys, t.SortKey)
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(f.sortKeys)))
+	return f, nil
+}
+
+// readers are signed-in people reading the forum through the API.
+type readers struct {
+	p      *pool
+	tokens []string
+	f      *forum
+	rng    *rand.Rand
+	mu     sync.Mutex
+	cmds   map[string]map[string]int
+}
+
+func newReaders(url, uri string, n int, f *forum) (*readers, error) {
+	r := &readers{p: newPool(url, n), f: f, rng: rand.New(rand.NewPCG(7, 7)), cmds: map[string]map[string]int{}}
+	run := time.Now().UnixNano()
+	var ids []string
+	for i := 0; i < n; i++ {
+		tok, err := r.p.register(run, i)
+		if err != nil {
+			return nil, err
+		}
+		var me struct{ ID string }
+		if code, _, err := r.p.do(tok, "GET", "/api/v1/me", nil, &me); err != nil || code != 200 {
+			return nil, fmt.Errorf("me: %d %v", code, err)
+		}
+		r.tokens, ids = append(r.tokens, tok), append(ids, me.ID)
+	}
+	// Posting needs a verified address; trust needs age and posts: the
+	// load's accounts get both in the store.
+	client, users, err := connect(uri, "users")
+	if err != nil {
+		return nil, err
+	}
+	defer client.Disconnect(context.Background())
+	ctx := context.Background()
+	if _, err := users.UpdateMany(ctx, bson.M{"_id": bson.M{"$in": ids}}, bson.M{"$set": bson.M{"emailVerified": true,
+		"createdAt": time.Now().Add(-72 * time.Hour)}}); err != nil {
+		return nil, err
+	}
+	members := users.Database().Collection("community_members")
+	for _, id := range ids {
+		if _, err := members.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"posts": 20}}, options.UpdateOne().SetUpsert(true)); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+func (r *readers) pick() (string, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.f.threads[r.rng.IntN(len(r.f.threads))], r.rng.IntN(2) == 0
+}
+
+func (r *readers) get(kind string, w int, path string) error {
+	var h http.Header
+	code, raw, err := r.p.do(r.tokens[w], "GET", path, nil, nil, &h)
+	if err != nil {
+		return err
+	}
+	if code != 200 {
+		return fmt.Errorf("%s: %d %s", path, code, raw)
+	}
+	r.mu.Lock()
+	if r.cmds[kind] == nil {
+		r.cmds[kind] = map[string]int{}
+	}
+	r.cmds[kind][h.Get("X-Store-Commands")]++
+	r.mu.Unlock()
+	return nil
+}
+
+// threadPage reads a random thread's first or last page.
+func (r *readers) threadPage(w int) error {
+	id, first := r.pick()
+	path := "/api/v1/threads/" + id
+	if !first {
+		path += fmt.Sprintf("?after=%d", r.f.posts-forumPageSize)
+	}
+	return r.get("thread", w, path)
+}
+
+// spaceList reads the space's first page or a page deep in it.
+func (r *readers) spaceList(w int) error {
+	r.mu.Lock()
+	after := ""
+	if r.rng.IntN(2) == 0 {
+		after = r.f.sortKeys[r.rng.IntN(len(r.f.sortKeys))]
+	}
+	r.mu.Unlock()
+	return r.get("space", w, "/api/v1/spaces/"+forumSpace+"/threads?after="+after)
+}
+
+// post replies in a random thread (each account posts at most once in 10 s).
+func (r *readers) post(w int) error {
+	id, _ := r.pick()
+	code, raw, err := r.p.do(r.tokens[w], "POST", "/api/v1/threads/"+id+"/posts", map[string]string{"body": fmt.Sprintf("Réponse de charge %d à %d", w, time.Now().UnixNano())}, nil)
+	if err != nil {
+		return err
+	}
+	if code != 201 {
+		return fmt.Errorf("post: %d %s", code, raw)
+	}
+	return nil
+}
+
+func (r *readers) seen(kind string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var parts []string
+	for n, c := range r.cmds[kind] {
+		parts = append(parts, fmt.Sprintf("%s×%d", n, c))
+	}
+	sort.Strings(parts)
+	r.cmds[kind] = nil
+	return strings.Join(parts, " ")
+}
+
+// rawForum does to the store what the pages do, without Ardoise.
+type rawForum struct {
+	client         *mongo.Client
+	threads, posts *mongo.Collection
+	f              *forum
+	rng            *rand.Rand
+	mu             sync.Mutex
+}
+
+func (r *rawForum) pick() (string, bool, string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	after := ""
+	if r.rng.IntN(2) == 0 {
+		after = r.f.sortKeys[r.rng.IntN(len(r.f.sortKeys))]
+	}
+	return r.f.threads[r.rng.IntN(len(r.f.threads))], r.rng.IntN(2) == 0, after
+}
+
+// threadPage: the thread by _id, a page of its posts by (threadId, seq), the view counted.
+func (r *rawForum) threadPage(int) error {
+	ctx := context.Background()
+	id, first, _ := r.pick()
+	after := 0
+	if !first {
+		after = r.f.posts - forumPageSize
+	}
+	if err := r.threads.FindOne(ctx, bson.M{"_id": id}).Err(); err != nil {
+		return err
+	}
+	cur, err := r.posts.Find(ctx, bson.M{"threadId": id, "seq": bson.M{"$gt": after}},
+		options.Find().SetSort(bson.D{{Key: "seq", Value: 1}}).SetLimit(forumPageSize+1).SetProjection(bson.M{"tokens": 0}))
+	if err != nil {
+		return err
+	}
+	var docs []bson.M
+	if err := cur.All(ctx, &docs); err != nil {
+		return err
+	}
+	_, err = r.threads.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$inc": bson.M{"views": 1}})
+	return err
+}
+
+// spaceList: a page of threads by (spaceId, sortKey).
+func (r *rawForum) spaceList(int) error {
+	ctx := context.Background()
+	_, _, after := r.pick()
+	f := bson.M{"spaceId": forumSpace}
+	if after != "" {
+		f["sortKey"] = bson.M{"$lt": after}
+	}
+	cur, err := r.threads.Find(ctx, f, options.Find().SetSort(bson.D{{Key: "sortKey", Value: -1}}).SetLimit(forumPageSize+1))
+	if err != nil {
+		return err
+	}
+	var docs []bson.M
+	return cur.All(ctx, &docs)
+}
+
+// runForum measures thread pages, space lists and posting at each rate,
+// each next to the raw store doing the same commands.
+func runForum(url, uri string, n int, rates []int, d time.Duration, threads, postsPerThread int, skipRaw bool) {
+	if uri == "" {
+		fail("--scenario forum needs --mongodb-uri (to prefill the forum)")
+	}
+	f, err := prefillForum(uri, threads, postsPerThread)
+	if err != nil {
+		fail("prefill: %v", err)
+	}
+	fmt.Printf("forum holds %d threads of %d posts in %s\n", len(f.threads), f.posts, forumSpace)
+	r, err := newReaders(url, uri, n, f)
+	if err != nil {
+		fail("readers: %v", err)
+	}
+	client, tc, err := connect(uri, threadsCollection)
+	if err != nil {
+		fail("raw store: %v", err)
+	}
+	defer client.Disconnect(context.Background())
+	raw := &rawForum{client: client, threads: tc, posts: tc.Database().Collection(postsCollection), f: f, rng: rand.New(rand.NewPCG(9, 9))}
+	fmt.Printf("%d readers; %s per run, open loop\n\n", n, d)
+	fmt.Printf("%-10s %8s %8s %8s %8s %9s %9s %9s\n", "target", "offered", "ok", "errors", "missed", "rate/s", "p50 ms", "p99 ms")
+	for _, rate := range rates {
+		runOpenLoop(rate, d, n, r.threadPage).print("thread pages, store commands " + r.seen("thread"))
+		if !skipRaw {
+			runOpenLoop(rate, d, n, raw.threadPage).print("raw store, thread page's 3 commands")
+		}
+		runOpenLoop(rate, d, n, r.spaceList).print("space lists, store commands " + r.seen("space"))
+		if !skipRaw {
+			runOpenLoop(rate, d, n, raw.spaceList).print("raw store, space list's command")
+		}
+	}
+	runOpenLoop(n/10, d, n, r.post).print(fmt.Sprintf("posts (%d accounts, one post per 10 s each)", n))
+}
