@@ -176,6 +176,8 @@ func (s *Service) ModerateThread(ctx context.Context, u *profile.User, threadID 
 	if _, err := s.threads.UpdateOne(ctx, bson.M{"_id": t.ID}, bson.M{"$set": set}); err != nil {
 		return database.Wrap(err, "community: moderate thread")
 	}
+	s.dropFirstPage(sp.ID)
+	s.dropFirstPage(toSpace)
 	s.logAction(ctx, Action{SpaceID: sp.ID, By: u.ID, ByName: u.Name, What: string(act), Target: t.ID + " " + toSpace, Reason: reason})
 	return nil
 }

@@ -75,6 +75,7 @@ func (s *Service) Reply(ctx context.Context, u *profile.User, threadID, body str
 		return nil, database.Wrap(err, "community: thread")
 	}
 	s.afterPost(ctx, u, sp)
+	s.dropFirstPage(sp.ID)
 	s.enqueueNotify(ctx, p.ID)
 	return p, nil
 }

@@ -56,7 +56,10 @@ type Service struct {
 
 	mu         sync.Mutex
 	spaceCache map[string]cachedSpace
-	memberOf   map[string]time.Time // userID|spaceID → until when membership is known
+	memberOf   map[string]time.Time  // userID|spaceID → until when membership is known
+	pages      map[string]cachedPage // space → its first page of threads
+	views      map[string]int        // thread → views not written yet
+	viewSince  map[string]time.Time  // thread → first view not written yet
 }
 
 type cachedSpace struct {
@@ -79,6 +82,7 @@ func NewService(d Deps) *Service {
 		md:         markdown.New(markdown.Options{HardWraps: true, ImagePrefixes: []string{ImagePrefix}}),
 		now:        func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) },
 		spaceCache: map[string]cachedSpace{}, memberOf: map[string]time.Time{},
+		views: map[string]int{}, viewSince: map[string]time.Time{}, pages: map[string]cachedPage{},
 	}
 }
 

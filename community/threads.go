@@ -68,6 +68,7 @@ func (s *Service) CreateThread(ctx context.Context, u *profile.User, spaceID str
 		return nil, nil, database.Wrap(err, "community: thread")
 	}
 	s.enqueueNotify(ctx, p.ID)
+	s.dropFirstPage(sp.ID)
 	s.afterPost(ctx, u, sp)
 	if _, err := s.spaces.UpdateOne(ctx, bson.M{"_id": sp.ID}, bson.M{"$inc": bson.M{"threads": 1}}); err != nil {
 		return nil, nil, database.Wrap(err, "community: count threads")
@@ -90,6 +91,11 @@ func (s *Service) Threads(ctx context.Context, u *profile.User, spaceID, after s
 	if err != nil {
 		return nil, err
 	}
+	if after == "" {
+		if p, ok := s.firstPage(sp.ID); ok {
+			return &ThreadPage{Space: sp, Threads: p.Threads, Next: p.Next}, nil
+		}
+	}
 	f := bson.M{"spaceId": sp.ID}
 	if after != "" {
 		f["sortKey"] = bson.M{"$lt": after}
@@ -106,7 +112,45 @@ func (s *Service) Threads(ctx context.Context, u *profile.User, spaceID, after s
 		page.Threads = page.Threads[:PageSize]
 		page.Next = page.Threads[PageSize-1].SortKey
 	}
+	if after == "" {
+		s.keepFirstPage(sp.ID, page)
+	}
 	return page, nil
+}
+
+// A space's first page of threads, the most read, is kept a few seconds;
+// a new thread or reply in this process drops it at once, other processes
+// see it within firstPageTTL.
+const firstPageTTL = 5 * time.Second
+
+type cachedPage struct {
+	page  ThreadPage
+	until time.Time
+}
+
+func (s *Service) firstPage(spaceID string) (ThreadPage, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.pages[spaceID]
+	if !ok || time.Now().After(c.until) {
+		return ThreadPage{}, false
+	}
+	return c.page, true
+}
+
+func (s *Service) keepFirstPage(spaceID string, p *ThreadPage) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.pages) > 10000 {
+		clear(s.pages)
+	}
+	s.pages[spaceID] = cachedPage{page: ThreadPage{Threads: p.Threads, Next: p.Next}, until: time.Now().Add(firstPageTTL)}
+}
+
+func (s *Service) dropFirstPage(spaceID string) {
+	s.mu.Lock()
+	delete(s.pages, spaceID)
+	s.mu.Unlock()
 }
 
 // PostPage is a thread with a page of its posts.
@@ -148,8 +192,43 @@ func (s *Service) Thread(ctx context.Context, u *profile.User, threadID string, 
 			page.Posts[i].Edits = nil
 		}
 	}
-	if _, err := s.threads.UpdateOne(ctx, bson.M{"_id": t.ID}, bson.M{"$inc": bson.M{"views": 1}}); err != nil {
-		return nil, database.Wrap(err, "community: count view")
+	if err := s.countView(ctx, t.ID); err != nil {
+		return nil, err
 	}
 	return page, nil
+}
+
+// View counts are buffered in memory and written by $inc every
+// viewFlushCount views or viewFlushAge of a thread, whichever comes first,
+// on the request that reaches it: most thread pages then cost no write. A
+// crash loses at most the buffered views, which only feed a counter.
+const (
+	viewFlushCount = 10
+	viewFlushAge   = 10 * time.Second
+)
+
+func (s *Service) countView(ctx context.Context, threadID string) error {
+	s.mu.Lock()
+	if len(s.views) > 100000 { // bound the memory: a few counts are lost
+		clear(s.views)
+		clear(s.viewSince)
+	}
+	s.views[threadID]++
+	n := s.views[threadID]
+	since, ok := s.viewSince[threadID]
+	if !ok {
+		since = time.Now()
+		s.viewSince[threadID] = since
+	}
+	if n < viewFlushCount && time.Since(since) < viewFlushAge {
+		s.mu.Unlock()
+		return nil
+	}
+	delete(s.views, threadID)
+	delete(s.viewSince, threadID)
+	s.mu.Unlock()
+	if _, err := s.threads.UpdateOne(ctx, bson.M{"_id": threadID}, bson.M{"$inc": bson.M{"views": n}}); err != nil {
+		return database.Wrap(err, "community: count views")
+	}
+	return nil
 }

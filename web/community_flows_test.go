@@ -36,13 +36,13 @@ func TestCommunityFlows(t *testing.T) {
 	if _, body := get(t, env, cr, "/profil"); !strings.Contains(body, `value="weekly" id="digest-weekly" checked`) {
 		t.Fatal("the profile does not show the weekly digest chosen")
 	}
-	sent, err := env.Sys.Community.SendDigests(ctx, community.DigestWeekly, time.Now().UTC().Truncate(community.Week))
-	if err != nil || sent != 1 {
-		t.Fatalf("weekly digest: %d %v", sent, err)
+	// The worker's scheduled digest may run first: either way, one digest.
+	if _, err := env.Sys.Community.SendDigests(ctx, community.DigestWeekly, time.Now().UTC().Truncate(community.Week)); err != nil {
+		t.Fatal(err)
 	}
 	msgs, _ := env.Sys.Mailer.To(ctx, reader.Email)
-	if len(msgs) != 1 {
-		t.Fatalf("%d mails", len(msgs))
+	if len(msgs) != 1 || !strings.Contains(msgs[0].Body, "Bonjour à tous") {
+		t.Fatalf("%d mails: %+v", len(msgs), msgs)
 	}
 	link := msgs[0].Body[strings.Index(msgs[0].Body, "/communaute/desabonnement"):]
 	link = strings.Fields(link)[0]
