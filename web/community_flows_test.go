@@ -30,6 +30,25 @@ func TestCommunityFlows(t *testing.T) {
 		_, body := get(t, env, cr, "/communaute/notifications")
 		return strings.Contains(body, "vous a mentionné") && strings.Contains(body, "1 non lue(s)")
 	})
+	// The author edits the post with a preview, finds it, and sees their threads.
+	_, body := get(t, env, ca, thread)
+	i := strings.Index(body, `/communaute/messages/`)
+	edit := body[i : i+strings.Index(body[i:], `"`)]
+	if resp, body := get(t, env, ca, edit); resp.StatusCode != 200 || !strings.Contains(body, "Salut @") {
+		t.Fatalf("edit form: %d", resp.StatusCode)
+	}
+	if resp, body := env.PostForm(t, ca, edit, url.Values{"body": {"Salut **tout le monde**"}, "action": {"apercu"}}); resp.StatusCode != 200 || !strings.Contains(body, "<strong>tout le monde</strong>") {
+		t.Fatalf("edit preview: %d", resp.StatusCode)
+	}
+	if resp, _ := env.PostForm(t, ca, edit, url.Values{"body": {"Salut **tout le monde**, bienvenue."}, "action": {"enregistrer"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("edit: %d", resp.StatusCode)
+	}
+	if _, body := get(t, env, ca, "/communaute/recherche?q=Bienvenue"); !strings.Contains(body, "<strong>tout le monde</strong>, bienvenue.") {
+		t.Fatal("search does not find the edited post")
+	}
+	if _, body := get(t, env, ca, "/communaute/moi"); !strings.Contains(body, "Bonjour à tous") {
+		t.Fatal("my threads")
+	}
 	if resp, _ := env.PostForm(t, cr, "/profil/courriels-communaute", url.Values{"digest": {"weekly"}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("digest preference: %d", resp.StatusCode)
 	}
