@@ -32,8 +32,9 @@ func TestCommunityFlows(t *testing.T) {
 	})
 	// The author edits the post with a preview, finds it, and sees their threads.
 	_, body := get(t, env, ca, thread)
-	i := strings.Index(body, `/communaute/messages/`)
-	edit := body[i : i+strings.Index(body[i:], `"`)]
+	j := strings.Index(body, `/modifier"`)
+	i := strings.LastIndex(body[:j], `"`) + 1
+	edit := body[i : j+len("/modifier")]
 	if resp, body := get(t, env, ca, edit); resp.StatusCode != 200 || !strings.Contains(body, "Salut @") {
 		t.Fatalf("edit form: %d", resp.StatusCode)
 	}
