@@ -219,3 +219,29 @@ func TestReactionsCountOncePerPerson(t *testing.T) {
 		}
 	})
 }
+
+func TestMembersOnlyTheme(t *testing.T) {
+	env := testenv.New(t)
+	ctx := testenv.Ctx(t)
+	svc := env.Sys.Community
+	trainer, teacher := env.CreateUser(t, profile.RoleTrainer), env.CreateUser(t, profile.RoleLearner)
+	if _, err := svc.CreateTheme(ctx, teacher, "Mon thème", "", false); !errors.Is(err, errkind.ErrForbidden) {
+		t.Fatalf("a learner created a theme: %v", err)
+	}
+	sp, err := svc.CreateTheme(ctx, trainer, "Atelier réservé", "Pour le groupe de travail.", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Threads(ctx, teacher, sp.ID, ""); !errors.Is(err, errkind.ErrNotFound) {
+		t.Fatalf("an outsider reads a members-only theme: %v", err)
+	}
+	if err := svc.AddMember(ctx, teacher, sp.ID, teacher.Email); !errors.Is(err, errkind.ErrNotFound) {
+		t.Fatalf("an outsider added a member: %v", err)
+	}
+	if err := svc.AddMember(ctx, trainer, sp.ID, teacher.Email); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Threads(ctx, teacher, sp.ID, ""); err != nil {
+		t.Fatalf("a member cannot read the theme: %v", err)
+	}
+}

@@ -243,8 +243,34 @@ func (s *Service) visible(sp *Space, u *profile.User, enrolled bool) bool {
 		return u.Kind == profile.KindTeacher && u.Territory.Academie == sp.Ref
 	case KindDepartement:
 		return u.Kind == profile.KindTeacher && u.Territory.Departement == sp.Ref
+	case KindTheme:
+		return slices.Contains(sp.Members, u.ID)
 	}
 	return false
+}
+
+// AddMember admits a person, found by email, to a members-only theme; its moderators do it.
+func (s *Service) AddMember(ctx context.Context, u *profile.User, spaceID, email string) error {
+	sp, err := s.moderated(ctx, u, spaceID)
+	if err != nil {
+		return err
+	}
+	if sp.Kind != KindTheme || sp.Visibility != Members {
+		return errkind.Invalid("space", "not_a_members_theme")
+	}
+	m, err := s.profile.FindUser(ctx, email)
+	if errkind.IsNotFound(err) {
+		return errkind.Invalid("email", "unknown_account")
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := s.spaces.UpdateOne(ctx, bson.M{"_id": sp.ID}, bson.M{"$addToSet": bson.M{"members": m.ID}}); err != nil {
+		return database.Wrap(err, "community: add member")
+	}
+	s.forgetSpace(sp.ID)
+	s.logAction(ctx, Action{SpaceID: sp.ID, By: u.ID, ByName: u.Name, What: "add-member", Target: m.ID})
+	return nil
 }
 
 // open returns a space u may see; one they may not is not found, so that a

@@ -73,10 +73,12 @@ type Space struct {
 	Visibility string `bson:"visibility" json:"visibility"`
 	// Moderators are the people who moderate it besides admins: a module's
 	// owners, a theme's creator.
-	Moderators []string  `bson:"moderators" json:"-"`
-	Silenced   []Silence `bson:"silenced" json:"-"`
-	Threads    int       `bson:"threads" json:"threads"`
-	CreatedAt  time.Time `bson:"createdAt" json:"-"`
+	Moderators []string `bson:"moderators" json:"-"`
+	// Members are the people a members-only theme admits (its moderators add them).
+	Members   []string  `bson:"members,omitempty" json:"-"`
+	Silenced  []Silence `bson:"silenced" json:"-"`
+	Threads   int       `bson:"threads" json:"threads"`
+	CreatedAt time.Time `bson:"createdAt" json:"-"`
 }
 
 // Silence keeps a member from posting in a space until a date.

@@ -186,6 +186,7 @@ func matrix() []route {
 		{method: "POST", path: "/api/v1/images", json: `{}`, want: [5]int{unauth, bad, bad, bad, bad}},
 		{method: "POST", path: "/communaute/messages/inconnu/reaction", pattern: "/communaute/messages/:post/reaction", form: url.Values{"kind": {"merci"}, "on": {"1"}}, want: [5]int{unauth, notf, notf, notf, notf}},
 		{method: "POST", path: "/api/v1/posts/inconnu/reactions", pattern: "/api/v1/posts/:id/reactions", json: `{"kind":"merci","on":true}`, want: [5]int{unauth, notf, notf, notf, notf}},
+		{method: "POST", path: "/communaute/academie-paris/membres", pattern: "/communaute/:space/membres", form: url.Values{"email": {"x@y.fr"}}, want: [5]int{unauth, notf, notf, notf, unproc}},
 		{method: "GET", path: "/nulle-part", pattern: "-", want: anyone(notf)},
 	}
 }

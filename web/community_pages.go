@@ -358,3 +358,15 @@ func (a *App) adminModeration(c *fiber.Ctx) error {
 	}
 	return a.render(c, fiber.StatusOK, "admin_moderation", page{Title: "community.log.title", Data: log})
 }
+
+// communityAddMember admits someone to a members-only theme (its moderators).
+func (a *App) communityAddMember(c *fiber.Ctx) error {
+	err := a.Community.AddMember(c.UserContext(), currentUser(c), c.Params("space"), c.FormValue("email"))
+	if v, ok := asValidation(err); ok {
+		return a.render(c, fiber.StatusUnprocessableEntity, "message", page{Title: "community.flags.title", Data: firstMessage(a.formErrors(c, v))})
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/communaute/"+c.Params("space")+"/signalements?fait=membre", fiber.StatusSeeOther)
+}

@@ -105,6 +105,7 @@ func (a *App) routes() {
 	com.Post("/:space/fils", a.communityNewThread)
 	com.Get("/:space/signalements", a.communityFlags)
 	com.Post("/:space/silence", a.communitySilence)
+	com.Post("/:space/membres", a.communityAddMember)
 
 	// Training hours: inspectors of the territory review and export.
 	inspect := r.Group("/inspection", requireRole(profile.RoleInspector))
