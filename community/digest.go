@@ -37,7 +37,7 @@ func (s *Service) SetDigest(ctx context.Context, userID, digest string) error {
 	default:
 		return errkind.Invalid("digest", "bad_choice")
 	}
-	_, err := s.members.UpdateOne(ctx, bson.M{"_id": userID}, bson.M{"$set": bson.M{"digest": digest}}, upsert)
+	_, err := s.updateOne(ctx, s.members, userID, bson.M{"_id": userID}, bson.M{"$set": bson.M{"digest": digest}}, upsert)
 	if err != nil {
 		return database.Wrap(err, "community: digest preference")
 	}

@@ -114,7 +114,7 @@ func (s *Service) mayPost(ctx context.Context, u *profile.User, sp *Space, body 
 
 // afterPost counts a post in the author's standing.
 func (s *Service) afterPost(ctx context.Context, u *profile.User, sp *Space) {
-	if _, err := s.members.UpdateOne(ctx, bson.M{"_id": u.ID}, bson.M{"$inc": bson.M{"posts": 1}}, upsert); err != nil {
+	if _, err := s.updateOne(ctx, s.members, u.ID, bson.M{"_id": u.ID}, bson.M{"$inc": bson.M{"posts": 1}}, upsert); err != nil {
 		s.logger.Warn("community: count post", "user", u.ID, "space", sp.ID, "err", fmt.Sprint(err))
 	}
 }

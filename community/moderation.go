@@ -108,7 +108,7 @@ func (s *Service) SetHidden(ctx context.Context, u *profile.User, postID string,
 	if !CanModerate(sp, u) {
 		return fmt.Errorf("community: not a moderator: %w", errkind.ErrForbidden)
 	}
-	if _, err := s.posts.UpdateOne(ctx, bson.M{"_id": p.ID}, bson.M{"$set": bson.M{"hidden": hidden}}); err != nil {
+	if _, err := s.updateOne(ctx, s.posts, p.ID, bson.M{"_id": p.ID}, bson.M{"$set": bson.M{"hidden": hidden}}); err != nil {
 		return database.Wrap(err, "community: hide")
 	}
 	if _, err := s.flags.UpdateMany(ctx, bson.M{"postId": p.ID, "open": true}, bson.M{"$set": bson.M{"open": false, "resolvedBy": u.ID}}); err != nil {
@@ -166,14 +166,14 @@ func (s *Service) ModerateThread(ctx context.Context, u *profile.User, threadID 
 			return database.Wrap(err, "community: move posts")
 		}
 		for id, inc := range map[string]int{sp.ID: -1, to.ID: 1} {
-			if _, err := s.spaces.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$inc": bson.M{"threads": inc}}); err != nil {
+			if _, err := s.updateOne(ctx, s.spaces, id, bson.M{"_id": id}, bson.M{"$inc": bson.M{"threads": inc}}); err != nil {
 				return database.Wrap(err, "community: move")
 			}
 		}
 	default:
 		return errkind.Invalid("action", "unknown")
 	}
-	if _, err := s.threads.UpdateOne(ctx, bson.M{"_id": t.ID}, bson.M{"$set": set}); err != nil {
+	if _, err := s.updateOne(ctx, s.threads, t.ID, bson.M{"_id": t.ID}, bson.M{"$set": set}); err != nil {
 		return database.Wrap(err, "community: moderate thread")
 	}
 	s.dropFirstPage(sp.ID)
@@ -196,7 +196,7 @@ func (s *Service) Silence(ctx context.Context, u *profile.User, spaceID, userID 
 		return err
 	}
 	until := s.now().Add(d)
-	if _, err := s.spaces.UpdateOne(ctx, bson.M{"_id": sp.ID}, bson.M{"$push": bson.M{"silenced": Silence{UserID: userID, Until: until, Reason: reason}}}); err != nil {
+	if _, err := s.updateOne(ctx, s.spaces, sp.ID, bson.M{"_id": sp.ID}, bson.M{"$push": bson.M{"silenced": Silence{UserID: userID, Until: until, Reason: reason}}}); err != nil {
 		return database.Wrap(err, "community: silence")
 	}
 	s.forgetSpace(sp.ID)

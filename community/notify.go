@@ -104,7 +104,7 @@ func (s *Service) HandleNotify(ctx context.Context, t *asynq.Task) error {
 	if err := s.subscribe(ctx, p.AuthorID, "thread:"+th.ID); err != nil {
 		return err
 	}
-	_, err = s.posts.UpdateOne(ctx, bson.M{"_id": p.ID}, bson.M{"$pull": bson.M{"pending": markerNotify}})
+	_, err = s.updateOne(ctx, s.posts, p.ID, bson.M{"_id": p.ID}, bson.M{"$pull": bson.M{"pending": markerNotify}})
 	if err != nil {
 		return database.Wrap(err, "community: notified")
 	}
@@ -169,11 +169,12 @@ func (s *Service) notify(ctx context.Context, n Notification) error {
 		}
 		return database.Wrap(err, "community: notification")
 	}
-	var m Member
-	err := s.members.FindOneAndUpdate(ctx, bson.M{"_id": n.UserID}, bson.M{"$inc": bson.M{"unread": 1}},
-		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&m)
-	if err != nil {
+	if _, err := s.updateOne(ctx, s.members, n.UserID, bson.M{"_id": n.UserID}, bson.M{"$inc": bson.M{"unread": 1}}, upsert); err != nil {
 		return database.Wrap(err, "community: count unread")
+	}
+	m, err := s.Member(ctx, n.UserID)
+	if err != nil {
+		return err
 	}
 	if m.Digest != DigestImmediate {
 		return nil
@@ -265,7 +266,7 @@ func (s *Service) MarkRead(ctx context.Context, userID string) error {
 	if _, err := s.notes.UpdateMany(ctx, bson.M{"userId": userID, "read": false}, bson.M{"$set": bson.M{"read": true}}); err != nil {
 		return database.Wrap(err, "community: mark read")
 	}
-	_, err := s.members.UpdateOne(ctx, bson.M{"_id": userID}, bson.M{"$set": bson.M{"unread": 0}})
+	_, err := s.updateOne(ctx, s.members, userID, bson.M{"_id": userID}, bson.M{"$set": bson.M{"unread": 0}})
 	if err != nil {
 		return database.Wrap(err, "community: mark read")
 	}

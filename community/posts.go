@@ -69,7 +69,7 @@ func (s *Service) Reply(ctx context.Context, u *profile.User, threadID, body str
 			return nil, database.Wrap(err, "community: reply")
 		}
 	}
-	if _, err := s.threads.UpdateOne(ctx, bson.M{"_id": t.ID}, bson.M{
+	if _, err := s.updateOne(ctx, s.threads, t.ID, bson.M{"_id": t.ID}, bson.M{
 		"$inc": bson.M{"posts": 1}, "$max": bson.M{"lastPostAt": now, "sortKey": sortKey(t.Pinned, now, t.ID)},
 	}); err != nil {
 		return nil, database.Wrap(err, "community: thread")
@@ -128,7 +128,7 @@ func (s *Service) Edit(ctx context.Context, u *profile.User, postID, body string
 			tokens = Tokens(t.Title, body)
 		}
 	}
-	res, err := s.posts.UpdateOne(ctx, bson.M{"_id": p.ID, "source": p.Source}, bson.M{
+	res, err := s.updateOne(ctx, s.posts, p.ID, bson.M{"_id": p.ID, "source": p.Source}, bson.M{
 		"$set":  bson.M{"source": body, "html": html, "policyVersion": markdown.PolicyVersion, "editedAt": now, "tokens": tokens},
 		"$push": bson.M{"edits": Edit{At: now, Source: p.Source}},
 	})
@@ -152,7 +152,7 @@ func (s *Service) Delete(ctx context.Context, u *profile.User, postID string) er
 	if p.AuthorID != u.ID {
 		return fmt.Errorf("community: not your post: %w", errkind.ErrForbidden)
 	}
-	if _, err := s.posts.UpdateOne(ctx, bson.M{"_id": p.ID}, bson.M{
+	if _, err := s.updateOne(ctx, s.posts, p.ID, bson.M{"_id": p.ID}, bson.M{
 		"$set":   bson.M{"deleted": true, "source": "", "html": "", "tokens": []string{}},
 		"$unset": bson.M{"edits": ""},
 	}); err != nil {
@@ -174,11 +174,11 @@ func (s *Service) Accept(ctx context.Context, u *profile.User, postID string) (*
 	if t.AuthorID != u.ID && !CanModerate(sp, u) {
 		return nil, fmt.Errorf("community: only the question's author accepts: %w", errkind.ErrForbidden)
 	}
-	if _, err := s.threads.UpdateOne(ctx, bson.M{"_id": t.ID}, bson.M{"$set": bson.M{"accepted": p.ID}}); err != nil {
+	if _, err := s.updateOne(ctx, s.threads, t.ID, bson.M{"_id": t.ID}, bson.M{"$set": bson.M{"accepted": p.ID}}); err != nil {
 		return nil, database.Wrap(err, "community: accept")
 	}
 	if t.Accepted != p.ID {
-		if _, err := s.members.UpdateOne(ctx, bson.M{"_id": p.AuthorID}, bson.M{"$inc": bson.M{"accepted": 1}}, upsert); err != nil {
+		if _, err := s.updateOne(ctx, s.members, p.AuthorID, bson.M{"_id": p.AuthorID}, bson.M{"$inc": bson.M{"accepted": 1}}, upsert); err != nil {
 			return nil, database.Wrap(err, "community: count accepted")
 		}
 	}

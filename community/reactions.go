@@ -50,7 +50,7 @@ func (s *Service) React(ctx context.Context, u *profile.User, postID, kind strin
 		}
 		inc = -1
 	}
-	if _, err := s.posts.UpdateOne(ctx, bson.M{"_id": p.ID}, bson.M{"$inc": bson.M{"reactions." + kind: inc}}); err != nil {
+	if _, err := s.updateOne(ctx, s.posts, p.ID, bson.M{"_id": p.ID}, bson.M{"$inc": bson.M{"reactions." + kind: inc}}); err != nil {
 		return database.Wrap(err, "community: count reaction")
 	}
 	return nil

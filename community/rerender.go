@@ -28,7 +28,7 @@ func (s *Service) Rerender(ctx context.Context) (int, error) {
 		if err != nil {
 			return n, err
 		}
-		if _, err := s.posts.UpdateOne(ctx, bson.M{"_id": p.ID, "source": p.Source},
+		if _, err := s.updateOne(ctx, s.posts, p.ID, bson.M{"_id": p.ID, "source": p.Source},
 			bson.M{"$set": bson.M{"html": html, "policyVersion": markdown.PolicyVersion}}); err != nil {
 			return n, database.Wrap(err, "community: re-render")
 		}

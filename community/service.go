@@ -13,6 +13,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"ardoise/courses"
+	"ardoise/internal/claim"
 	"ardoise/internal/database"
 	"ardoise/internal/errkind"
 	"ardoise/internal/i18n"
@@ -27,6 +28,7 @@ import (
 // Deps are what the community works with.
 type Deps struct {
 	DB      *database.DB
+	Claims  *claim.Claims
 	Courses *courses.Service
 	Profile *profile.Service
 	Limiter *ratelimit.Limiter
@@ -45,6 +47,7 @@ type Service struct {
 	courses                                     *courses.Service
 	profile                                     *profile.Service
 	limiter                                     *ratelimit.Limiter
+	claims                                      *claim.Claims
 	queue                                       *queue.Client
 	mailer                                      *mail.Mailer
 	keys                                        *keyring.Keyring
@@ -77,7 +80,7 @@ func NewService(d Deps) *Service {
 		flags: d.DB.Collection(FlagsCollection), log: d.DB.Collection(ModerationCollection), members: d.DB.Collection(MembersCollection),
 		subs: d.DB.Collection(SubscriptionsCollection), notes: d.DB.Collection(NotificationsCollection),
 		images: d.DB.Collection(ImagesCollection), reactions: d.DB.Collection(ReactionsCollection),
-		courses: d.Courses, profile: d.Profile, limiter: d.Limiter, queue: d.Queue, mailer: d.Mailer, keys: d.Keys,
+		courses: d.Courses, profile: d.Profile, limiter: d.Limiter, claims: d.Claims, queue: d.Queue, mailer: d.Mailer, keys: d.Keys,
 		cat: d.Catalog, baseURL: d.BaseURL, logger: d.Logger,
 		md:         markdown.New(markdown.Options{HardWraps: true, ImagePrefixes: []string{ImagePrefix}}),
 		now:        func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) },
@@ -88,6 +91,20 @@ func NewService(d Deps) *Service {
 
 func spaceID(kind, ref string) string { return kind + "-" + ref }
 
+// updateOne updates one document under a lock on it: on FerretDB two
+// updates of one document at once may each overwrite the other's (an
+// update is a read then a write there), which would lose a lock, a pin, an
+// accepted answer or a count. The lock serializes the writers, in every process.
+func (s *Service) updateOne(ctx context.Context, c *mongo.Collection, id string, filter, update bson.M,
+	opts ...options.Lister[options.UpdateOneOptions]) (*mongo.UpdateResult, error) {
+	release, err := s.claims.Lock(ctx, c.Name()+":"+id, 5*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	return c.UpdateOne(ctx, filter, update, opts...)
+}
+
 // ensureSpace creates a space once (its id derives from kind and ref), or
 // updates its title and moderators when it exists.
 func (s *Service) ensureSpace(ctx context.Context, sp Space) error {
@@ -95,7 +112,7 @@ func (s *Service) ensureSpace(ctx context.Context, sp Space) error {
 	if sp.Moderators == nil {
 		sp.Moderators = []string{}
 	}
-	_, err := s.spaces.UpdateOne(ctx, bson.M{"_id": sp.ID}, bson.M{
+	_, err := s.updateOne(ctx, s.spaces, sp.ID, bson.M{"_id": sp.ID}, bson.M{
 		"$set": bson.M{"title": sp.Title, "summary": sp.Summary, "moderators": sp.Moderators},
 		"$setOnInsert": bson.M{"kind": sp.Kind, "ref": sp.Ref, "visibility": sp.Visibility, "silenced": []Silence{},
 			"threads": 0, "createdAt": s.now()},
@@ -265,7 +282,7 @@ func (s *Service) AddMember(ctx context.Context, u *profile.User, spaceID, email
 	if err != nil {
 		return err
 	}
-	if _, err := s.spaces.UpdateOne(ctx, bson.M{"_id": sp.ID}, bson.M{"$addToSet": bson.M{"members": m.ID}}); err != nil {
+	if _, err := s.updateOne(ctx, s.spaces, sp.ID, bson.M{"_id": sp.ID}, bson.M{"$addToSet": bson.M{"members": m.ID}}); err != nil {
 		return database.Wrap(err, "community: add member")
 	}
 	s.forgetSpace(sp.ID)

@@ -70,7 +70,7 @@ func (s *Service) CreateThread(ctx context.Context, u *profile.User, spaceID str
 	s.enqueueNotify(ctx, p.ID)
 	s.dropFirstPage(sp.ID)
 	s.afterPost(ctx, u, sp)
-	if _, err := s.spaces.UpdateOne(ctx, bson.M{"_id": sp.ID}, bson.M{"$inc": bson.M{"threads": 1}}); err != nil {
+	if _, err := s.updateOne(ctx, s.spaces, sp.ID, bson.M{"_id": sp.ID}, bson.M{"$inc": bson.M{"threads": 1}}); err != nil {
 		return nil, nil, database.Wrap(err, "community: count threads")
 	}
 	return t, p, nil
@@ -227,7 +227,7 @@ func (s *Service) countView(ctx context.Context, threadID string) error {
 	delete(s.views, threadID)
 	delete(s.viewSince, threadID)
 	s.mu.Unlock()
-	if _, err := s.threads.UpdateOne(ctx, bson.M{"_id": threadID}, bson.M{"$inc": bson.M{"views": n}}); err != nil {
+	if _, err := s.updateOne(ctx, s.threads, threadID, bson.M{"_id": threadID}, bson.M{"$inc": bson.M{"views": n}}); err != nil {
 		return database.Wrap(err, "community: count views")
 	}
 	return nil

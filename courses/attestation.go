@@ -52,6 +52,11 @@ func (s *Service) AttestationRequest(ctx context.Context, lineID string) (certif
 // AttestationDone clears the line's attestation marker if the line is
 // still at the revision (number of events) the attestation followed.
 func (s *Service) AttestationDone(ctx context.Context, lineID string, revision int) (bool, error) {
+	release, err := s.lockLine(ctx, lineID)
+	if err != nil {
+		return false, err
+	}
+	defer release()
 	res, err := s.store.ledger.UpdateOne(ctx, bson.M{"_id": lineID, "events": bson.M{"$size": revision}},
 		bson.M{"$pull": bson.M{"pending": markerAttestation}})
 	if err != nil {

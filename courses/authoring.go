@@ -13,6 +13,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"ardoise/certificates"
+	"ardoise/internal/claim"
 	"ardoise/internal/database"
 	"ardoise/internal/errkind"
 	"ardoise/internal/markdown"
@@ -28,6 +29,7 @@ type Service struct {
 	profile *profile.Service
 	certs   *certificates.Service
 	rates   Allocation
+	claims  *claim.Claims
 	logger  *slog.Logger
 	now     func() time.Time
 
@@ -52,13 +54,15 @@ type Deps struct {
 	Profile      *profile.Service
 	Certificates *certificates.Service
 	Allocation   Allocation
-	Logger       *slog.Logger
+	// Claims serializes the writers of a ledger line (see lockLine).
+	Claims *claim.Claims
+	Logger *slog.Logger
 }
 
 // NewService returns the service.
 func NewService(d Deps) *Service {
 	return &Service{store: d.Store, known: d.Known, queue: d.Queue, profile: d.Profile, certs: d.Certificates,
-		rates: d.Allocation, logger: d.Logger, parsed: map[string]*Module{},
+		rates: d.Allocation, claims: d.Claims, logger: d.Logger, parsed: map[string]*Module{},
 		now: func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }}
 }
 

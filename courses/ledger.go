@@ -1,6 +1,7 @@
 package courses
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"time"
@@ -103,6 +104,15 @@ var transitions = map[string]struct {
 	ActionValidate: {[]string{StateCredited, StateToReview, StateRejected}, StateValidated},
 	ActionReject:   {[]string{StateCredited, StateToReview, StateValidated}, StateRejected},
 	ActionExport:   {[]string{StateValidated}, StateExported},
+}
+
+// lockLine locks a ledger line against other writers for the time of one
+// update: on FerretDB two updates of one document at once may each
+// overwrite the other (an update is a read then a write there), and a
+// line's history must never lose an event. Every writer of an existing
+// line takes it: reviews, exports, the attestation's marker.
+func (s *Service) lockLine(ctx context.Context, id string) (func(), error) {
+	return s.claims.Lock(ctx, "ledger:"+id, 10*time.Second)
 }
 
 // Can reports whether action applies to the line's state.

@@ -124,7 +124,12 @@ func (s *Service) Review(ctx context.Context, inspector *profile.User, ids []str
 		ev := Event{At: now, By: inspector.ID, ByName: inspector.Name, Action: action, State: transitions[action].to, Reason: reason}
 		update := bson.M{"$set": bson.M{"state": ev.State, "pendingAt": now}, "$push": bson.M{"events": ev},
 			"$addToSet": bson.M{"pending": markerAttestation}}
+		release, err := s.lockLine(ctx, l.ID)
+		if err != nil {
+			return rep, err
+		}
 		res, err := s.store.ledger.UpdateOne(ctx, bson.M{"_id": l.ID, "state": l.State, "events": bson.M{"$size": len(l.Events)}}, update)
+		release()
 		if err != nil {
 			return rep, database.Wrap(err, "courses: review")
 		}
@@ -188,6 +193,13 @@ func (s *Service) ExportLines(ctx context.Context, inspector *profile.User, scho
 		}
 	}
 	if len(ids) > 0 {
+		for _, id := range ids {
+			release, err := s.lockLine(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			defer release()
+		}
 		ev := Event{At: s.now(), By: inspector.ID, ByName: inspector.Name, Action: ActionExport, State: StateExported}
 		if _, err := s.store.ledger.UpdateMany(ctx, bson.M{"_id": bson.M{"$in": ids}, "state": StateValidated},
 			bson.M{"$set": bson.M{"state": StateExported}, "$push": bson.M{"events": ev}}); err != nil {

@@ -139,9 +139,10 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (sys *System, er
 		Store: profile.NewStore(s.DB), Keys: s.Keys, Queue: s.Queue, Mailer: s.Mailer, Limiter: s.Limiter,
 		Catalog: s.Catalog, BaseURL: cfg.BaseURL, Logger: logger,
 	})
+	claims := claim.New(s.RDB, "ardoise:"+cfg.QueuePrefix+"claim:")
 	s.Assessments, err = assessments.NewService(assessments.Deps{
 		Store: assessments.NewStore(s.DB), Keys: s.Keys, Queue: s.Queue, Logger: logger, Cooldown: cfg.RetryCooldown,
-		Claims: claim.New(s.RDB, "ardoise:"+cfg.QueuePrefix+"claim:"),
+		Claims: claims,
 	})
 	if err != nil {
 		return nil, err
@@ -159,10 +160,10 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (sys *System, er
 	})
 	s.Courses = courses.NewService(courses.Deps{
 		Store: courses.NewStore(s.DB), Known: s.Assessments.Bank().HasCompetence, Queue: s.Queue, Profile: s.Profile,
-		Certificates: s.Certificates, Allocation: cfg.Allocation, Logger: logger,
+		Certificates: s.Certificates, Allocation: cfg.Allocation, Claims: claims, Logger: logger,
 	})
 	s.Certificates.SetSource(s.Courses)
-	s.Community = community.NewService(community.Deps{DB: s.DB, Courses: s.Courses, Profile: s.Profile, Limiter: s.Limiter,
+	s.Community = community.NewService(community.Deps{DB: s.DB, Claims: claims, Courses: s.Courses, Profile: s.Profile, Limiter: s.Limiter,
 		Queue: s.Queue, Mailer: s.Mailer, Keys: s.Keys, Catalog: s.Catalog, BaseURL: cfg.BaseURL, Logger: logger})
 	s.Courses.OnPublish(s.Community.EnsureModuleSpace)
 	if err := s.Community.Seed(ctx); err != nil {

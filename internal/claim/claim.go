@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"ardoise/internal/errkind"
 )
 
 // Claims takes claims under a key prefix.
@@ -35,4 +37,37 @@ func (c *Claims) Take(ctx context.Context, key string, ttl time.Duration) (bool,
 		return false, fmt.Errorf("claim %s: %w", key, err)
 	}
 	return ok, nil
+}
+
+// lockWait is how long Lock waits for a lock another writer holds.
+const lockWait = 3 * time.Second
+
+// Lock takes an exclusive lock on key for at most ttl, waiting up to 3 s
+// for a current holder, and returns its release. It serializes the writers
+// of one document across processes: on FerretDB two updates of one
+// document at once may each overwrite what the other wrote.
+func (c *Claims) Lock(ctx context.Context, key string, ttl time.Duration) (func(), error) {
+	token := fmt.Sprint(time.Now().UnixNano())
+	deadline := time.Now().Add(lockWait)
+	for {
+		ok, err := c.rdb.SetNX(ctx, c.prefix+"lock:"+key, token, ttl).Result()
+		if err != nil {
+			return nil, fmt.Errorf("lock %s: %w", key, err)
+		}
+		if ok {
+			return func() {
+				// Release only our own lock (it may have expired and been taken).
+				_ = c.rdb.Eval(context.Background(), `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) end return 0`,
+					[]string{c.prefix + "lock:" + key}, token).Err()
+			}, nil
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("lock %s: held by another writer: %w", key, errkind.ErrConflict)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }
