@@ -7,6 +7,8 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"sort"
+	"strings"
 	"sync"
 	"time"
 )
@@ -184,4 +186,46 @@ func (p *pool) verify() (lost, dup int, err error) {
 		}
 	}
 	return lost, dup, nil
+}
+
+// tally counts, per kind of request, how many store commands each cost
+// (the X-Store-Commands header).
+type tally struct {
+	mu sync.Mutex
+	m  map[string]map[string]int
+}
+
+// seen says, and forgets, how many commands a kind of request cost, e.g. "2×340 1×12".
+func (t *tally) seen(kind string) string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var parts []string
+	for n, count := range t.m[kind] {
+		parts = append(parts, fmt.Sprintf("%s×%d", n, count))
+	}
+	sort.Strings(parts)
+	delete(t.m, kind)
+	return strings.Join(parts, " ")
+}
+
+// measured sends a request that must answer 200 and tallies its store commands.
+func (p *pool) measured(t *tally, kind, token, method, path string, body any) error {
+	var h http.Header
+	code, raw, err := p.do(token, method, path, body, nil, &h)
+	if err != nil {
+		return err
+	}
+	if code != 200 {
+		return fmt.Errorf("%s %s: %d %s", method, path, code, raw)
+	}
+	t.mu.Lock()
+	if t.m == nil {
+		t.m = map[string]map[string]int{}
+	}
+	if t.m[kind] == nil {
+		t.m[kind] = map[string]int{}
+	}
+	t.m[kind][h.Get("X-Store-Commands")]++
+	t.mu.Unlock()
+	return nil
 }

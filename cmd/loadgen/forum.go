@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"net/http"
 	"sort"
 	"strings"
 	"sync"
@@ -101,11 +100,11 @@ type readers struct {
 	f      *forum
 	rng    *rand.Rand
 	mu     sync.Mutex
-	cmds   map[string]map[string]int
+	tally  tally
 }
 
 func newReaders(url, uri string, n int, f *forum) (*readers, error) {
-	r := &readers{p: newPool(url, n), f: f, rng: rand.New(rand.NewPCG(7, 7)), cmds: map[string]map[string]int{}}
+	r := &readers{p: newPool(url, n), f: f, rng: rand.New(rand.NewPCG(7, 7))}
 	run := time.Now().UnixNano()
 	var ids []string
 	for i := 0; i < n; i++ {
@@ -147,21 +146,7 @@ func (r *readers) pick() (string, bool) {
 }
 
 func (r *readers) get(kind string, w int, path string) error {
-	var h http.Header
-	code, raw, err := r.p.do(r.tokens[w], "GET", path, nil, nil, &h)
-	if err != nil {
-		return err
-	}
-	if code != 200 {
-		return fmt.Errorf("%s: %d %s", path, code, raw)
-	}
-	r.mu.Lock()
-	if r.cmds[kind] == nil {
-		r.cmds[kind] = map[string]int{}
-	}
-	r.cmds[kind][h.Get("X-Store-Commands")]++
-	r.mu.Unlock()
-	return nil
+	return r.p.measured(&r.tally, kind, r.tokens[w], "GET", path, nil)
 }
 
 // threadPage reads a random thread's first or last page.
@@ -196,18 +181,6 @@ func (r *readers) post(w int) error {
 		return fmt.Errorf("post: %d %s", code, raw)
 	}
 	return nil
-}
-
-func (r *readers) seen(kind string) string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var parts []string
-	for n, c := range r.cmds[kind] {
-		parts = append(parts, fmt.Sprintf("%s×%d", n, c))
-	}
-	sort.Strings(parts)
-	r.cmds[kind] = nil
-	return strings.Join(parts, " ")
 }
 
 // rawForum does to the store what the pages do, without Ardoise.
@@ -293,11 +266,11 @@ func runForum(url, uri string, n int, rates []int, d time.Duration, threads, pos
 	fmt.Printf("%d readers; %s per run, open loop\n\n", n, d)
 	fmt.Printf("%-10s %8s %8s %8s %8s %9s %9s %9s\n", "target", "offered", "ok", "errors", "missed", "rate/s", "p50 ms", "p99 ms")
 	for _, rate := range rates {
-		runOpenLoop(rate, d, n, r.threadPage).print("thread pages, store commands " + r.seen("thread"))
+		runOpenLoop(rate, d, n, r.threadPage).print("thread pages, store commands " + r.tally.seen("thread"))
 		if !skipRaw {
 			runOpenLoop(rate, d, n, raw.threadPage).print("raw store, thread page's 3 commands")
 		}
-		runOpenLoop(rate, d, n, r.spaceList).print("space lists, store commands " + r.seen("space"))
+		runOpenLoop(rate, d, n, r.spaceList).print("space lists, store commands " + r.tally.seen("space"))
 		if !skipRaw {
 			runOpenLoop(rate, d, n, raw.spaceList).print("raw store, space list's command")
 		}

@@ -3,10 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"sort"
-	"strings"
-	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -25,12 +21,11 @@ type learners struct {
 	tokens []string
 	at     []int
 
-	mu       sync.Mutex
-	commands map[string]map[string]int // "view"/"beat" → X-Store-Commands value → count
+	tally tally // store commands per view and per beat
 }
 
 func newLearners(url, slug string, n int) (*learners, error) {
-	l := &learners{p: newPool(url, n), slug: slug, at: make([]int, n), commands: map[string]map[string]int{}}
+	l := &learners{p: newPool(url, n), slug: slug, at: make([]int, n)}
 	var mod struct {
 		Pages []struct {
 			ID string `json:"id"`
@@ -57,21 +52,7 @@ func newLearners(url, slug string, n int) (*learners, error) {
 }
 
 func (l *learners) send(kind string, w int, path string, body any) error {
-	var h http.Header
-	code, raw, err := l.p.do(l.tokens[w], "POST", "/api/v1/enrolments/"+l.slug+path, body, nil, &h)
-	if err != nil {
-		return err
-	}
-	if code != 200 {
-		return fmt.Errorf("%s: %d %s", kind, code, raw)
-	}
-	l.mu.Lock()
-	if l.commands[kind] == nil {
-		l.commands[kind] = map[string]int{}
-	}
-	l.commands[kind][h.Get("X-Store-Commands")]++
-	l.mu.Unlock()
-	return nil
+	return l.p.measured(&l.tally, kind, l.tokens[w], "POST", "/api/v1/enrolments/"+l.slug+path, body)
 }
 
 // view opens learner w's next page (cycling), as the page's script does.
@@ -83,19 +64,6 @@ func (l *learners) view(w int) error {
 // beat sends a heartbeat from learner w's current page.
 func (l *learners) beat(w int) error {
 	return l.send("beat", w, "/heartbeats", map[string]any{"page": l.pages[l.at[w]]})
-}
-
-// commandsSeen says how many store commands each kind of request cost, e.g. "2×340 1×12".
-func (l *learners) commandsSeen(kind string) string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var parts []string
-	for n, count := range l.commands[kind] {
-		parts = append(parts, fmt.Sprintf("%s×%d", n, count))
-	}
-	sort.Strings(parts)
-	l.commands[kind] = nil
-	return strings.Join(parts, " ")
 }
 
 // rawLearning does to the store what a learning event does, without
@@ -178,8 +146,8 @@ func runLearning(url, uri, slug string, n int, rates []int, d time.Duration, pre
 	fmt.Printf("%d learners enrolled in %s (%d pages); %s per run, open loop\n\n", n, slug, len(l.pages), d)
 	fmt.Printf("%-10s %8s %8s %8s %8s %9s %9s %9s\n", "target", "offered", "ok", "errors", "missed", "rate/s", "p50 ms", "p99 ms")
 	for _, r := range rates {
-		runOpenLoop(r, d, n, l.view).print("page views, store commands " + l.commandsSeen("view"))
-		runOpenLoop(r, d, n, l.beat).print("heartbeats, store commands " + l.commandsSeen("beat"))
+		runOpenLoop(r, d, n, l.view).print("page views, store commands " + l.tally.seen("view"))
+		runOpenLoop(r, d, n, l.beat).print("heartbeats, store commands " + l.tally.seen("beat"))
 		if uri != "" && !skipRaw {
 			raw, err := newRawLearning(uri, n)
 			if err != nil {
