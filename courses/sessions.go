@@ -151,6 +151,13 @@ func (s *Service) SessionsOf(ctx context.Context, trainerID string) ([]Session, 
 
 // updateSession writes a session changed by fn, if still open and unchanged since read.
 func (s *Service) updateSession(ctx context.Context, trainer *profile.User, id string, fn func(*Session) error) (*Session, error) {
+	// Read and write under the session's lock (see lockLine): a write based
+	// on a read made before the closure must not undo it.
+	release, err := s.claims.Lock(ctx, "session:"+id, 10*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	ss, err := s.Session(ctx, trainer, id)
 	if err != nil {
 		return nil, err
@@ -302,5 +309,10 @@ func (s *Service) creditSession(ctx context.Context, id string) error {
 			return err
 		}
 	}
+	release, err := s.claims.Lock(ctx, "session:"+id, 10*time.Second)
+	if err != nil {
+		return err
+	}
+	defer release()
 	return clearMarker(ctx, s.store.sessions, id, markerCreditSession)
 }
