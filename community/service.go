@@ -61,6 +61,7 @@ type Service struct {
 	spaceCache map[string]cachedSpace
 	memberOf   map[string]time.Time  // userID|spaceID → until when membership is known
 	pages      map[string]cachedPage // space → its first page of threads
+	made       map[string]bool       // département spaces this process made sure exist
 	views      map[string]int        // thread → views not written yet
 	viewSince  map[string]time.Time  // thread → first view not written yet
 }
@@ -85,7 +86,7 @@ func NewService(d Deps) *Service {
 		md:         markdown.New(markdown.Options{HardWraps: true, ImagePrefixes: []string{ImagePrefix}}),
 		now:        func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) },
 		spaceCache: map[string]cachedSpace{}, memberOf: map[string]time.Time{},
-		views: map[string]int{}, viewSince: map[string]time.Time{}, pages: map[string]cachedPage{},
+		views: map[string]int{}, viewSince: map[string]time.Time{}, pages: map[string]cachedPage{}, made: map[string]bool{},
 	}
 }
 
@@ -121,6 +122,9 @@ func (s *Service) ensureSpace(ctx context.Context, sp Space) error {
 		return database.Wrap(err, "community: space "+sp.ID)
 	}
 	s.forgetSpace(sp.ID)
+	s.mu.Lock()
+	s.made[sp.ID] = true
+	s.mu.Unlock()
 	return nil
 }
 
@@ -214,11 +218,19 @@ func (s *Service) forgetSpace(id string) {
 	s.mu.Unlock()
 }
 
+// ensured reports whether this process already made sure a space exists:
+// a visit should not write.
+func (s *Service) ensured(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.made[id]
+}
+
 // Spaces lists the spaces a person can see, creating the space of their
 // département on the way: parents' and themes, their territory's, the
 // modules they follow, and every space for admins.
 func (s *Service) Spaces(ctx context.Context, u *profile.User) ([]Space, error) {
-	if u.Territory.Departement != "" && u.Kind == profile.KindTeacher {
+	if d := u.Territory.Departement; d != "" && u.Kind == profile.KindTeacher && !s.ensured(spaceID(KindDepartement, d)) {
 		if err := s.ensureSpace(ctx, Space{Kind: KindDepartement, Ref: u.Territory.Departement,
 			Title: "Département " + u.Territory.Departement, Summary: "Les enseignants du département.", Visibility: Members}); err != nil {
 			return nil, err
