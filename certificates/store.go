@@ -89,14 +89,10 @@ func (s *Store) ByCode(ctx context.Context, code string) (*Certificate, error) {
 
 // ByHolder lists a holder's certificates, newest first, at most HolderLimit.
 func (s *Store) ByHolder(ctx context.Context, holderID string) ([]Certificate, error) {
-	cur, err := s.certs.Find(ctx, bson.M{"holderId": holderID},
+	out, err := database.FindAll[Certificate](ctx, "certificates: by holder", s.certs, bson.M{"holderId": holderID},
 		options.Find().SetSort(bson.D{{Key: "issuedAt", Value: -1}}).SetLimit(HolderLimit))
 	if err != nil {
-		return nil, database.Wrap(err, "certificates: by holder")
-	}
-	out := []Certificate{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, database.Wrap(err, "certificates: by holder")
+		return nil, err
 	}
 	return out, nil
 }

@@ -80,13 +80,9 @@ func (s *Service) SendDigests(ctx context.Context, freq string, period time.Time
 	if freq == DigestDaily {
 		filter = bson.M{"$or": bson.A{bson.M{"digest": DigestDaily}, bson.M{"digest": bson.M{"$exists": false}}}, "unread": bson.M{"$gt": 0}}
 	}
-	cur, err := s.members.Find(ctx, filter, options.Find().SetLimit(100000))
+	members, err := database.FindAll[Member](ctx, "community: digest members", s.members, filter, options.Find().SetLimit(100000))
 	if err != nil {
-		return 0, database.Wrap(err, "community: digest members")
-	}
-	var members []Member
-	if err := cur.All(ctx, &members); err != nil {
-		return 0, database.Wrap(err, "community: digest members")
+		return 0, err
 	}
 	sent := 0
 	for _, m := range members {
@@ -112,14 +108,10 @@ func (s *Service) digestFor(ctx context.Context, userID, freq string, period tim
 	if !u.CanReceiveMail() {
 		return false, nil
 	}
-	cur, err := s.notes.Find(ctx, bson.M{"userId": userID, "digested": false, "read": false},
+	notes, err := database.FindAll[Notification](ctx, "community: digest notifications", s.notes, bson.M{"userId": userID, "digested": false, "read": false},
 		options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}}).SetLimit(200))
 	if err != nil {
-		return false, database.Wrap(err, "community: digest notifications")
-	}
-	var notes []Notification
-	if err := cur.All(ctx, &notes); err != nil {
-		return false, database.Wrap(err, "community: digest notifications")
+		return false, err
 	}
 	if len(notes) == 0 {
 		return false, nil

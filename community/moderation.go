@@ -52,25 +52,17 @@ func (s *Service) Flags(ctx context.Context, u *profile.User, spaceID string) ([
 	if err != nil {
 		return nil, err
 	}
-	cur, err := s.flags.Find(ctx, bson.M{"spaceId": sp.ID, "open": true}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}).SetLimit(100))
+	flags, err := database.FindAll[Flag](ctx, "community: flags", s.flags, bson.M{"spaceId": sp.ID, "open": true}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}).SetLimit(100))
 	if err != nil {
-		return nil, database.Wrap(err, "community: flags")
-	}
-	var flags []Flag
-	if err := cur.All(ctx, &flags); err != nil {
-		return nil, database.Wrap(err, "community: flags")
+		return nil, err
 	}
 	ids := []string{}
 	for _, f := range flags {
 		ids = append(ids, f.PostID)
 	}
-	cur, err = s.posts.Find(ctx, bson.M{"_id": bson.M{"$in": ids}})
+	posts, err := database.FindAll[Post](ctx, "community: flagged posts", s.posts, bson.M{"_id": bson.M{"$in": ids}})
 	if err != nil {
-		return nil, database.Wrap(err, "community: flagged posts")
-	}
-	var posts []Post
-	if err := cur.All(ctx, &posts); err != nil {
-		return nil, database.Wrap(err, "community: flagged posts")
+		return nil, err
 	}
 	out := []FlagView{}
 	for _, f := range flags {
@@ -216,13 +208,9 @@ func (s *Service) ModerationLog(ctx context.Context, u *profile.User, spaceID st
 	} else if !u.Has(profile.RoleAdmin) {
 		return nil, fmt.Errorf("community: the whole log is for admins: %w", errkind.ErrForbidden)
 	}
-	cur, err := s.log.Find(ctx, f, options.Find().SetSort(bson.D{{Key: "at", Value: -1}}).SetLimit(int64(limit)))
+	out, err := database.FindAll[Action](ctx, "community: log", s.log, f, options.Find().SetSort(bson.D{{Key: "at", Value: -1}}).SetLimit(int64(limit)))
 	if err != nil {
-		return nil, database.Wrap(err, "community: log")
-	}
-	out := []Action{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, database.Wrap(err, "community: log")
+		return nil, err
 	}
 	return out, nil
 }

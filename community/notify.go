@@ -120,13 +120,9 @@ func (s *Service) recipients(ctx context.Context, p *Post, th *Thread, sp *Space
 	if p.Seq == 1 {
 		targets = append(targets, "space:"+sp.ID)
 	}
-	cur, err := s.subs.Find(ctx, bson.M{"target": bson.M{"$in": targets}}, options.Find().SetLimit(10000))
+	subs, err := database.FindAll[Subscription](ctx, "community: subscribers", s.subs, bson.M{"target": bson.M{"$in": targets}}, options.Find().SetLimit(10000))
 	if err != nil {
-		return nil, database.Wrap(err, "community: subscribers")
-	}
-	var subs []Subscription
-	if err := cur.All(ctx, &subs); err != nil {
-		return nil, database.Wrap(err, "community: subscribers")
+		return nil, err
 	}
 	for _, sub := range subs {
 		if strings.HasPrefix(sub.Target, "space:") {
@@ -246,13 +242,9 @@ func (s *Service) SetSubscribed(ctx context.Context, u *profile.User, kind, id s
 
 // Notifications returns a person's newest notifications and unread count.
 func (s *Service) Notifications(ctx context.Context, userID string) ([]Notification, int, error) {
-	cur, err := s.notes.Find(ctx, bson.M{"userId": userID}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}).SetLimit(50))
+	out, err := database.FindAll[Notification](ctx, "community: notifications", s.notes, bson.M{"userId": userID}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}).SetLimit(50))
 	if err != nil {
-		return nil, 0, database.Wrap(err, "community: notifications")
-	}
-	out := []Notification{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, 0, database.Wrap(err, "community: notifications")
+		return nil, 0, err
 	}
 	m, err := s.Member(ctx, userID)
 	if err != nil {

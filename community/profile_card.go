@@ -42,26 +42,18 @@ func (s *Service) CardOf(ctx context.Context, handle string, badges func(userID 
 
 // ThreadsBy lists the threads a person started, newest first.
 func (s *Service) ThreadsBy(ctx context.Context, userID string) ([]Thread, error) {
-	cur, err := s.threads.Find(ctx, bson.M{"authorId": userID}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}).SetLimit(100))
+	out, err := database.FindAll[Thread](ctx, "community: threads by", s.threads, bson.M{"authorId": userID}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}).SetLimit(100))
 	if err != nil {
-		return nil, database.Wrap(err, "community: threads by")
-	}
-	out := []Thread{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, database.Wrap(err, "community: threads by")
+		return nil, err
 	}
 	return out, nil
 }
 
 // SubscriptionsOf lists what a person follows, newest first.
 func (s *Service) SubscriptionsOf(ctx context.Context, userID string) ([]Subscription, error) {
-	cur, err := s.subs.Find(ctx, bson.M{"userId": userID}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}).SetLimit(200))
+	out, err := database.FindAll[Subscription](ctx, "community: subscriptions", s.subs, bson.M{"userId": userID}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}).SetLimit(200))
 	if err != nil {
-		return nil, database.Wrap(err, "community: subscriptions")
-	}
-	out := []Subscription{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, database.Wrap(err, "community: subscriptions")
+		return nil, err
 	}
 	return out, nil
 }

@@ -13,14 +13,10 @@ import (
 // Rerender renders again, from their kept Markdown, the posts whose HTML
 // an older sanitizing policy produced, and returns how many it changed.
 func (s *Service) Rerender(ctx context.Context) (int, error) {
-	cur, err := s.posts.Find(ctx, bson.M{"policyVersion": bson.M{"$ne": markdown.PolicyVersion}, "deleted": false},
+	posts, err := database.FindAll[Post](ctx, "community: posts to re-render", s.posts, bson.M{"policyVersion": bson.M{"$ne": markdown.PolicyVersion}, "deleted": false},
 		options.Find().SetProjection(bson.M{"source": 1}))
 	if err != nil {
-		return 0, database.Wrap(err, "community: posts to re-render")
-	}
-	var posts []Post
-	if err := cur.All(ctx, &posts); err != nil {
-		return 0, database.Wrap(err, "community: posts to re-render")
+		return 0, err
 	}
 	n := 0
 	for _, p := range posts {

@@ -236,13 +236,9 @@ func (s *Service) Spaces(ctx context.Context, u *profile.User) ([]Space, error) 
 			return nil, err
 		}
 	}
-	cur, err := s.spaces.Find(ctx, bson.M{}, options.Find().SetSort(bson.D{{Key: "kind", Value: 1}, {Key: "title", Value: 1}}).SetLimit(2000))
+	all, err := database.FindAll[Space](ctx, "community: spaces", s.spaces, bson.M{}, options.Find().SetSort(bson.D{{Key: "kind", Value: 1}, {Key: "title", Value: 1}}).SetLimit(2000))
 	if err != nil {
-		return nil, database.Wrap(err, "community: spaces")
-	}
-	var all []Space
-	if err := cur.All(ctx, &all); err != nil {
-		return nil, database.Wrap(err, "community: spaces")
+		return nil, err
 	}
 	enrolled := map[string]bool{}
 	if es, err := s.courses.Enrolments(ctx, u.ID); err == nil {

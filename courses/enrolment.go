@@ -147,14 +147,10 @@ func (s *Store) saveProgress(ctx context.Context, e *Enrolment) (bool, error) {
 
 // EnrolmentsOf lists a person's enrolments, newest first.
 func (s *Store) EnrolmentsOf(ctx context.Context, userID string) ([]Enrolment, error) {
-	cur, err := s.enrolments.Find(ctx, bson.M{"userId": userID},
+	out, err := database.FindAll[Enrolment](ctx, "courses: enrolments", s.enrolments, bson.M{"userId": userID},
 		options.Find().SetSort(bson.D{{Key: "enrolledAt", Value: -1}}).SetLimit(500))
 	if err != nil {
-		return nil, database.Wrap(err, "courses: enrolments")
-	}
-	out := []Enrolment{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, database.Wrap(err, "courses: enrolments")
+		return nil, err
 	}
 	return out, nil
 }

@@ -56,13 +56,9 @@ type RerenderReport struct {
 // sanitizing policy; with all, every version.
 func (s *Service) Rerender(ctx context.Context, all bool) (RerenderReport, error) {
 	var rep RerenderReport
-	cur, err := s.store.versions.Find(ctx, bson.M{}, options.Find().SetProjection(bson.M{"_id": 1, "slug": 1, "number": 1}))
+	versions, err := database.FindAll[Version](ctx, "courses: versions", s.store.versions, bson.M{}, options.Find().SetProjection(bson.M{"_id": 1, "slug": 1, "number": 1}))
 	if err != nil {
-		return rep, database.Wrap(err, "courses: versions")
-	}
-	var versions []Version
-	if err := cur.All(ctx, &versions); err != nil {
-		return rep, database.Wrap(err, "courses: versions")
+		return rep, err
 	}
 	rep.Versions = len(versions)
 	for _, v := range versions {

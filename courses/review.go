@@ -150,13 +150,9 @@ func (s *Service) linesIn(ctx context.Context, inspector *profile.User, ids []st
 		return nil, err
 	}
 	f["_id"] = bson.M{"$in": ids}
-	cur, err := s.store.ledger.Find(ctx, f)
+	lines, err := database.FindAll[Line](ctx, "courses: ledger", s.store.ledger, f)
 	if err != nil {
-		return nil, database.Wrap(err, "courses: ledger")
-	}
-	var lines []Line
-	if err := cur.All(ctx, &lines); err != nil {
-		return nil, database.Wrap(err, "courses: ledger")
+		return nil, err
 	}
 	return lines, nil
 }
@@ -178,13 +174,9 @@ func (s *Service) ExportLines(ctx context.Context, inspector *profile.User, scho
 		states = append(states, StateExported)
 	}
 	f["state"] = bson.M{"$in": states}
-	cur, err := s.store.ledger.Find(ctx, f, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	lines, err := database.FindAll[Line](ctx, "courses: export", s.store.ledger, f, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
 	if err != nil {
-		return nil, database.Wrap(err, "courses: export")
-	}
-	var lines []Line
-	if err := cur.All(ctx, &lines); err != nil {
-		return nil, database.Wrap(err, "courses: export")
+		return nil, err
 	}
 	var ids []string
 	for _, l := range lines {
@@ -226,13 +218,9 @@ type YearHours struct {
 // HoursOf returns a person's ledger by school year, newest first. Rejected
 // lines are listed but count for nothing.
 func (s *Service) HoursOf(ctx context.Context, userID string) ([]YearHours, error) {
-	cur, err := s.store.ledger.Find(ctx, bson.M{"learnerId": userID}, options.Find().SetLimit(1000))
+	lines, err := database.FindAll[Line](ctx, "courses: hours", s.store.ledger, bson.M{"learnerId": userID}, options.Find().SetLimit(1000))
 	if err != nil {
-		return nil, database.Wrap(err, "courses: hours")
-	}
-	var lines []Line
-	if err := cur.All(ctx, &lines); err != nil {
-		return nil, database.Wrap(err, "courses: hours")
+		return nil, err
 	}
 	slices.SortFunc(lines, func(a, b Line) int { return b.CompletedAt.Compare(a.CompletedAt) })
 	var out []YearHours

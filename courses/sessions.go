@@ -137,14 +137,10 @@ func (s *Service) Session(ctx context.Context, trainer *profile.User, id string)
 
 // SessionsOf lists the sessions a trainer leads, newest first.
 func (s *Service) SessionsOf(ctx context.Context, trainerID string) ([]Session, error) {
-	cur, err := s.store.sessions.Find(ctx, bson.M{"trainerId": trainerID},
+	out, err := database.FindAll[Session](ctx, "courses: sessions", s.store.sessions, bson.M{"trainerId": trainerID},
 		options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}).SetLimit(200))
 	if err != nil {
-		return nil, database.Wrap(err, "courses: sessions")
-	}
-	out := []Session{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, database.Wrap(err, "courses: sessions")
+		return nil, err
 	}
 	return out, nil
 }

@@ -120,13 +120,9 @@ func (s *Store) source(ctx context.Context, refs []FileRef) (Source, error) {
 	for _, r := range refs {
 		hashes = append(hashes, r.Hash)
 	}
-	cur, err := s.files.Find(ctx, bson.M{"_id": bson.M{"$in": hashes}})
+	docs, err := database.FindAll[fileDoc](ctx, "courses: read files", s.files, bson.M{"_id": bson.M{"$in": hashes}})
 	if err != nil {
-		return Source{}, database.Wrap(err, "courses: read files")
-	}
-	var docs []fileDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return Source{}, database.Wrap(err, "courses: read files")
+		return Source{}, err
 	}
 	data := map[string][]byte{}
 	for _, d := range docs {
@@ -154,13 +150,9 @@ func (s *Store) Module(ctx context.Context, slug string) (*ModuleDoc, error) {
 
 // Versions lists a module's published versions, newest first.
 func (s *Store) Versions(ctx context.Context, slug string) ([]Version, error) {
-	cur, err := s.versions.Find(ctx, bson.M{"slug": slug}, options.Find().SetSort(bson.D{{Key: "number", Value: -1}}))
+	out, err := database.FindAll[Version](ctx, "courses: versions", s.versions, bson.M{"slug": slug}, options.Find().SetSort(bson.D{{Key: "number", Value: -1}}))
 	if err != nil {
-		return nil, database.Wrap(err, "courses: versions")
-	}
-	var out []Version
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, database.Wrap(err, "courses: versions")
+		return nil, err
 	}
 	return out, nil
 }
@@ -176,14 +168,10 @@ func sortRefs(refs []FileRef) {
 
 // PublishedModules lists the published modules, by slug.
 func (s *Store) PublishedModules(ctx context.Context) ([]ModuleDoc, error) {
-	cur, err := s.modules.Find(ctx, bson.M{"published": true},
+	out, err := database.FindAll[ModuleDoc](ctx, "courses: catalogue", s.modules, bson.M{"published": true},
 		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetProjection(bson.M{"draft": 0}).SetLimit(500))
 	if err != nil {
-		return nil, database.Wrap(err, "courses: catalogue")
-	}
-	var out []ModuleDoc
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, database.Wrap(err, "courses: catalogue")
+		return nil, err
 	}
 	return out, nil
 }
@@ -195,13 +183,9 @@ func (s *Store) ModulesOf(ctx context.Context, a Author) ([]ModuleDoc, error) {
 	if a.Admin {
 		filter = bson.M{}
 	}
-	cur, err := s.modules.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(500))
+	out, err := database.FindAll[ModuleDoc](ctx, "courses: modules of", s.modules, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(500))
 	if err != nil {
-		return nil, database.Wrap(err, "courses: modules of")
-	}
-	var out []ModuleDoc
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, database.Wrap(err, "courses: modules of")
+		return nil, err
 	}
 	return out, nil
 }
