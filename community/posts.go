@@ -28,6 +28,14 @@ func (s *Service) Preview(body string) (string, error) {
 	return s.md.Render(body)
 }
 
+// ThreadOf returns the thread of a post, from the post's id (threadId.seq).
+func ThreadOf(postID string) string {
+	if i := strings.LastIndexByte(postID, '.'); i > 0 {
+		return postID[:i]
+	}
+	return ""
+}
+
 func (s *Service) newPost(u *profile.User, t *Thread, seq int, body string, now time.Time) (*Post, error) {
 	html, err := s.Preview(body)
 	if err != nil {

@@ -35,6 +35,13 @@ func TestCommunityFlows(t *testing.T) {
 	j := strings.Index(body, `/modifier"`)
 	i := strings.LastIndex(body[:j], `"`) + 1
 	edit := body[i : j+len("/modifier")]
+	flag := strings.Replace(edit, "/modifier", "/signaler", 1)
+	if resp, body := env.PostForm(t, cr, flag, url.Values{"motif": {""}}); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Bonjour à tous") {
+		t.Fatalf("flag without a reason: %d", resp.StatusCode)
+	}
+	if resp, _ := env.PostForm(t, cr, flag, url.Values{"motif": {"Hors sujet"}}); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), thread) {
+		t.Fatalf("flag: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
 	if resp, body := get(t, env, ca, edit); resp.StatusCode != 200 || !strings.Contains(body, "Salut @") {
 		t.Fatalf("edit form: %d", resp.StatusCode)
 	}

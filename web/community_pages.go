@@ -213,14 +213,13 @@ func (a *App) communityThreadModerate(c *fiber.Ctx) error {
 	return c.Redirect("/communaute/fils/"+c.Params("thread")+"?fait=moderation", fiber.StatusSeeOther)
 }
 
-// communityPostAction runs an action on a post and goes back to its thread.
+// communityPostAction runs an action on a post and goes back to its
+// thread, whose id the post's id holds: the action reads the post itself.
 func (a *App) communityPostAction(action string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		ctx, u, id := c.UserContext(), currentUser(c), c.Params("post")
-		p, _, err := a.Community.Post(ctx, u, id)
-		if err != nil {
-			return err
-		}
+		threadID := community.ThreadOf(id)
+		var err error
 		switch action {
 		case "delete":
 			err = a.Community.Delete(ctx, u, id)
@@ -234,12 +233,12 @@ func (a *App) communityPostAction(action string) fiber.Handler {
 			err = a.Community.React(ctx, u, id, c.FormValue("kind"), c.FormValue("on") == "1")
 		}
 		if v, ok := asValidation(err); ok {
-			return a.renderPostError(c, p.ThreadID, a.formErrors(c, v))
+			return a.renderPostError(c, threadID, a.formErrors(c, v))
 		}
 		if err != nil {
 			return err
 		}
-		return c.Redirect("/communaute/fils/"+p.ThreadID+"?fait="+action+"#"+postAnchor(id), fiber.StatusSeeOther)
+		return c.Redirect("/communaute/fils/"+threadID+"?fait="+action+"#"+postAnchor(id), fiber.StatusSeeOther)
 	}
 }
 
