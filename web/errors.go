@@ -28,11 +28,14 @@ func classify(err error) (int, string) {
 	var fe *fiber.Error
 	var rl *errkind.RateLimitedError
 	var ref *errkind.RefusedError
+	var den *errkind.DeniedError
 	switch {
 	case errors.As(err, &rl):
 		return http.StatusTooManyRequests, "rate_limited"
 	case errors.As(err, &ref):
 		return http.StatusUnprocessableEntity, ref.Code
+	case errors.As(err, &den):
+		return http.StatusForbidden, den.Code
 	case errors.Is(err, errkind.ErrInvalid):
 		return http.StatusBadRequest, "invalid"
 	case errors.Is(err, errkind.ErrNotFound):
