@@ -7,11 +7,14 @@ import (
 	"encoding/base64"
 	"fmt"
 	"log/slog"
+	"mime"
 	"net"
+	stdmail "net/mail"
 	"net/smtp"
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -90,6 +93,9 @@ func ParseSMTPURL(s string) (*url.URL, error) {
 // Send delivers msg. Without SMTP it is stored once in the outbox (a second
 // Send with the same ID changes nothing) and logged.
 func (m *Mailer) Send(ctx context.Context, msg Message) error {
+	if err := checkEnvelope(msg); err != nil {
+		return err
+	}
 	msg.ToLower = strings.ToLower(msg.To)
 	if msg.CreatedAt.IsZero() {
 		msg.CreatedAt = time.Now().UTC()
@@ -124,7 +130,8 @@ func (m *Mailer) sendSMTP(msg Message) error {
 // with the attachments base64-encoded.
 func (m *Mailer) compose(msg Message) []byte {
 	var b strings.Builder
-	fmt.Fprintf(&b, "From: %s\r\nTo: %s\r\nSubject: %s\r\nMessage-ID: <%s@ardoise>\r\nMIME-Version: 1.0\r\n", m.from, msg.To, mimeHeader(msg.Subject), msg.ID)
+	fmt.Fprintf(&b, "From: %s\r\nTo: %s\r\nSubject: %s\r\nMessage-ID: <%s@ardoise>\r\nMIME-Version: 1.0\r\n",
+		m.from, msg.To, headerText(msg.Subject), msg.ID)
 	text := "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + strings.ReplaceAll(msg.Body, "\n", "\r\n")
 	if len(msg.Attachments) == 0 {
 		b.WriteString(text)
@@ -133,8 +140,8 @@ func (m *Mailer) compose(msg Message) []byte {
 	boundary := "ardoise-" + strings.NewReplacer(":", "-", "/", "-").Replace(msg.ID)
 	fmt.Fprintf(&b, "Content-Type: multipart/mixed; boundary=%q\r\n\r\n--%s\r\n%s\r\n", boundary, boundary, text)
 	for _, a := range msg.Attachments {
-		fmt.Fprintf(&b, "--%s\r\nContent-Type: %s\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=%q\r\n\r\n",
-			boundary, a.ContentType, a.Name)
+		fmt.Fprintf(&b, "--%s\r\nContent-Type: %s\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: %s\r\n\r\n",
+			boundary, a.ContentType, mime.FormatMediaType("attachment", map[string]string{"filename": singleLine(a.Name)}))
 		enc := base64.StdEncoding.EncodeToString(a.Data)
 		for len(enc) > 76 {
 			b.WriteString(enc[:76] + "\r\n")
@@ -146,8 +153,36 @@ func (m *Mailer) compose(msg Message) []byte {
 	return []byte(b.String())
 }
 
-func mimeHeader(s string) string {
-	return "=?utf-8?q?" + strings.NewReplacer("=", "=3D", "?", "=3F", "_", "=5F", " ", "_").Replace(s) + "?="
+// headerText is s as the text of a header: on one line (every control
+// character becomes a space, so a CR or LF in a title cannot start a header
+// of its own) and encoded as RFC 2047 words when it is not plain ASCII.
+func headerText(s string) string {
+	return mime.QEncoding.Encode("utf-8", singleLine(s))
+}
+
+// singleLine replaces the control characters of s by spaces.
+func singleLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// checkEnvelope refuses a message whose address or id could carry a header
+// or a second recipient: addresses are one plain address, ids printable ASCII.
+func checkEnvelope(msg Message) error {
+	a, err := stdmail.ParseAddress(msg.To)
+	if err != nil || a.Address != msg.To {
+		return fmt.Errorf("mail: recipient %q is not one plain address", msg.To)
+	}
+	for _, r := range msg.ID {
+		if r <= ' ' || r >= 0x7f || r == '<' || r == '>' {
+			return fmt.Errorf("mail: message id %q has a character not allowed in a header", msg.ID)
+		}
+	}
+	return nil
 }
 
 // Recent lists the newest outbox messages, newest first, before the given
