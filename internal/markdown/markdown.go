@@ -68,9 +68,11 @@ var (
 	relRe  = regexp.MustCompile(`rel="nofollow"`)
 )
 
-// Render returns the sanitized HTML of src.
+// Render returns the sanitized HTML of src, shaped first (see Shape) so
+// that its cost is linear in the size of src.
 func (r *Renderer) Render(src string) (string, error) {
 	var buf bytes.Buffer
+	src, _ = Shape(src)
 	if err := r.md.Convert([]byte(src), &buf); err != nil {
 		return "", fmt.Errorf("markdown: %w", err)
 	}
