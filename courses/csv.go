@@ -1,15 +1,16 @@
 package courses
 
 import (
-	"encoding/csv"
 	"io"
 	"strconv"
 	"strings"
 	"time"
+
+	"ardoise/internal/csvcell"
 )
 
 // CSVColumns are the columns of the payment export, in order; they are
-// documented in docs/hours.md.
+// documented in docs/training.md.
 var CSVColumns = []string{
 	"ligne", "annee_scolaire", "enseignant_id", "enseignant_nom", "academie", "departement", "circonscription", "uai",
 	"module", "version", "titre", "nature", "compte_pour", "heures", "montant_eur", "session", "demi_journees_presentes",
@@ -18,13 +19,14 @@ var CSVColumns = []string{
 
 // WriteCSV writes ledger lines as the payment export: UTF-8 with a byte
 // order mark (spreadsheets then read accents right), semicolons (French
-// spreadsheets), decimal commas, dates as YYYY-MM-DD in Paris time.
+// spreadsheets), decimal commas, dates as YYYY-MM-DD in Paris time. Every
+// cell that a spreadsheet would read as a formula (a name typed as
+// =HYPERLINK(…)) is written as text (see internal/csvcell).
 func WriteCSV(w io.Writer, lines []Line) error {
 	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
-	cw.Comma = ';'
+	cw := csvcell.NewWriter(w, ';')
 	if err := cw.Write(CSVColumns); err != nil {
 		return err
 	}
@@ -45,8 +47,7 @@ func WriteCSV(w io.Writer, lines []Line) error {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
 func day(t time.Time) string {
