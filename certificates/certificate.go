@@ -126,24 +126,25 @@ type Certificate struct {
 // Hours is the declared duration in hours.
 func (c *Certificate) Hours() float64 { return float64(c.Minutes) / 60 }
 
-// Public is only what the public verification page shows.
+// Public is only what the public verification page shows. A revocation
+// shows that it happened and when, never why: the reason (an inspector's
+// rejection, sometimes personal) stays with the holder and the admins.
 type Public struct {
-	Code          string    `json:"code"`
-	Valid         bool      `json:"valid"`
-	Revoked       bool      `json:"revoked"`
-	RevokedAt     time.Time `json:"revokedAt,omitzero"`
-	RevokedReason string    `json:"revokedReason,omitempty"`
-	HolderName    string    `json:"holderName"`
-	Title         string    `json:"title"`
-	Hours         float64   `json:"hours"`
-	CompletedAt   time.Time `json:"completedAt"`
-	IssuedAt      time.Time `json:"issuedAt"`
+	Code        string    `json:"code"`
+	Valid       bool      `json:"valid"`
+	Revoked     bool      `json:"revoked"`
+	RevokedAt   time.Time `json:"revokedAt,omitzero"`
+	HolderName  string    `json:"holderName"`
+	Title       string    `json:"title"`
+	Hours       float64   `json:"hours"`
+	CompletedAt time.Time `json:"completedAt"`
+	IssuedAt    time.Time `json:"issuedAt"`
 }
 
 // Public returns what the public verification page shows of c.
 func (c *Certificate) Public() *Public {
 	return &Public{
-		Code: c.Code, Valid: !c.Revoked, Revoked: c.Revoked, RevokedAt: c.RevokedAt, RevokedReason: c.RevokedReason,
+		Code: c.Code, Valid: !c.Revoked, Revoked: c.Revoked, RevokedAt: c.RevokedAt,
 		HolderName: c.HolderName, Title: c.Title, Hours: c.Hours(), CompletedAt: c.CompletedAt, IssuedAt: c.IssuedAt,
 	}
 }

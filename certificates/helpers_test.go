@@ -50,10 +50,12 @@ type source struct {
 	mu   sync.Mutex
 	reqs map[string]certificates.Request
 	done map[string]int
+	// erased lists holders whose account was erased.
+	erased map[string]bool
 }
 
 func newSource() *source {
-	return &source{reqs: map[string]certificates.Request{}, done: map[string]int{}}
+	return &source{reqs: map[string]certificates.Request{}, done: map[string]int{}, erased: map[string]bool{}}
 }
 
 func (s *source) AttestationRequest(_ context.Context, id string) (certificates.Request, error) {
@@ -71,6 +73,12 @@ func (s *source) AttestationDone(_ context.Context, id string, _ int) (bool, err
 	defer s.mu.Unlock()
 	s.done[id]++
 	return true, nil
+}
+
+func (s *source) HolderErased(_ context.Context, id string) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.erased[id], nil
 }
 
 func (s *source) doneCount(id string) int {

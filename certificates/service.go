@@ -26,6 +26,10 @@ type Source interface {
 	// asked. It reports false, leaving the marker, when the source changed
 	// meanwhile: the attestation must then follow the newer revision.
 	AttestationDone(ctx context.Context, sourceID string, revision int) (bool, error)
+	// HolderErased reports whether the holder's account was erased. Issue
+	// asks it again once a new certificate is stored: an erasure that ran
+	// between the request and the insert found nothing to anonymize.
+	HolderErased(ctx context.Context, holderID string) (bool, error)
 }
 
 // Deps are what the service needs.
@@ -190,8 +194,14 @@ func (s *Service) Issue(ctx context.Context, req Request) (*Certificate, error) 
 		}
 		s.logger.Info("attestation issued", "certificate", c.ID, "holder", c.HolderID, "pdfBytes", len(data))
 	}
+	to := req.HolderEmail
+	if erased, err := s.holderErased(ctx, c, req, created); err != nil {
+		return nil, err
+	} else if erased {
+		to = ""
+	}
 	if c.MailedAt.IsZero() {
-		if err := s.notify(ctx, c, req.HolderEmail); err != nil {
+		if err := s.notify(ctx, c, to); err != nil {
 			return nil, err
 		}
 	}
@@ -199,6 +209,34 @@ func (s *Service) Issue(ctx context.Context, req Request) (*Certificate, error) 
 		return s.changeState(ctx, c.ID, false, SystemActor, "")
 	}
 	return c, nil
+}
+
+// holderErased makes sure a certificate never names a holder whose
+// account was erased: when the request already says so (the source gives
+// DeletedName) and the record still names them, or when the holder's
+// erasure ran while this certificate was being created (the erasure marks
+// the account before it anonymizes certificates, so asking again after the
+// insert closes the gap), the holder's records are anonymized and their
+// PDFs deleted (the PDF is then regenerated with DeletedName on demand).
+func (s *Service) holderErased(ctx context.Context, c *Certificate, req Request, created bool) (bool, error) {
+	if c.HolderName == DeletedName {
+		return true, nil
+	}
+	erased := req.HolderName == DeletedName
+	if !erased && created && s.source != nil {
+		var err error
+		if erased, err = s.source.HolderErased(ctx, c.HolderID); err != nil {
+			return false, err
+		}
+	}
+	if !erased {
+		return false, nil
+	}
+	if err := s.store.anonymize(ctx, c.HolderID); err != nil {
+		return false, err
+	}
+	c.HolderName = DeletedName
+	return true, nil
 }
 
 // notify emails the holder that their attestation is ready, then records it.
@@ -228,7 +266,8 @@ func (s *Service) notify(ctx context.Context, c *Certificate, to string) error {
 }
 
 // Revoke revokes a certificate (an admin's action); the reason, 3 to 500
-// characters, is shown on the public page. Revoking a revoked certificate
+// characters, is kept in the record for the holder and the admins (the
+// public page shows only the revocation and its date). Revoking a revoked certificate
 // changes nothing and returns it.
 func (s *Service) Revoke(ctx context.Context, actorID, certID, reason string) (*Certificate, error) {
 	reason, err := checkReason(reason)

@@ -155,8 +155,15 @@ func TestVerifyRevokeReinstate(t *testing.T) {
 			t.Fatalf("revoke: %+v, %v", r, err)
 		}
 		p, err = s.Verify(ctx, c.Code)
-		if err != nil || p.Valid || !p.Revoked || p.RevokedReason != "Erreur de saisie" || p.RevokedAt.IsZero() {
+		if err != nil || p.Valid || !p.Revoked || p.RevokedAt.IsZero() {
 			t.Errorf("revoked public %+v, %v", p, err)
+		}
+		// The reason stays in the record (holder, admins), never in the public view.
+		if stored, _ := s.Store().ByID(ctx, c.ID); stored == nil || stored.RevokedReason != "Erreur de saisie" {
+			t.Errorf("the record lost the reason: %+v", stored)
+		}
+		if raw, _ := json.Marshal(p); strings.Contains(string(raw), "Erreur de saisie") || strings.Contains(string(raw), "revokedReason") {
+			t.Errorf("the public view shows the reason: %s", raw)
 		}
 		// Revoking again changes nothing; the source does not lift an admin's revocation.
 		if _, err := s.Revoke(ctx, "u-admin", c.ID, "Encore"); err != nil {

@@ -2,6 +2,7 @@ package certificates_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/hibiken/asynq"
@@ -46,7 +47,7 @@ func TestHandleIssue(t *testing.T) {
 		if err := s.HandleIssue(ctx, task); err != nil {
 			t.Fatal(err)
 		}
-		if p, err := s.Verify(ctx, list[0].Code); err != nil || !p.Revoked || p.RevokedReason != "Heures non validées" {
+		if p, err := s.Verify(ctx, list[0].Code); err != nil || !p.Revoked {
 			t.Errorf("after rejection: %+v, %v", p, err)
 		}
 
@@ -67,6 +68,44 @@ func TestHandleIssue(t *testing.T) {
 			if err := s.Enqueue(ctx, "line-7"); err != nil {
 				t.Fatal(err)
 			}
+		}
+	})
+}
+
+// TestErasureDuringIssue: the holder's account is erased after the source
+// described the attestation (with the name) and before the record was
+// stored, so the erasure found nothing to anonymize. Issue asks the source
+// again once the record exists: the record and its PDF name nobody, and no
+// mail goes to the old address.
+func TestErasureDuringIssue(t *testing.T) {
+	each(t, func(t *testing.T, env *testenv.Env, s *certificates.Service) {
+		ctx := testenv.Ctx(t)
+		src := newSource()
+		src.erased["u-claire"] = true
+		s.SetSource(src)
+		req := request("line-erased")
+		c, err := s.Issue(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored, err := s.Store().ByID(ctx, c.ID)
+		if err != nil || c.HolderName != certificates.DeletedName || stored.HolderName != certificates.DeletedName {
+			t.Fatalf("issued during erasure: %q, stored %+v %v", c.HolderName, stored, err)
+		}
+		pdf, _, err := s.PDF(ctx, c.ID, "", true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if text := pdfText(t, pdf); strings.Contains(text, "Claire") {
+			t.Error("the PDF names the erased holder")
+		}
+		if msgs, _ := env.Sys.Mailer.To(ctx, req.HolderEmail); len(msgs) != 0 {
+			t.Errorf("mailed the erased holder: %d", len(msgs))
+		}
+		// A later request that already says "Compte supprimé" keeps it so.
+		req.HolderName = certificates.DeletedName
+		if again, err := s.Issue(ctx, req); err != nil || again.HolderName != certificates.DeletedName {
+			t.Fatalf("again: %+v %v", again, err)
 		}
 	})
 }

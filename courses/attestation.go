@@ -10,6 +10,7 @@ import (
 	"ardoise/certificates"
 	"ardoise/internal/database"
 	"ardoise/internal/errkind"
+	"ardoise/profile"
 )
 
 // Issuer is the name printed on attestations.
@@ -43,10 +44,30 @@ func (s *Service) AttestationRequest(ctx context.Context, lineID string) (certif
 	if l.SessionID != "" {
 		req.Result = fmt.Sprintf("Présence : %d demi-journée(s) sur %d", l.Attended, l.HalfDays)
 	}
-	if u, err := s.profile.User(ctx, l.LearnerID); err == nil && u.CanReceiveMail() {
+	// The line keeps the name as credited (a payment record); an attestation
+	// issued after the holder erased their account names nobody.
+	switch u, err := s.profile.User(ctx, l.LearnerID); {
+	case errkind.IsNotFound(err) || (err == nil && u.Deleted):
+		req.HolderName = profile.DeletedName
+	case err != nil:
+		return certificates.Request{}, err
+	case u.CanReceiveMail():
 		req.HolderEmail, req.HolderLocale = u.Email, u.Locale
 	}
 	return req, nil
+}
+
+// HolderErased reports whether a line holder's account was erased (the
+// account is a tombstone, or gone).
+func (s *Service) HolderErased(ctx context.Context, holderID string) (bool, error) {
+	u, err := s.profile.User(ctx, holderID)
+	if errkind.IsNotFound(err) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return u.Deleted, nil
 }
 
 // AttestationDone clears the line's attestation marker if the line is

@@ -23,7 +23,8 @@ func (a *App) apiHours(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
-// apiMyCertificates lists the signed-in person's attestations.
+// apiMyCertificates lists the signed-in person's attestations, with the
+// reason of a revocation (for them only).
 func (a *App) apiMyCertificates(c *fiber.Ctx) error {
 	certs, err := a.Certificates.ForHolder(c.UserContext(), currentUser(c).ID)
 	if err != nil {
@@ -31,9 +32,13 @@ func (a *App) apiMyCertificates(c *fiber.Ctx) error {
 	}
 	out := make([]fiber.Map, 0, len(certs))
 	for _, cert := range certs {
-		out = append(out, fiber.Map{"id": cert.ID, "code": cert.Code, "title": cert.Title, "hours": cert.Hours(),
+		m := fiber.Map{"id": cert.ID, "code": cert.Code, "title": cert.Title, "hours": cert.Hours(),
 			"issuedAt": cert.IssuedAt, "revoked": cert.Revoked, "pdf": "/profil/attestations/" + cert.ID + ".pdf",
-			"verify": a.Certificates.VerifyURL(cert.Code)})
+			"verify": a.Certificates.VerifyURL(cert.Code)}
+		if cert.Revoked { // the holder reads why; the public verification never does
+			m["revokedAt"], m["revokedReason"] = cert.RevokedAt, cert.RevokedReason
+		}
+		out = append(out, m)
 	}
 	return c.JSON(out)
 }
