@@ -45,10 +45,27 @@ func scopeFilter(scope profile.Territory) (bson.M, error) {
 	return f, nil
 }
 
-// Lines lists the ledger lines of an inspector's territory, by id, a page
-// at a time (range on the id, never skip); next is empty on the last page.
+// ErrOwnLine refuses a review of the reviewer's own ledger line: nobody
+// validates, rejects or exports their own hours; an admin does.
+var ErrOwnLine = &errkind.DeniedError{Code: "own_line"}
+
+// reviewFilter is the query for the lines a reviewer may act on: those of
+// their inspection scope (never their own territory as they typed it),
+// except their own lines, which go to an admin.
+func reviewFilter(reviewer *profile.User) (bson.M, error) {
+	f, err := scopeFilter(reviewer.InspectionScope())
+	if err != nil {
+		return nil, err
+	}
+	f["learnerId"] = bson.M{"$ne": reviewer.ID}
+	return f, nil
+}
+
+// Lines lists the ledger lines of an inspector's scope, by id, a page at a
+// time (range on the id, never skip); next is empty on the last page. The
+// inspector's own lines are not listed.
 func (s *Service) Lines(ctx context.Context, inspector *profile.User, lf LineFilter) (lines []Line, next string, err error) {
-	f, err := scopeFilter(inspector.InspectionScope())
+	f, err := reviewFilter(inspector)
 	if err != nil {
 		return nil, "", err
 	}
@@ -90,11 +107,16 @@ type ReviewReport struct {
 }
 
 // Review applies a review action (validate or reject) to lines of the
-// inspector's territory: for each line, one event appended and the state
-// set in the same update, conditioned on the state read. A reason is
-// required to reject. Lines whose attestation must follow (issued,
-// reinstated, revoked) get the marker in that update, then the task.
+// inspector's scope: for each line, one event appended and the state set
+// in the same update, conditioned on the state read. A reason is required
+// to reject. Lines whose attestation must follow (issued, reinstated,
+// revoked) get the marker in that update, then the task. A request that
+// names one of the reviewer's own lines is refused as a whole (ErrOwnLine),
+// admins included.
 func (s *Service) Review(ctx context.Context, inspector *profile.User, ids []string, action, reason string) (*ReviewReport, error) {
+	if err := s.refuseOwnLines(ctx, inspector, ids); err != nil {
+		return nil, err
+	}
 	reason = strings.TrimSpace(reason)
 	switch {
 	case action != ActionValidate && action != ActionReject:
@@ -143,9 +165,32 @@ func (s *Service) Review(ctx context.Context, inspector *profile.User, ids []str
 	return rep, nil
 }
 
-// linesIn reads lines by id, keeping those of the inspector's territory.
+// refuseOwnLines returns ErrOwnLine when one of ids is a line of the
+// reviewer's own hours (its id starts with the learner's id, and the
+// stored learner id says so).
+func (s *Service) refuseOwnLines(ctx context.Context, reviewer *profile.User, ids []string) error {
+	var own []string
+	for _, id := range ids {
+		if strings.HasPrefix(id, reviewer.ID+":") {
+			own = append(own, id)
+		}
+	}
+	if len(own) == 0 {
+		return nil
+	}
+	n, err := s.store.ledger.CountDocuments(ctx, bson.M{"_id": bson.M{"$in": own}, "learnerId": reviewer.ID})
+	if err != nil {
+		return database.Wrap(err, "courses: ledger")
+	}
+	if n > 0 {
+		return ErrOwnLine
+	}
+	return nil
+}
+
+// linesIn reads lines by id, keeping those the reviewer may act on.
 func (s *Service) linesIn(ctx context.Context, inspector *profile.User, ids []string) ([]Line, error) {
-	f, err := scopeFilter(inspector.InspectionScope())
+	f, err := reviewFilter(inspector)
 	if err != nil {
 		return nil, err
 	}
@@ -157,12 +202,13 @@ func (s *Service) linesIn(ctx context.Context, inspector *profile.User, ids []st
 	return lines, nil
 }
 
-// ExportLines returns the validated lines of the inspector's territory for a
+// ExportLines returns the validated lines of the inspector's scope for a
 // school year (all years when empty) and marks them exported, each with its
 // event, in one update. Lines exported before are included again when
-// again is true (a lost file can be produced anew; their state stays).
+// again is true (a lost file can be produced anew; their state stays). The
+// inspector's own lines are never in their export: an admin exports them.
 func (s *Service) ExportLines(ctx context.Context, inspector *profile.User, schoolYear string, again bool) ([]Line, error) {
-	f, err := scopeFilter(inspector.InspectionScope())
+	f, err := reviewFilter(inspector)
 	if err != nil {
 		return nil, err
 	}
