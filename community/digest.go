@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"ardoise/internal/database"
 	"ardoise/internal/errkind"
 	"ardoise/internal/mail"
+	"ardoise/profile"
 )
 
 // Scheduled digest tasks: the worker's schedule enqueues each once per
@@ -113,8 +115,8 @@ func (s *Service) digestFor(ctx context.Context, userID, freq string, period tim
 	if err != nil {
 		return false, err
 	}
-	if len(notes) == 0 {
-		return false, nil
+	if notes, err = s.stillVisible(ctx, u, notes); err != nil || len(notes) == 0 {
+		return false, err
 	}
 	lang := u.Locale
 	var b strings.Builder
@@ -147,4 +149,51 @@ func (s *Service) digestFor(ctx context.Context, userID, freq string, period tim
 		return false, database.Wrap(err, "community: digested")
 	}
 	return true, nil
+}
+
+// stillVisible keeps the notifications of threads the person can still
+// see; the others (a members-only space they lost access to since) are
+// marked emailed and left out of the digest.
+func (s *Service) stillVisible(ctx context.Context, u *profile.User, notes []Notification) ([]Notification, error) {
+	if len(notes) == 0 {
+		return notes, nil
+	}
+	ids := []string{}
+	for _, n := range notes {
+		if !slices.Contains(ids, n.ThreadID) {
+			ids = append(ids, n.ThreadID)
+		}
+	}
+	threads, err := database.FindAll[Thread](ctx, "community: digest threads", s.threads, bson.M{"_id": bson.M{"$in": ids}},
+		options.Find().SetProjection(bson.M{"spaceId": 1}))
+	if err != nil {
+		return nil, err
+	}
+	sees := map[string]bool{}
+	for _, th := range threads {
+		sp, err := s.Space(ctx, th.SpaceID)
+		if errkind.IsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if sees[th.ID], err = s.sees(ctx, sp, u); err != nil {
+			return nil, err
+		}
+	}
+	keep, drop := []Notification{}, []string{}
+	for _, n := range notes {
+		if sees[n.ThreadID] {
+			keep = append(keep, n)
+		} else {
+			drop = append(drop, n.ID)
+		}
+	}
+	if len(drop) > 0 {
+		if _, err := s.notes.UpdateMany(ctx, bson.M{"_id": bson.M{"$in": drop}}, bson.M{"$set": bson.M{"digested": true}}); err != nil {
+			return nil, database.Wrap(err, "community: digest left out")
+		}
+	}
+	return keep, nil
 }

@@ -35,6 +35,7 @@ const (
 	RefusedLinks     = "trust_links"    // too many links for the account's trust level
 	RefusedImages    = "trust_images"   // images are not allowed yet
 	RefusedSilenced  = "silenced"       // silenced in this space
+	RefusedLocked    = "thread_locked"  // the thread is locked: no edit (moderators excepted)
 )
 
 // minGap is the least time between two posts of one person.
@@ -74,7 +75,7 @@ func checkLinks(u *profile.User, body string, lvl trustLevel) error {
 // and the refusal of a text its author just posted.
 func (s *Service) mayPost(ctx context.Context, u *profile.User, sp *Space, body string) error {
 	if !u.EmailVerified {
-		return errkind.Invalid("email", "unverified")
+		return errkind.EmailUnverified()
 	}
 	if until := sp.SilencedUntil(u.ID, s.now()); !until.IsZero() {
 		return &errkind.RefusedError{Code: RefusedSilenced}
@@ -93,14 +94,25 @@ func (s *Service) mayPost(ctx context.Context, u *profile.User, sp *Space, body 
 	} else if n > 0 {
 		return &errkind.RefusedError{Code: RefusedDuplicate}
 	}
-	// A double submit is two requests at once: the gap limit (an atomic
-	// count) refuses the second.
-	ok, wait, err := s.limiter.Allow(ctx, "post-gap:"+u.ID, 1, minGap)
+	if err := s.rateLimit(ctx, "post", u, lvl); err != nil {
+		return err
+	}
+	_, _, err := s.limiter.Hit(ctx, textKey, 10*time.Minute)
+	return err
+}
+
+// rateLimit counts a post (what "post") or an edit (what "edit") against
+// the person's limits, the same for both but counted apart, so that fixing
+// a typo right after posting is not refused: one every 10 s, and the trust
+// level's number an hour. A double submit is two requests at once: the gap
+// limit (an atomic count) refuses the second.
+func (s *Service) rateLimit(ctx context.Context, what string, u *profile.User, lvl trustLevel) error {
+	ok, wait, err := s.limiter.Allow(ctx, what+"-gap:"+u.ID, 1, minGap)
 	if err != nil {
 		return err
 	}
 	if ok {
-		ok, wait, err = s.limiter.Allow(ctx, "post-hour:"+u.ID, lvl.PostsPerHour, time.Hour)
+		ok, wait, err = s.limiter.Allow(ctx, what+"-hour:"+u.ID, lvl.PostsPerHour, time.Hour)
 		if err != nil {
 			return err
 		}
@@ -108,8 +120,7 @@ func (s *Service) mayPost(ctx context.Context, u *profile.User, sp *Space, body 
 	if !ok {
 		return &errkind.RateLimitedError{RetryAfter: wait}
 	}
-	_, _, err = s.limiter.Hit(ctx, textKey, 10*time.Minute)
-	return err
+	return nil
 }
 
 // afterPost counts a post in the author's standing.

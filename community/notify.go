@@ -101,6 +101,9 @@ func (s *Service) HandleNotify(ctx context.Context, t *asynq.Task) error {
 			return err
 		}
 	}
+	if err := s.scrubIfErased(ctx, &p); err != nil {
+		return err
+	}
 	if err := s.subscribe(ctx, p.AuthorID, "thread:"+th.ID); err != nil {
 		return err
 	}
@@ -131,6 +134,9 @@ func (s *Service) recipients(ctx context.Context, p *Post, th *Thread, sp *Space
 			out[sub.UserID] = "reply"
 		}
 	}
+	if err := s.keepWhoSees(ctx, sp, out); err != nil {
+		return nil, err
+	}
 	for _, handle := range Mentions(p.Source) {
 		u, err := s.profile.Store().UserByHandle(ctx, handle)
 		if errkind.IsNotFound(err) {
@@ -142,18 +148,62 @@ func (s *Service) recipients(ctx context.Context, p *Post, th *Thread, sp *Space
 		if u.Deleted || u.Suspended {
 			continue
 		}
-		enrolled := false
-		if sp.Kind == KindModule {
-			if enrolled, err = s.enrolled(ctx, u.ID, sp); err != nil {
-				return nil, err
-			}
-		}
-		if s.visible(sp, u, enrolled) {
+		if ok, err := s.sees(ctx, sp, u); err != nil {
+			return nil, err
+		} else if ok {
 			out[u.ID] = "mention"
 		}
 	}
 	delete(out, p.AuthorID)
 	return out, nil
+}
+
+// keepWhoSees drops from recipients the people who cannot see the space
+// now: a follower of a members-only thread who lost access (removed from a
+// theme, unenrolled, moved to another académie) hears nothing more of it.
+// Visibility is checked at delivery, not only when they subscribed.
+func (s *Service) keepWhoSees(ctx context.Context, sp *Space, recipients map[string]string) error {
+	if len(recipients) == 0 {
+		return nil
+	}
+	ids := make([]string, 0, len(recipients))
+	for id := range recipients {
+		ids = append(ids, id)
+	}
+	users, err := s.profile.Users(ctx, ids)
+	if err != nil {
+		return err
+	}
+	sees := map[string]bool{}
+	for i := range users {
+		u := &users[i]
+		if u.Deleted || u.Suspended {
+			continue
+		}
+		ok, err := s.sees(ctx, sp, u)
+		if err != nil {
+			return err
+		}
+		sees[u.ID] = ok
+	}
+	for id := range recipients {
+		if !sees[id] {
+			delete(recipients, id)
+		}
+	}
+	return nil
+}
+
+// sees reports whether u may see sp now, checking module enrolment when it matters.
+func (s *Service) sees(ctx context.Context, sp *Space, u *profile.User) (bool, error) {
+	enrolled := false
+	if sp.Kind == KindModule && sp.Visibility == Members && !CanModerate(sp, u) {
+		var err error
+		if enrolled, err = s.enrolled(ctx, u.ID, sp); err != nil {
+			return false, err
+		}
+	}
+	return s.visible(sp, u, enrolled), nil
 }
 
 // notify inserts a notification once; the first insert counts it unread

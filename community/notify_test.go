@@ -20,7 +20,7 @@ func TestMentionsSubscriptionsAndDigests(t *testing.T) {
 		// A teacher of Paris cannot see Lyon's space: mentioning them notifies nobody.
 		paris := env.CreateUser(t, profile.RoleLearner)
 		if _, err := env.Sys.DB.Collection(profile.UsersCollection).UpdateOne(ctx, bson.M{"_id": paris.ID},
-			bson.M{"$set": bson.M{"territory": profile.Territory{Academie: "paris", Departement: "75"}}}); err != nil {
+			bson.M{"$set": bson.M{"territory": profile.Territory{Academie: "paris", Departement: "75"}, "spaceAcademie": "paris", "spaceDepartement": "75"}}); err != nil {
 			t.Fatal(err)
 		}
 		watcher := veteran(t, env, profile.RoleLearner)

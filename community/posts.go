@@ -111,34 +111,53 @@ func (s *Service) Post(ctx context.Context, u *profile.User, postID string) (*Po
 	return p, t, err
 }
 
-// Edit replaces a post's text, keeping the earlier text for moderators.
-// Only its author edits it, and not once deleted or hidden.
+// MaxEdits is how many earlier versions of a post are kept for moderators:
+// the oldest fall off, so that edits cannot grow a post without bound.
+const MaxEdits = 20
+
+// Edit replaces a post's text, keeping the last MaxEdits earlier texts for
+// moderators. Only its author edits it, and not once deleted or hidden.
+// Edits follow the posting rules: a verified address, the rate limits,
+// and no edit while silenced in the space or in a locked thread
+// (moderators of the space excepted).
 func (s *Service) Edit(ctx context.Context, u *profile.User, postID, body string) (*Post, error) {
-	p, _, _, err := s.post(ctx, u, postID)
+	p, t, sp, err := s.post(ctx, u, postID)
 	if err != nil {
 		return nil, err
 	}
 	if p.AuthorID != u.ID || p.Deleted || p.Hidden {
 		return nil, fmt.Errorf("community: not your post: %w", errkind.ErrForbidden)
 	}
+	if !u.EmailVerified {
+		return nil, errkind.EmailUnverified()
+	}
+	if !CanModerate(sp, u) {
+		if t.Locked {
+			return nil, &errkind.RefusedError{Code: RefusedLocked}
+		}
+		if until := sp.SilencedUntil(u.ID, s.now()); !until.IsZero() {
+			return nil, &errkind.RefusedError{Code: RefusedSilenced}
+		}
+	}
 	html, err := s.Preview(body)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkLinks(u, body, s.trust(ctx, u)); err != nil {
+	lvl := s.trust(ctx, u)
+	if err := checkLinks(u, body, lvl); err != nil {
+		return nil, err
+	}
+	if err := s.rateLimit(ctx, "edit", u, lvl); err != nil {
 		return nil, err
 	}
 	now := s.now()
 	tokens := Tokens(body)
 	if p.Seq == 1 {
-		var t Thread
-		if err := s.threads.FindOne(ctx, bson.M{"_id": p.ThreadID}).Decode(&t); err == nil {
-			tokens = Tokens(t.Title, body)
-		}
+		tokens = Tokens(t.Title, body)
 	}
 	res, err := s.updateOne(ctx, s.posts, p.ID, bson.M{"_id": p.ID, "source": p.Source}, bson.M{
 		"$set":  bson.M{"source": body, "html": html, "policyVersion": markdown.PolicyVersion, "editedAt": now, "tokens": tokens},
-		"$push": bson.M{"edits": Edit{At: now, Source: p.Source}},
+		"$push": bson.M{"edits": bson.M{"$each": []Edit{{At: now, Source: p.Source}}, "$slice": -MaxEdits}},
 	})
 	if err != nil {
 		return nil, database.Wrap(err, "community: edit")
@@ -170,7 +189,11 @@ func (s *Service) Delete(ctx context.Context, u *profile.User, postID string) er
 }
 
 // Accept marks a reply as the accepted answer of a question; its author
-// or a moderator does it. Accepting another replaces the first.
+// or a moderator does it. Accepting another replaces the first. The
+// members' accepted-answer counts follow the state, not the clicks: under
+// the thread's lock, the thread is read again, and only a change of the
+// accepted post moves the count, from the previous answer's author to the
+// new one's, so switching back and forth inflates nothing.
 func (s *Service) Accept(ctx context.Context, u *profile.User, postID string) (*Thread, error) {
 	p, t, sp, err := s.post(ctx, u, postID)
 	if err != nil {
@@ -182,14 +205,58 @@ func (s *Service) Accept(ctx context.Context, u *profile.User, postID string) (*
 	if t.AuthorID != u.ID && !CanModerate(sp, u) {
 		return nil, fmt.Errorf("community: only the question's author accepts: %w", errkind.ErrForbidden)
 	}
-	if _, err := s.updateOne(ctx, s.threads, t.ID, bson.M{"_id": t.ID}, bson.M{"$set": bson.M{"accepted": p.ID}}); err != nil {
+	release, err := s.claims.Lock(ctx, s.threads.Name()+":"+t.ID, 5*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	var cur Thread
+	if err := s.threads.FindOne(ctx, bson.M{"_id": t.ID}).Decode(&cur); err != nil {
+		return nil, database.Wrap(err, "community: thread")
+	}
+	if cur.Accepted == p.ID {
+		return &cur, nil
+	}
+	if _, err := s.threads.UpdateOne(ctx, bson.M{"_id": t.ID}, bson.M{"$set": bson.M{"accepted": p.ID, "acceptedAuthorId": p.AuthorID}}); err != nil {
 		return nil, database.Wrap(err, "community: accept")
 	}
-	if t.Accepted != p.ID {
-		if _, err := s.updateOne(ctx, s.members, p.AuthorID, bson.M{"_id": p.AuthorID}, bson.M{"$inc": bson.M{"accepted": 1}}, upsert); err != nil {
-			return nil, database.Wrap(err, "community: count accepted")
+	if cur.Accepted != "" {
+		prev := cur.AcceptedAuthorID
+		if prev == "" { // accepted before the author was kept in the thread
+			var old Post
+			if err := s.posts.FindOne(ctx, bson.M{"_id": cur.Accepted}).Decode(&old); err == nil {
+				prev = old.AuthorID
+			}
+		}
+		if prev != "" {
+			if _, err := s.updateOne(ctx, s.members, prev, bson.M{"_id": prev, "accepted": bson.M{"$gt": 0}}, bson.M{"$inc": bson.M{"accepted": -1}}); err != nil {
+				return nil, database.Wrap(err, "community: count accepted")
+			}
 		}
 	}
-	t.Accepted = p.ID
-	return t, nil
+	if _, err := s.updateOne(ctx, s.members, p.AuthorID, bson.M{"_id": p.AuthorID}, bson.M{"$inc": bson.M{"accepted": 1}}, upsert); err != nil {
+		return nil, database.Wrap(err, "community: count accepted")
+	}
+	cur.Accepted, cur.AcceptedAuthorID = p.ID, p.AuthorID
+	return &cur, nil
+}
+
+// MaxPreviewsPerMinute bounds the Markdown previews of one account.
+const MaxPreviewsPerMinute = 60
+
+// PreviewFor renders a post's Markdown for a person about to post or edit:
+// it needs a verified address, like posting, and at most
+// MaxPreviewsPerMinute previews a minute per account.
+func (s *Service) PreviewFor(ctx context.Context, u *profile.User, body string) (string, error) {
+	if !u.EmailVerified {
+		return "", errkind.EmailUnverified()
+	}
+	ok, wait, err := s.limiter.Allow(ctx, "preview:"+u.ID, MaxPreviewsPerMinute, time.Minute)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		return "", &errkind.RateLimitedError{RetryAfter: wait}
+	}
+	return s.Preview(body)
 }

@@ -2,6 +2,7 @@ package community
 
 import (
 	"context"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -11,30 +12,145 @@ import (
 	"ardoise/profile"
 )
 
-// PersonalData is what the communities store about a person.
+// PersonalData is everything the communities hold of what a person wrote
+// or did, for their RGPD export.
 type PersonalData struct {
-	Posts         []Post         `json:"posts"`
-	Subscriptions []Subscription `json:"subscriptions"`
-	Notifications []Notification `json:"notifications"`
-	Member        *Member        `json:"standing"`
+	Posts []ExportedPost `json:"posts"`
+	// ThreadsStarted are the threads the person opened, with their titles.
+	ThreadsStarted []ExportedThread `json:"threadsStarted"`
+	// Flags are the posts the person reported, with their reasons.
+	Flags         []ExportedFlag     `json:"flags"`
+	Reactions     []ExportedReaction `json:"reactions"`
+	Subscriptions []Subscription     `json:"subscriptions"`
+	Notifications []Notification     `json:"notifications"`
+	// ModerationActions are the actions the person took as a moderator.
+	ModerationActions []ExportedAction `json:"moderationActions"`
+	// Images are the addresses of the images the person uploaded.
+	Images []string `json:"images"`
+	Member *Member  `json:"standing"`
 }
 
-// ExportFor gathers a person's posts (with their Markdown), subscriptions
-// and notifications.
+// ExportedPost is a post with its Markdown and its earlier versions.
+type ExportedPost struct {
+	ID        string         `json:"id"`
+	ThreadID  string         `json:"threadId"`
+	SpaceID   string         `json:"spaceId"`
+	Source    string         `json:"markdown"`
+	Edits     []ExportedEdit `json:"earlierVersions,omitempty"`
+	CreatedAt time.Time      `json:"createdAt"`
+	EditedAt  time.Time      `json:"editedAt,omitzero"`
+	Deleted   bool           `json:"deleted"`
+	Hidden    bool           `json:"hidden"`
+	Reactions map[string]int `json:"reactions,omitempty"`
+}
+
+// ExportedEdit is an earlier version of a post.
+type ExportedEdit struct {
+	At     time.Time `json:"at"`
+	Source string    `json:"markdown"`
+}
+
+// ExportedThread is a thread the person started.
+type ExportedThread struct {
+	ID        string    `json:"id"`
+	SpaceID   string    `json:"spaceId"`
+	Title     string    `json:"title"`
+	Question  bool      `json:"question"`
+	CreatedAt time.Time `json:"createdAt"`
+}
+
+// ExportedFlag is a report the person filed.
+type ExportedFlag struct {
+	PostID    string    `json:"postId"`
+	ThreadID  string    `json:"threadId"`
+	SpaceID   string    `json:"spaceId"`
+	Reason    string    `json:"reason"`
+	Open      bool      `json:"open"`
+	CreatedAt time.Time `json:"createdAt"`
+}
+
+// ExportedReaction is a reaction the person gave.
+type ExportedReaction struct {
+	PostID string    `bson:"postId" json:"postId"`
+	Kind   string    `bson:"kind" json:"kind"`
+	At     time.Time `bson:"at" json:"at"`
+}
+
+// ExportedAction is a moderation action the person took.
+type ExportedAction struct {
+	At      time.Time `json:"at"`
+	SpaceID string    `json:"spaceId"`
+	What    string    `json:"what"`
+	Target  string    `json:"target"`
+	Reason  string    `json:"reason,omitempty"`
+}
+
+// exportLimit bounds each list of an export; far above what one person writes.
+const exportLimit = 100000
+
+// ExportFor gathers what a person wrote or did in the communities: posts
+// (with their Markdown and earlier versions), the threads they started,
+// the reports they filed, their reactions, subscriptions, notifications,
+// moderation actions, uploaded images and standing.
 func (s *Service) ExportFor(ctx context.Context, userID string) (*PersonalData, error) {
-	cur, err := s.posts.Find(ctx, bson.M{"authorId": userID}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}}).SetProjection(bson.M{"tokens": 0}))
+	byDate := func(field string) *options.FindOptionsBuilder {
+		return options.Find().SetSort(bson.D{{Key: field, Value: 1}}).SetLimit(exportLimit)
+	}
+	out := &PersonalData{}
+	posts, err := database.FindAll[Post](ctx, "community: export posts", s.posts, bson.M{"authorId": userID}, byDate("createdAt").SetProjection(bson.M{"tokens": 0}))
 	if err != nil {
-		return nil, database.Wrap(err, "community: export posts")
-	}
-	out := &PersonalData{Posts: []Post{}}
-	if err := cur.All(ctx, &out.Posts); err != nil {
-		return nil, database.Wrap(err, "community: export posts")
-	}
-	if out.Subscriptions, err = s.SubscriptionsOf(ctx, userID); err != nil {
 		return nil, err
 	}
-	if out.Notifications, _, err = s.Notifications(ctx, userID); err != nil {
+	out.Posts = make([]ExportedPost, 0, len(posts))
+	for _, p := range posts {
+		e := ExportedPost{ID: p.ID, ThreadID: p.ThreadID, SpaceID: p.SpaceID, Source: p.Source, CreatedAt: p.CreatedAt,
+			EditedAt: p.EditedAt, Deleted: p.Deleted, Hidden: p.Hidden, Reactions: p.Reactions}
+		for _, ed := range p.Edits {
+			e.Edits = append(e.Edits, ExportedEdit{At: ed.At, Source: ed.Source})
+		}
+		out.Posts = append(out.Posts, e)
+	}
+	threads, err := database.FindAll[Thread](ctx, "community: export threads", s.threads, bson.M{"authorId": userID}, byDate("createdAt"))
+	if err != nil {
 		return nil, err
+	}
+	out.ThreadsStarted = make([]ExportedThread, 0, len(threads))
+	for _, t := range threads {
+		out.ThreadsStarted = append(out.ThreadsStarted, ExportedThread{ID: t.ID, SpaceID: t.SpaceID, Title: t.Title, Question: t.Question, CreatedAt: t.CreatedAt})
+	}
+	flags, err := database.FindAll[Flag](ctx, "community: export flags", s.flags, bson.M{"byId": userID}, byDate("createdAt"))
+	if err != nil {
+		return nil, err
+	}
+	out.Flags = make([]ExportedFlag, 0, len(flags))
+	for _, f := range flags {
+		out.Flags = append(out.Flags, ExportedFlag{PostID: f.PostID, ThreadID: f.ThreadID, SpaceID: f.SpaceID, Reason: f.Reason, Open: f.Open, CreatedAt: f.CreatedAt})
+	}
+	if out.Reactions, err = database.FindAll[ExportedReaction](ctx, "community: export reactions", s.reactions, bson.M{"userId": userID}, byDate("at")); err != nil {
+		return nil, err
+	}
+	if out.Subscriptions, err = database.FindAll[Subscription](ctx, "community: export subscriptions", s.subs, bson.M{"userId": userID}, byDate("createdAt")); err != nil {
+		return nil, err
+	}
+	if out.Notifications, err = database.FindAll[Notification](ctx, "community: export notifications", s.notes, bson.M{"userId": userID}, byDate("createdAt")); err != nil {
+		return nil, err
+	}
+	actions, err := database.FindAll[Action](ctx, "community: export moderation", s.log, bson.M{"by": userID}, byDate("at"))
+	if err != nil {
+		return nil, err
+	}
+	out.ModerationActions = make([]ExportedAction, 0, len(actions))
+	for _, a := range actions {
+		out.ModerationActions = append(out.ModerationActions, ExportedAction{At: a.At, SpaceID: a.SpaceID, What: a.What, Target: a.Target, Reason: a.Reason})
+	}
+	images, err := database.FindAll[imageDoc](ctx, "community: export images", s.images, bson.M{"ownerId": userID},
+		byDate("createdAt").SetProjection(bson.M{"data": 0}))
+	if err != nil {
+		return nil, err
+	}
+	out.Images = make([]string, 0, len(images))
+	for _, im := range images {
+		out.Images = append(out.Images, ImagePrefix+im.ID)
 	}
 	if out.Member, err = s.Member(ctx, userID); err != nil {
 		return nil, err
@@ -43,8 +159,12 @@ func (s *Service) ExportFor(ctx context.Context, userID string) (*PersonalData, 
 }
 
 // DeleteFor is the communities' part of an account's erasure: posts stay
-// where others answered them, signed "Compte supprimé"; subscriptions,
-// notifications and standing are deleted.
+// where others answered them, signed "Compte supprimé", and so do the
+// threads they started; every copy of the name kept for others is scrubbed
+// (the notifications others received about their posts, which are also
+// what digests not sent yet are made of, the reports they filed in the
+// moderators' queue, the moderation log); their subscriptions,
+// notifications, reactions, standing and space membership are deleted.
 func (s *Service) DeleteFor(ctx context.Context, userID string) error {
 	signed := bson.M{"$set": bson.M{"authorName": profile.DeletedName, "authorHandle": ""}}
 	if _, err := s.posts.UpdateMany(ctx, bson.M{"authorId": userID}, signed); err != nil {
@@ -52,6 +172,21 @@ func (s *Service) DeleteFor(ctx context.Context, userID string) error {
 	}
 	if _, err := s.threads.UpdateMany(ctx, bson.M{"authorId": userID}, bson.M{"$set": bson.M{"authorName": profile.DeletedName}}); err != nil {
 		return database.Wrap(err, "community: anonymize threads")
+	}
+	if err := s.scrubNotifications(ctx, userID); err != nil {
+		return err
+	}
+	for _, scrub := range []struct {
+		coll   *mongo.Collection
+		filter bson.M
+		field  string
+	}{
+		{s.flags, bson.M{"byId": userID}, "byName"},
+		{s.log, bson.M{"by": userID}, "byName"},
+	} {
+		if _, err := scrub.coll.UpdateMany(ctx, scrub.filter, bson.M{"$set": bson.M{scrub.field: profile.DeletedName}}); err != nil {
+			return database.Wrap(err, "community: scrub name")
+		}
 	}
 	for _, erase := range []struct {
 		coll   *mongo.Collection
@@ -65,6 +200,44 @@ func (s *Service) DeleteFor(ctx context.Context, userID string) error {
 		if _, err := erase.coll.DeleteMany(ctx, erase.filter); err != nil {
 			return database.Wrap(err, "community: erase")
 		}
+	}
+	return s.profile.ForgetSpaceMembership(ctx, userID)
+}
+
+// scrubNotifications replaces the person's name in the notifications
+// others received about their posts (and so in digests not sent yet).
+func (s *Service) scrubNotifications(ctx context.Context, userID string) error {
+	posts, err := database.FindAll[Post](ctx, "community: posts to scrub", s.posts, bson.M{"authorId": userID},
+		options.Find().SetProjection(bson.M{"_id": 1}))
+	if err != nil {
+		return err
+	}
+	for start := 0; start < len(posts); start += 500 {
+		ids := []string{}
+		for _, p := range posts[start:min(start+500, len(posts))] {
+			ids = append(ids, p.ID)
+		}
+		if _, err := s.notes.UpdateMany(ctx, bson.M{"postId": bson.M{"$in": ids}}, bson.M{"$set": bson.M{"byName": profile.DeletedName}}); err != nil {
+			return database.Wrap(err, "community: scrub notifications")
+		}
+	}
+	return nil
+}
+
+// scrubIfErased closes the race between a post's notify task and its
+// author's erasure: the task read the name before the erasure and may have
+// written notifications after the erasure scrubbed them, so it reads the
+// post's name again once they are written and scrubs them if it changed.
+func (s *Service) scrubIfErased(ctx context.Context, p *Post) error {
+	var now Post
+	if err := s.posts.FindOne(ctx, bson.M{"_id": p.ID}, options.FindOne().SetProjection(bson.M{"authorName": 1})).Decode(&now); err != nil {
+		return database.Wrap(err, "community: post")
+	}
+	if now.AuthorName == p.AuthorName {
+		return nil
+	}
+	if _, err := s.notes.UpdateMany(ctx, bson.M{"postId": p.ID}, bson.M{"$set": bson.M{"byName": now.AuthorName}}); err != nil {
+		return database.Wrap(err, "community: scrub notifications")
 	}
 	return nil
 }

@@ -110,14 +110,18 @@ func (s *Service) updateOne(ctx context.Context, c *mongo.Collection, id string,
 // updates its title and moderators when it exists.
 func (s *Service) ensureSpace(ctx context.Context, sp Space) error {
 	sp.ID = spaceID(sp.Kind, sp.Ref)
-	if sp.Moderators == nil {
-		sp.Moderators = []string{}
+	set := bson.M{"title": sp.Title, "summary": sp.Summary}
+	onInsert := bson.M{"kind": sp.Kind, "ref": sp.Ref, "visibility": sp.Visibility, "silenced": []Silence{},
+		"threads": 0, "createdAt": s.now()}
+	if sp.Moderators != nil {
+		set["moderators"] = sp.Moderators
+	} else {
+		// Spaces made at start (parents, académies, départements) keep the
+		// moderators given to them since.
+		onInsert["moderators"] = []string{}
 	}
-	_, err := s.updateOne(ctx, s.spaces, sp.ID, bson.M{"_id": sp.ID}, bson.M{
-		"$set": bson.M{"title": sp.Title, "summary": sp.Summary, "moderators": sp.Moderators},
-		"$setOnInsert": bson.M{"kind": sp.Kind, "ref": sp.Ref, "visibility": sp.Visibility, "silenced": []Silence{},
-			"threads": 0, "createdAt": s.now()},
-	}, options.UpdateOne().SetUpsert(true))
+	_, err := s.updateOne(ctx, s.spaces, sp.ID, bson.M{"_id": sp.ID}, bson.M{"$set": set, "$setOnInsert": onInsert},
+		options.UpdateOne().SetUpsert(true))
 	if err != nil && !database.IsDuplicate(err) {
 		return database.Wrap(err, "community: space "+sp.ID)
 	}
@@ -131,8 +135,14 @@ func (s *Service) ensureSpace(ctx context.Context, sp Space) error {
 // Seed creates the spaces every installation has: the parents' space, one
 // per académie and one per published module. Later publications open
 // theirs (EnsureModuleSpace); département spaces are created when a teacher
-// of the département visits.
+// of the département visits. It also gives accounts stored before space
+// membership existed the membership of their territory (idempotent).
 func (s *Service) Seed(ctx context.Context) error {
+	if n, err := s.profile.InitSpaceMembership(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		s.logger.Info("community: space membership set from the territory", "accounts", n)
+	}
 	mods, err := s.courses.Store().PublishedModules(ctx)
 	if err != nil {
 		return err
@@ -230,9 +240,9 @@ func (s *Service) ensured(id string) bool {
 // département on the way: parents' and themes, their territory's, the
 // modules they follow, and every space for admins.
 func (s *Service) Spaces(ctx context.Context, u *profile.User) ([]Space, error) {
-	if d := u.Territory.Departement; d != "" && u.Kind == profile.KindTeacher && !s.ensured(spaceID(KindDepartement, d)) {
-		if err := s.ensureSpace(ctx, Space{Kind: KindDepartement, Ref: u.Territory.Departement,
-			Title: "Département " + u.Territory.Departement, Summary: "Les enseignants du département.", Visibility: Members}); err != nil {
+	if d := u.SpaceDepartement; d != "" && u.Kind == profile.KindTeacher && !s.ensured(spaceID(KindDepartement, d)) {
+		if err := s.ensureSpace(ctx, Space{Kind: KindDepartement, Ref: d,
+			Title: "Département " + d, Summary: "Les enseignants du département.", Visibility: Members}); err != nil {
 			return nil, err
 		}
 	}
@@ -256,7 +266,9 @@ func (s *Service) Spaces(ctx context.Context, u *profile.User) ([]Space, error) 
 }
 
 // visible reports whether u sees sp; enrolled says, for a module space,
-// whether u follows the module.
+// whether u follows the module. Académie and département spaces admit by
+// the membership an admin or moderator agreed to (profile.SpaceMembership),
+// not by the territory a person declares.
 func (s *Service) visible(sp *Space, u *profile.User, enrolled bool) bool {
 	if u.Has(profile.RoleAdmin) || sp.Visibility == Public || slices.Contains(sp.Moderators, u.ID) {
 		return true
@@ -265,9 +277,9 @@ func (s *Service) visible(sp *Space, u *profile.User, enrolled bool) bool {
 	case KindModule:
 		return enrolled
 	case KindAcademie:
-		return u.Kind == profile.KindTeacher && u.Territory.Academie == sp.Ref
+		return u.Kind == profile.KindTeacher && u.SpaceAcademie == sp.Ref
 	case KindDepartement:
-		return u.Kind == profile.KindTeacher && u.Territory.Departement == sp.Ref
+		return u.Kind == profile.KindTeacher && u.SpaceDepartement == sp.Ref
 	case KindTheme:
 		return slices.Contains(sp.Members, u.ID)
 	}

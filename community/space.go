@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"ardoise/internal/database"
+	"ardoise/profile"
 )
 
 // Collections owned by this package.
@@ -46,6 +47,12 @@ var Indexes = []database.Index{
 	{Collection: ImagesCollection},
 	{Collection: ReactionsCollection, Keys: []string{"userId"}},
 	{Collection: PostsCollection, Keys: []string{"policyVersion"}},
+	// The académie requests moderators list (profile.SpaceRequests).
+	{Collection: profile.UsersCollection, Keys: []string{"spaceRequest"}, Sparse: true},
+	// A person's flags, images and moderation actions, for their RGPD export and erasure.
+	{Collection: FlagsCollection, Keys: []string{"byId"}},
+	{Collection: ImagesCollection, Keys: []string{"ownerId"}},
+	{Collection: ModerationCollection, Keys: []string{"by", "-at"}},
 }
 
 // Kinds of space.
@@ -100,18 +107,21 @@ func (s *Space) SilencedUntil(userID string, now time.Time) time.Time {
 
 // Thread is a discussion in a space; a question when Question is set.
 type Thread struct {
-	ID         string    `bson:"_id" json:"id"`
-	SpaceID    string    `bson:"spaceId" json:"spaceId"`
-	Title      string    `bson:"title" json:"title"`
-	AuthorID   string    `bson:"authorId" json:"-"`
-	AuthorName string    `bson:"authorName" json:"author"`
-	Question   bool      `bson:"question" json:"question"`
-	Accepted   string    `bson:"accepted,omitempty" json:"accepted,omitempty"` // the accepted answer's post id
-	Pinned     bool      `bson:"pinned" json:"pinned"`
-	Locked     bool      `bson:"locked" json:"locked"`
-	Posts      int       `bson:"posts" json:"posts"` // first post included
-	Views      int       `bson:"views" json:"views"`
-	LastPostAt time.Time `bson:"lastPostAt" json:"lastPostAt"`
+	ID         string `bson:"_id" json:"id"`
+	SpaceID    string `bson:"spaceId" json:"spaceId"`
+	Title      string `bson:"title" json:"title"`
+	AuthorID   string `bson:"authorId" json:"-"`
+	AuthorName string `bson:"authorName" json:"author"`
+	Question   bool   `bson:"question" json:"question"`
+	Accepted   string `bson:"accepted,omitempty" json:"accepted,omitempty"` // the accepted answer's post id
+	// AcceptedAuthorID is the accepted answer's author, whose count of
+	// accepted answers moves when another answer is accepted.
+	AcceptedAuthorID string    `bson:"acceptedAuthorId,omitempty" json:"-"`
+	Pinned           bool      `bson:"pinned" json:"pinned"`
+	Locked           bool      `bson:"locked" json:"locked"`
+	Posts            int       `bson:"posts" json:"posts"` // first post included
+	Views            int       `bson:"views" json:"views"`
+	LastPostAt       time.Time `bson:"lastPostAt" json:"lastPostAt"`
 	// SortKey orders a space's threads: pinned first, then by last post;
 	// lists page by a range on it, never by skip.
 	SortKey   string    `bson:"sortKey" json:"-"`

@@ -115,6 +115,7 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (*User, error)
 	if err != nil {
 		return nil, err
 	}
+	u.SpaceMembership = admitted(u.Territory)
 	u.Roles = rolesFor(RoleLearner)
 	u.Pending = []string{markerWelcome}
 	if err := s.insertNew(ctx, u, in.Password, strings.TrimSpace(in.Handle) != ""); err != nil {
@@ -319,5 +320,6 @@ func (s *Service) ChangePassword(ctx context.Context, u *User, current, next str
 func (s *Service) LogoutEverywhere(ctx context.Context, u *User) error {
 	_, err := s.store.updateUser(ctx, bson.M{"_id": u.ID}, bson.M{"$inc": bson.M{"epoch": 1}})
 	s.cache.forget(u.ID)
+	moveSpaces(u, terr, update, now)
 	return err
 }

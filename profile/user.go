@@ -60,6 +60,9 @@ type User struct {
 	Epoch            int       `bson:"epoch" json:"-"`
 	Suspended        bool      `bson:"suspended" json:"suspended"`
 	Deleted          bool      `bson:"deleted,omitempty" json:"-"`
+	// SpaceMembership is what the communities' members-only territory
+	// spaces admit the person to (space_membership.go).
+	SpaceMembership `bson:",inline"`
 	ResetRequestedAt time.Time `bson:"resetRequestedAt,omitempty" json:"-"`
 	Pending          []string  `bson:"pending,omitempty" json:"-"`
 	PendingAt        time.Time `bson:"pendingAt,omitempty" json:"-"`

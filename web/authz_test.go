@@ -189,6 +189,15 @@ func matrix() []route {
 		{method: "POST", path: "/communaute/academie-paris/membres", pattern: "/communaute/:space/membres", form: url.Values{"email": {"x@y.fr"}}, want: [5]int{unauth, notf, notf, notf, unproc}},
 		{method: "GET", path: "/nulle-part", pattern: "-", want: anyone(notf)},
 	}
+		// Académie requests: {requester} and {requester2} are real Lyon teachers who moved to Paris.
+		{method: "GET", path: "/communaute/academie-lyon/demandes", pattern: "/communaute/:space/demandes", want: [5]int{see, forb, forb, forb, ok}},
+		{method: "GET", path: "/communaute/academie-paris/demandes", pattern: "/communaute/:space/demandes", want: [5]int{see, notf, notf, notf, ok}},
+		{method: "GET", path: "/communaute/parents-parents/demandes", pattern: "/communaute/:space/demandes", want: [5]int{see, forb, forb, forb, notf}},
+		{method: "POST", path: "/communaute/academie-lyon/demandes/{requester}", pattern: "/communaute/:space/demandes/:user", form: url.Values{"decision": {"accepter"}}, want: [5]int{unauth, forb, forb, forb, notf}},
+		{method: "POST", path: "/communaute/academie-paris/demandes/{requester}", pattern: "/communaute/:space/demandes/:user", form: url.Values{"decision": {"accepter"}}, want: [5]int{unauth, notf, notf, notf, see}},
+		{method: "GET", path: "/api/v1/spaces/academie-paris/requests", pattern: "/api/v1/spaces/:id/requests", want: [5]int{unauth, notf, notf, notf, ok}},
+		{method: "POST", path: "/api/v1/spaces/academie-paris/requests/{requester2}", pattern: "/api/v1/spaces/:id/requests/:user", json: `{"decision":"refuse"}`, want: [5]int{unauth, notf, notf, notf, http.StatusNoContent}},
+		{method: "POST", path: "/api/v1/spaces/academie-paris/requests/inconnu", pattern: "/api/v1/spaces/:id/requests/:user", json: `{"decision":"approve"}`, want: [5]int{unauth, notf, notf, notf, notf}},
 }
 
 // TestAuthorizationMatrix checks every route for every role, and that no
@@ -220,6 +229,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 		users := map[profile.Role]*profile.User{}
 		clients := map[profile.Role]*http.Client{}
+		subst := strings.NewReplacer("{requester}", parisRequester(t, env).ID, "{requester2}", parisRequester(t, env).ID)
+		for i := range rows {
+			rows[i].path = subst.Replace(rows[i].path)
+		}
 		tokens := map[profile.Role]string{}
 		for _, r := range matrixRoles[1:] {
 			users[r] = env.CreateUser(t, r)

@@ -9,12 +9,15 @@ import (
 
 	"ardoise/community"
 	"ardoise/internal/errkind"
+	"ardoise/profile"
 )
 
-// spacesView lists the spaces a person sees, with their unread count.
+// spacesView lists the spaces a person sees, with their unread count and
+// the académie they asked to join, if any.
 type spacesView struct {
-	Spaces []community.Space
-	Unread int
+	Spaces  []community.Space
+	Unread  int
+	Pending string
 }
 
 func (a *App) communityHome(c *fiber.Ctx) error {
@@ -30,7 +33,11 @@ func (a *App) renderSpaces(c *fiber.Ctx, status int, errs map[string]string) err
 	if err != nil {
 		return err
 	}
-	return a.render(c, status, "community_home", page{Title: "community.title", Data: spacesView{Spaces: spaces, Unread: m.Unread}, Errors: errs,
+	v := spacesView{Spaces: spaces, Unread: m.Unread}
+	if r := currentUser(c).SpaceRequest; r != "" {
+		v.Pending = profile.AcademieName(r)
+	}
+	return a.render(c, status, "community_home", page{Title: "community.title", Data: v, Errors: errs,
 		Form: map[string]string{"title": c.FormValue("title"), "summary": c.FormValue("summary")}})
 }
 
@@ -75,9 +82,9 @@ func (a *App) renderSpace(c *fiber.Ctx, status int, preview string, errs map[str
 // communityNewThread starts a thread, or shows its preview (action=apercu).
 func (a *App) communityNewThread(c *fiber.Ctx) error {
 	if c.FormValue("action") == "apercu" {
-		html, err := a.Community.Preview(c.FormValue("body"))
-		if v, ok := asValidation(err); ok {
-			return a.renderSpace(c, fiber.StatusUnprocessableEntity, "", a.formErrors(c, v))
+		html, err := a.Community.PreviewFor(c.UserContext(), currentUser(c), c.FormValue("body"))
+		if errs, ok := a.postErrors(c, err); ok {
+			return a.renderSpace(c, c.Response().StatusCode(), "", errs)
 		}
 		if err != nil {
 			return err
@@ -87,7 +94,7 @@ func (a *App) communityNewThread(c *fiber.Ctx) error {
 	t, _, err := a.Community.CreateThread(c.UserContext(), currentUser(c), c.Params("space"), community.NewThread{
 		Title: c.FormValue("title"), Body: c.FormValue("body"), Question: c.FormValue("question") == "1"})
 	if errs, ok := a.postErrors(c, err); ok {
-		return a.renderSpace(c, fiber.StatusUnprocessableEntity, "", errs)
+		return a.renderSpace(c, c.Response().StatusCode(), "", errs)
 	}
 	if err != nil {
 		return err
@@ -95,16 +102,24 @@ func (a *App) communityNewThread(c *fiber.Ctx) error {
 	return c.Redirect("/communaute/fils/"+t.ID, fiber.StatusSeeOther)
 }
 
-// postErrors turns a refused or invalid post into messages by field, for
-// the form to show again; rate limits stay errors (429).
+// postErrors turns a refused or invalid post, edit or preview into
+// messages by field for the form to show again, and sets the response's
+// status (422, or 403 for an unverified address); rate limits stay errors
+// (429).
 func (a *App) postErrors(c *fiber.Ctx, err error) (map[string]string, bool) {
 	if v, ok := asValidation(err); ok {
+		c.Status(fiber.StatusUnprocessableEntity)
 		return a.formErrors(c, v), true
 	}
 	var ref *errkind.RefusedError
 	if errors.As(err, &ref) {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return map[string]string{"body": a.catalog.T(lang(c), "community.refused."+ref.Code)}, true
+	}
+	var den *errkind.DeniedError
+	if errors.As(err, &den) {
+		c.Status(fiber.StatusForbidden)
+		return map[string]string{"body": a.catalog.T(lang(c), "error."+den.Code)}, true
 	}
 	return nil, false
 }
@@ -179,9 +194,9 @@ func splitLines(s string) []string {
 // communityReply posts a reply, or shows its preview (action=apercu).
 func (a *App) communityReply(c *fiber.Ctx) error {
 	if c.FormValue("action") == "apercu" {
-		html, err := a.Community.Preview(c.FormValue("body"))
-		if v, ok := asValidation(err); ok {
-			return a.renderThread(c, fiber.StatusUnprocessableEntity, "", a.formErrors(c, v))
+		html, err := a.Community.PreviewFor(c.UserContext(), currentUser(c), c.FormValue("body"))
+		if errs, ok := a.postErrors(c, err); ok {
+			return a.renderThread(c, c.Response().StatusCode(), "", errs)
 		}
 		if err != nil {
 			return err
@@ -190,7 +205,7 @@ func (a *App) communityReply(c *fiber.Ctx) error {
 	}
 	p, err := a.Community.Reply(c.UserContext(), currentUser(c), c.Params("thread"), c.FormValue("body"))
 	if errs, ok := a.postErrors(c, err); ok {
-		return a.renderThread(c, fiber.StatusUnprocessableEntity, "", errs)
+		return a.renderThread(c, c.Response().StatusCode(), "", errs)
 	}
 	if err != nil {
 		return err
@@ -273,15 +288,18 @@ func (a *App) communityEdit(c *fiber.Ctx) error {
 	body := c.FormValue("body")
 	form := map[string]string{"body": body}
 	if c.FormValue("action") == "apercu" {
-		html, err := a.Community.Preview(body)
-		if v, ok := asValidation(err); ok {
-			return a.render(c, fiber.StatusUnprocessableEntity, "community_edit", page{Title: "community.edit.title", Data: editView{Post: p}, Form: form, Errors: a.formErrors(c, v)})
+		html, err := a.Community.PreviewFor(ctx, u, body)
+		if errs, ok := a.postErrors(c, err); ok {
+			return a.render(c, c.Response().StatusCode(), "community_edit", page{Title: "community.edit.title", Data: editView{Post: p}, Form: form, Errors: errs})
+		}
+		if err != nil {
+			return err
 		}
 		return a.render(c, fiber.StatusOK, "community_edit", page{Title: "community.edit.title", Data: editView{Post: p, Preview: html}, Form: form})
 	}
 	_, err = a.Community.Edit(ctx, u, id, body)
 	if errs, ok := a.postErrors(c, err); ok {
-		return a.render(c, fiber.StatusUnprocessableEntity, "community_edit", page{Title: "community.edit.title", Data: editView{Post: p}, Form: form, Errors: errs})
+		return a.render(c, c.Response().StatusCode(), "community_edit", page{Title: "community.edit.title", Data: editView{Post: p}, Form: form, Errors: errs})
 	}
 	if err != nil {
 		return err

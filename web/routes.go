@@ -107,6 +107,8 @@ func (a *App) routes() {
 	com.Post("/:space/silence", a.communitySilence)
 	com.Post("/:space/membres", a.communityAddMember)
 
+	com.Get("/:space/demandes", a.communityRequests)
+	com.Post("/:space/demandes/:user", a.communityResolveRequest)
 	// Training hours: inspectors of the territory review and export.
 	inspect := r.Group("/inspection", requireRole(profile.RoleInspector))
 	inspect.Get("/heures", a.inspectHours)
@@ -180,6 +182,8 @@ func (a *App) routes() {
 	api.Post("/posts/:id/reactions", requireUser, a.apiReact)
 	api.Get("/search", requireUser, a.apiSearch)
 	api.Get("/notifications", requireUser, a.apiNotifications)
+	api.Get("/spaces/:id/requests", requireUser, a.apiAcademieRequests)
+	api.Post("/spaces/:id/requests/:user", requireUser, a.apiResolveAcademieRequest)
 	api.Post("/images", requireUser, a.communityUpload)
 	api.Get("/inspection/hours", requireRole(profile.RoleInspector), a.apiInspectLines)
 	api.Post("/inspection/hours/review", requireRole(profile.RoleInspector), a.apiInspectReview)

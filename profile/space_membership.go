@@ -1,0 +1,148 @@
+package profile
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"ardoise/internal/database"
+	"ardoise/internal/errkind"
+)
+
+// SpaceMembership is the part of the territory the communities' members-only
+// académie and département spaces admit a person to. It starts as the
+// territory declared at registration and follows a profile edit within the
+// same académie at once; a move to another académie is only a request
+// (SpaceRequest) until an admin or a moderator of the new académie's space
+// approves it, and until then the person keeps the old access. A declared
+// territory is the person's own word; this is what others agreed to.
+type SpaceMembership struct {
+	SpaceAcademie    string `bson:"spaceAcademie" json:"spaceAcademie"`
+	SpaceDepartement string `bson:"spaceDepartement" json:"spaceDepartement"`
+	// SpaceRequest is the académie the person moved to and asks to join,
+	// since SpaceRequestAt; empty when nothing waits.
+	SpaceRequest   string    `bson:"spaceRequest,omitempty" json:"spaceRequest,omitempty"`
+	SpaceRequestAt time.Time `bson:"spaceRequestAt,omitempty" json:"spaceRequestAt,omitzero"`
+}
+
+// admitted is the membership of a new account: its declared territory.
+func admitted(t Territory) SpaceMembership {
+	return SpaceMembership{SpaceAcademie: t.Academie, SpaceDepartement: t.Departement}
+}
+
+// moveSpaces adds to a profile update what a new territory does to the
+// person's space membership: within the same académie (or a first
+// académie, or none) it applies at once; another académie becomes a
+// request, made again only when the académie asked changes.
+func moveSpaces(u *User, terr Territory, update bson.M, now time.Time) {
+	set := update["$set"].(bson.M)
+	clearRequest := func() { update["$unset"] = bson.M{"spaceRequest": "", "spaceRequestAt": ""} }
+	switch {
+	case terr.Academie == u.SpaceAcademie || u.SpaceAcademie == "" || terr.Academie == "":
+		// Moving within the académie, declaring a first one, or leaving
+		// every académie (losing access needs nobody's approval).
+		set["spaceAcademie"], set["spaceDepartement"] = terr.Academie, terr.Departement
+		clearRequest()
+	case terr.Academie != u.SpaceRequest:
+		set["spaceRequest"], set["spaceRequestAt"] = terr.Academie, now
+	}
+}
+
+// SpaceRequests lists the people who moved to an académie and wait to be
+// admitted to its spaces, oldest request first.
+func (s *Service) SpaceRequests(ctx context.Context, academie string) ([]User, error) {
+	return database.FindAll[User](ctx, "profile: space requests", s.store.users, bson.M{"spaceRequest": academie, "deleted": bson.M{"$ne": true}},
+		options.Find().SetSort(bson.D{{Key: "spaceRequestAt", Value: 1}}).SetLimit(500))
+}
+
+// ResolveSpaceRequest approves or refuses a person's request to join the
+// spaces of academie; the communities call it once they checked that the
+// caller moderates that académie's space. An approval admits the person to
+// the académie and département of their territory (read in the same
+// filter, so a territory edited meanwhile is a conflict); a refusal keeps
+// their old access. A request that is not (or no longer) there is not found.
+func (s *Service) ResolveSpaceRequest(ctx context.Context, userID, academie string, approve bool) (*User, error) {
+	u, err := s.store.User(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	if u.SpaceRequest != academie || academie == "" {
+		return nil, fmt.Errorf("profile: no request of %s to join %s: %w", userID, academie, errkind.ErrNotFound)
+	}
+	filter := bson.M{"_id": u.ID, "spaceRequest": academie}
+	update := bson.M{"$unset": bson.M{"spaceRequest": "", "spaceRequestAt": ""}}
+	if approve {
+		filter["territory.academie"], filter["territory.departement"] = u.Territory.Academie, u.Territory.Departement
+		update["$set"] = bson.M{"spaceAcademie": u.Territory.Academie, "spaceDepartement": u.Territory.Departement}
+	}
+	nu, err := s.store.updateUser(ctx, filter, update)
+	if errkind.IsNotFound(err) {
+		return nil, fmt.Errorf("profile: request of %s changed meanwhile: %w", userID, errkind.ErrConflict)
+	}
+	s.cache.forget(u.ID)
+	return nu, err
+}
+
+// ForgetSpaceMembership erases a person's space membership and request,
+// with their account.
+func (s *Service) ForgetSpaceMembership(ctx context.Context, userID string) error {
+	_, err := s.store.users.UpdateOne(ctx, bson.M{"_id": userID}, bson.M{
+		"$set":   bson.M{"spaceAcademie": "", "spaceDepartement": ""},
+		"$unset": bson.M{"spaceRequest": "", "spaceRequestAt": ""}})
+	s.cache.forget(userID)
+	if err != nil {
+		return database.Wrap(err, "profile: forget space membership")
+	}
+	return nil
+}
+
+// InitSpaceMembership gives every account stored before space membership
+// existed the membership of its territory, so that nobody loses access.
+// It runs at every start and changes only accounts without one: running it
+// again changes nothing. It returns how many accounts it set.
+func (s *Service) InitSpaceMembership(ctx context.Context) (int, error) {
+	missing := bson.M{"spaceAcademie": bson.M{"$exists": false}}
+	cur, err := s.store.users.Find(ctx, missing, options.Find().SetProjection(bson.M{"territory": 1}))
+	if err != nil {
+		return 0, database.Wrap(err, "profile: accounts without space membership")
+	}
+	defer cur.Close(ctx)
+	n := 0
+	for cur.Next(ctx) {
+		var u User
+		if err := cur.Decode(&u); err != nil {
+			return n, database.Wrap(err, "profile: accounts without space membership")
+		}
+		m := admitted(u.Territory)
+		res, err := s.store.users.UpdateOne(ctx, bson.M{"_id": u.ID, "spaceAcademie": bson.M{"$exists": false}},
+			bson.M{"$set": bson.M{"spaceAcademie": m.SpaceAcademie, "spaceDepartement": m.SpaceDepartement}})
+		if err != nil {
+			return n, database.Wrap(err, "profile: init space membership")
+		}
+		n += int(res.ModifiedCount)
+		s.cache.forget(u.ID)
+	}
+	if err := cur.Err(); err != nil {
+		return n, database.Wrap(err, "profile: accounts without space membership")
+	}
+	return n, nil
+}
+
+// Users returns the accounts with these ids that exist, in no set order:
+// the communities check, when they deliver a notification, that each
+// recipient still sees the space.
+func (s *Service) Users(ctx context.Context, ids []string) ([]User, error) {
+	out := []User{}
+	for start := 0; start < len(ids); start += 500 {
+		batch := ids[start:min(start+500, len(ids))]
+		us, err := database.FindAll[User](ctx, "profile: users", s.store.users, bson.M{"_id": bson.M{"$in": batch}})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, us...)
+	}
+	return out, nil
+}

@@ -1,0 +1,195 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"ardoise/community"
+	"ardoise/internal/testenv"
+	"ardoise/profile"
+)
+
+// moveTo edits a person's profile territory through the profile form.
+func moveTo(t *testing.T, env *testenv.Env, c *http.Client, u *profile.User, academie, departement string) {
+	t.Helper()
+	resp, body := env.PostForm(t, c, "/profil/modifier", url.Values{"name": {u.Name}, "handle": {u.Handle},
+		"territory.academie": {academie}, "territory.departement": {departement}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("profile edit to %s/%s: %d %s", academie, departement, resp.StatusCode, body)
+	}
+}
+
+// status GETs path as c and returns the status.
+func status(t *testing.T, env *testenv.Env, c *http.Client, path string) int {
+	t.Helper()
+	resp, _ := get(t, env, c, path)
+	return resp.StatusCode
+}
+
+// makeModerator appoints u moderator of a space (there is no page for it:
+// an operator sets it in the store; the spaces made at start keep it).
+func makeModerator(t *testing.T, env *testenv.Env, spaceID string, u *profile.User) {
+	t.Helper()
+	if _, err := env.Sys.DB.Collection(community.SpacesCollection).UpdateOne(testenv.Ctx(t), bson.M{"_id": spaceID},
+		bson.M{"$addToSet": bson.M{"moderators": u.ID}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestAcademieChangeNeedsApproval: a Lyon teacher who edits their
+// territory to Paris keeps Lyon's members-only spaces and does not see
+// Paris's until a Paris moderator approves; then they see Paris and no
+// longer Lyon, and the thread they followed in Lyon notifies them of
+// nothing more (no reply, no mention). A refused request keeps the old
+// access. Only the académie's moderators and admins see and decide requests.
+func TestAcademieChangeNeedsApproval(t *testing.T) {
+	testenv.ForEachBackend(t, func(t *testing.T, env *testenv.Env) {
+		ctx := testenv.Ctx(t)
+		mover, stayer, author := env.CreateUser(t, profile.RoleLearner), env.CreateUser(t, profile.RoleLearner), env.CreateUser(t, profile.RoleLearner)
+		parisMod, refused := env.CreateUser(t, profile.RoleLearner), env.CreateUser(t, profile.RoleLearner)
+		makeModerator(t, env, "academie-paris", parisMod)
+		cm, cs, ca, cp, cr := env.LoggedIn(t, mover), env.LoggedIn(t, stayer), env.LoggedIn(t, author), env.LoggedIn(t, parisMod), env.LoggedIn(t, refused)
+
+		// A Lyon thread the mover and the stayer follow.
+		resp, _ := env.PostForm(t, ca, "/communaute/academie-lyon/fils", url.Values{"title": {"Entre collègues lyonnais"}, "body": {"Qui vient à la réunion ?"}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("new thread: %d", resp.StatusCode)
+		}
+		threadID := strings.TrimPrefix(resp.Header.Get("Location"), "/communaute/fils/")
+		for _, c := range []*http.Client{cm, cs} {
+			if resp, _ := env.PostForm(t, c, "/communaute/abonnement", url.Values{"type": {"thread"}, "id": {threadID}, "suivre": {"1"}}); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("follow: %d", resp.StatusCode)
+			}
+		}
+
+		// The move is only a request: Lyon stays open, Paris stays closed.
+		moveTo(t, env, cm, mover, "paris", "75")
+		if s := status(t, env, cm, "/communaute/academie-paris"); s != http.StatusNotFound {
+			t.Fatalf("Paris's space before approval: %d", s)
+		}
+		if s := status(t, env, cm, "/communaute/academie-lyon"); s != http.StatusOK {
+			t.Fatalf("Lyon's space before approval: %d", s)
+		}
+		if _, body := get(t, env, cm, "/communaute"); !strings.Contains(body, `id="academie-pending"`) || !strings.Contains(body, "Paris") {
+			t.Fatal("the home page does not say the move waits for approval")
+		}
+
+		// Who sees the requests: Paris's moderator and admins; a Lyon
+		// teacher does not know Paris's space, and a member who does not
+		// moderate a space is refused its requests.
+		if s := status(t, env, cs, "/communaute/academie-paris/demandes"); s != http.StatusNotFound {
+			t.Fatalf("a Lyon teacher read Paris's requests: %d", s)
+		}
+		if resp, _ := env.PostForm(t, cs, "/communaute/academie-paris/demandes/"+mover.ID, url.Values{"decision": {"accepter"}}); resp.StatusCode != http.StatusNotFound {
+			t.Fatalf("a Lyon teacher approved a Paris request: %d", resp.StatusCode)
+		}
+		if s := status(t, env, cp, "/communaute/academie-lyon/demandes"); s != http.StatusForbidden {
+			t.Fatalf("Paris's moderator (a Lyon teacher) read Lyon's requests: %d", s)
+		}
+		resp, body := get(t, env, cp, "/communaute/academie-paris/demandes")
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, mover.Name) || !strings.Contains(body, "Lyon") {
+			t.Fatalf("Paris's moderator's requests: %d", resp.StatusCode)
+		}
+		if resp, _ := env.PostForm(t, cp, "/communaute/academie-paris/demandes/"+mover.ID, url.Values{"decision": {"peut-etre"}}); resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("an unknown decision: %d", resp.StatusCode)
+		}
+		if resp, _ := env.PostForm(t, cp, "/communaute/academie-paris/demandes/"+author.ID, url.Values{"decision": {"accepter"}}); resp.StatusCode != http.StatusNotFound {
+			t.Fatalf("approving someone who asked nothing: %d", resp.StatusCode)
+		}
+		form := url.Values{"decision": {"accepter"}}
+		if resp, err := cp.PostForm(env.URL+"/communaute/academie-paris/demandes/"+mover.ID, form); err != nil || resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("an approval without its CSRF token: %v %v", err, resp.StatusCode)
+		}
+		if resp, _ := env.PostForm(t, cp, "/communaute/academie-paris/demandes/"+mover.ID, form); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("approve: %d", resp.StatusCode)
+		}
+
+		// Approved: Paris and its département open, Lyon and the 69 closed.
+		get(t, env, cm, "/communaute") // a visit makes the département's space
+		for path, want := range map[string]int{"/communaute/academie-paris": 200, "/communaute/departement-75": 200,
+			"/communaute/academie-lyon": 404, "/communaute/departement-69": 404, "/communaute/fils/" + threadID: 404} {
+			if s := status(t, env, cm, path); s != want {
+				t.Errorf("after approval, %s: %d, want %d", path, s, want)
+			}
+		}
+		log, err := env.Sys.Community.ModerationLog(ctx, parisMod, "academie-paris", 10)
+		if err != nil || len(log) == 0 || log[0].What != community.ActApproveAcademie || !strings.HasPrefix(log[0].Target, mover.ID) {
+			t.Fatalf("moderation log: %+v %v", log, err)
+		}
+
+		// The Lyon thread goes on: the stayer hears of the reply, the mover
+		// (who followed it and is mentioned) does not.
+		env.Sys.Limiter.Reset(ctx, "post-gap:"+author.ID)
+		resp, _ = env.PostForm(t, ca, "/communaute/fils/"+threadID+"/reponses", url.Values{"body": {"Rendez-vous jeudi, @" + mover.Handle + " et @" + stayer.Handle + "."}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("reply: %d", resp.StatusCode)
+		}
+		reply := threadID + ".000002"
+		testenv.Eventually(t, 20*time.Second, "the reply's notifications", func() bool {
+			var p community.Post
+			err := env.Sys.DB.Collection(community.PostsCollection).FindOne(ctx, bson.M{"_id": reply}).Decode(&p)
+			return err == nil && len(p.Pending) == 0
+		})
+		notes, _, err := env.Sys.Community.Notifications(ctx, stayer.ID)
+		if err != nil || len(notes) == 0 || notes[0].PostID != reply {
+			t.Fatalf("the stayer's notifications: %+v %v", notes, err)
+		}
+		if notes, _, _ := env.Sys.Community.Notifications(ctx, mover.ID); len(notes) != 0 {
+			t.Fatalf("the mover was notified from a space they left: %+v", notes)
+		}
+
+		// A refused request keeps the old access and is gone from the list.
+		moveTo(t, env, cr, refused, "paris", "92")
+		if resp, _ := env.PostForm(t, cp, "/communaute/academie-paris/demandes/"+refused.ID, url.Values{"decision": {"refuser"}}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("refuse: %d", resp.StatusCode)
+		}
+		if s := status(t, env, cr, "/communaute/academie-lyon"); s != http.StatusOK {
+			t.Fatalf("Lyon after a refusal: %d", s)
+		}
+		if s := status(t, env, cr, "/communaute/academie-paris"); s != http.StatusNotFound {
+			t.Fatalf("Paris after a refusal: %d", s)
+		}
+		if _, body := get(t, env, cp, "/communaute/academie-paris/demandes"); strings.Contains(body, refused.Name) {
+			t.Fatal("a refused request is still listed")
+		}
+		// Moving within the académie needs nobody: the refused teacher goes
+		// from the 69 to the 01, still in Lyon, and sees the 01's space.
+		moveTo(t, env, cr, refused, "lyon", "01")
+		get(t, env, cr, "/communaute")
+		if s := status(t, env, cr, "/communaute/departement-01"); s != http.StatusOK {
+			t.Fatalf("a move within the académie: %d", s)
+		}
+	})
+}
+
+// TestSpaceMembershipMigration: accounts stored before space membership
+// existed get their territory's at start, once, and keep their access.
+func TestSpaceMembershipMigration(t *testing.T) {
+	env := testenv.New(t)
+	ctx := testenv.Ctx(t)
+	old := env.CreateUser(t, profile.RoleLearner)
+	users := env.Sys.DB.Collection(profile.UsersCollection)
+	if _, err := users.UpdateOne(ctx, bson.M{"_id": old.ID}, bson.M{"$unset": bson.M{"spaceAcademie": "", "spaceDepartement": ""}}); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // what every start runs; the second run changes nothing
+		if err := env.Sys.Community.Seed(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := env.Sys.Profile.InitSpaceMembership(ctx); err != nil || n != 0 {
+		t.Fatalf("a third run set %d accounts (%v)", n, err)
+	}
+	var u profile.User
+	if err := users.FindOne(ctx, bson.M{"_id": old.ID}).Decode(&u); err != nil || u.SpaceAcademie != "lyon" || u.SpaceDepartement != "69" {
+		t.Fatalf("after the migration: %+v %v", u.SpaceMembership, err)
+	}
+	if s := status(t, env, env.LoggedIn(t, old), "/communaute/academie-lyon"); s != http.StatusOK {
+		t.Fatalf("an existing teacher lost their académie's space: %d", s)
+	}
+}
