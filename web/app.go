@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -44,6 +45,8 @@ type Deps struct {
 	Limiter      *ratelimit.Limiter
 	Logger       *slog.Logger
 	BaseURL      string
+	// OpsNetworks may read /metrics, /readyz's detail and X-Store-Commands.
+	OpsNetworks []netip.Prefix
 }
 
 // App is the HTTP application.

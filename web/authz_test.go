@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"ardoise/internal/boot"
 	"ardoise/internal/testenv"
 	"ardoise/profile"
 )
@@ -47,7 +48,7 @@ func matrix() []route {
 		{method: "GET", path: "/", want: anyone(ok)},
 		{method: "GET", path: "/healthz", want: anyone(ok)},
 		{method: "GET", path: "/readyz", want: anyone(ok)},
-		{method: "GET", path: "/metrics", want: anyone(ok)},
+		{method: "GET", path: "/metrics", want: [5]int{notf, notf, notf, notf, ok}}, // operators only (ARDOISE_OPS_NETWORKS or admin)
 		{method: "GET", path: "/static/nope.css", pattern: "/static/:file", want: anyone(notf)},
 		{method: "POST", path: "/langue", form: url.Values{"lang": {"en"}}, want: anyone(see)},
 		{method: "GET", path: "/inscription", want: [5]int{ok, see, see, see, see}},
@@ -188,7 +189,6 @@ func matrix() []route {
 		{method: "POST", path: "/api/v1/posts/inconnu/reactions", pattern: "/api/v1/posts/:id/reactions", json: `{"kind":"merci","on":true}`, want: [5]int{unauth, notf, notf, notf, notf}},
 		{method: "POST", path: "/communaute/academie-paris/membres", pattern: "/communaute/:space/membres", form: url.Values{"email": {"x@y.fr"}}, want: [5]int{unauth, notf, notf, notf, unproc}},
 		{method: "GET", path: "/nulle-part", pattern: "-", want: anyone(notf)},
-	}
 		// Académie requests: {requester} and {requester2} are real Lyon teachers who moved to Paris.
 		{method: "GET", path: "/communaute/academie-lyon/demandes", pattern: "/communaute/:space/demandes", want: [5]int{see, forb, forb, forb, ok}},
 		{method: "GET", path: "/communaute/academie-paris/demandes", pattern: "/communaute/:space/demandes", want: [5]int{see, notf, notf, notf, ok}},
@@ -198,6 +198,7 @@ func matrix() []route {
 		{method: "GET", path: "/api/v1/spaces/academie-paris/requests", pattern: "/api/v1/spaces/:id/requests", want: [5]int{unauth, notf, notf, notf, ok}},
 		{method: "POST", path: "/api/v1/spaces/academie-paris/requests/{requester2}", pattern: "/api/v1/spaces/:id/requests/:user", json: `{"decision":"refuse"}`, want: [5]int{unauth, notf, notf, notf, http.StatusNoContent}},
 		{method: "POST", path: "/api/v1/spaces/academie-paris/requests/inconnu", pattern: "/api/v1/spaces/:id/requests/:user", json: `{"decision":"approve"}`, want: [5]int{unauth, notf, notf, notf, notf}},
+	}
 }
 
 // TestAuthorizationMatrix checks every route for every role, and that no
@@ -228,11 +229,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 			}
 		}
 		users := map[profile.Role]*profile.User{}
-		clients := map[profile.Role]*http.Client{}
 		subst := strings.NewReplacer("{requester}", parisRequester(t, env).ID, "{requester2}", parisRequester(t, env).ID)
 		for i := range rows {
 			rows[i].path = subst.Replace(rows[i].path)
 		}
+		clients := map[profile.Role]*http.Client{}
 		tokens := map[profile.Role]string{}
 		for _, r := range matrixRoles[1:] {
 			users[r] = env.CreateUser(t, r)
@@ -266,7 +267,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 				})
 			}
 		}
-	})
+	}, testenv.WithConfig(func(c *boot.Config) { c.OpsNetworks = nil })) // as in production: no operations network
 }
 
 // do sends one matrix request: forms carry a valid CSRF token; API calls by

@@ -2,7 +2,6 @@ package web
 
 import (
 	"sort"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -27,13 +26,5 @@ func territoryFrom(f map[string]string) profile.Territory {
 }
 
 var territoryFields = []string{"territory.academie", "territory.departement", "territory.circonscription", "territory.uai"}
-
-// localTarget keeps a redirect on this site: "/profil" yes, "//evil.example" or "https://…" no.
-func localTarget(s, fallback string) string {
-	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") || len(s) > 512 {
-		return fallback
-	}
-	return s
-}
 
 func sortStrings(s []string) { sort.Strings(s) }

@@ -68,8 +68,11 @@ func (a *App) observe(c *fiber.Ctx) error {
 			c.Status(fiber.StatusInternalServerError)
 		}
 	}
-	// The store commands this request cost, for load tools and tests.
-	c.Set("X-Store-Commands", strconv.FormatInt(counter.Load(), 10))
+	// The store commands this request cost, for load tools and tests; it
+	// tells how the data is laid out, so only operators see it.
+	if a.operator(c) {
+		c.Set("X-Store-Commands", strconv.FormatInt(counter.Load(), 10))
+	}
 	status := c.Response().StatusCode()
 	route := c.Route().Path
 	if status == fiber.StatusNotFound && route == "/" && c.Path() != "/" {

@@ -3,12 +3,17 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/netip"
+	"sort"
 	"strings"
 	"time"
 
 	"github.com/gofiber/adaptor/v2"
 	"github.com/gofiber/fiber/v2"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"ardoise/internal/errkind"
+	"ardoise/profile"
 )
 
 // healthz answers while the process runs.
@@ -16,7 +21,27 @@ func (a *App) healthz(c *fiber.Ctx) error {
 	return c.SendString("ok")
 }
 
-// readyz answers 200 when the store and the queue both answer.
+// operator reports whether the caller may see how Ardoise runs: an admin,
+// or a client in one of the configured operations networks.
+func (a *App) operator(c *fiber.Ctx) bool {
+	if currentUser(c).Has(profile.RoleAdmin) {
+		return true
+	}
+	ip, err := netip.ParseAddr(c.IP())
+	if err != nil {
+		return false
+	}
+	ip = ip.Unmap()
+	for _, n := range a.OpsNetworks {
+		if n.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// readyz answers 200 when the store and the queue both answer. Only
+// operators are told which failed and why: the errors name internal hosts.
 func (a *App) readyz(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
@@ -28,12 +53,21 @@ func (a *App) readyz(c *fiber.Ctx) error {
 		}
 	}
 	if len(failed) > 0 {
+		if !a.operator(c) {
+			return c.Status(http.StatusServiceUnavailable).SendString("not ready")
+		}
+		sort.Strings(failed)
 		return c.Status(http.StatusServiceUnavailable).SendString("not ready: " + strings.Join(failed, "; "))
 	}
 	return c.SendString("ready")
 }
 
+// metrics serves Prometheus metrics to operators; others get a 404, as
+// for a page that does not exist.
 func (a *App) metrics(c *fiber.Ctx) error {
+	if !a.operator(c) {
+		return errkind.ErrNotFound
+	}
 	return adaptor.HTTPHandler(promhttp.HandlerFor(a.Metrics.Registry, promhttp.HandlerOpts{}))(c)
 }
 

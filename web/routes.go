@@ -14,14 +14,15 @@ func (a *App) routes() {
 	r := a.fiber
 	r.Use(a.observe, a.securityHeaders, limitBody)
 
-	// Operations: no session, no store work beyond what they check.
+	// Operations and assets: no session, no store work beyond what they check.
 	r.Get("/healthz", a.healthz)
-	r.Get("/readyz", a.readyz)
-	r.Get("/metrics", a.metrics)
 	r.Get("/static/:file", a.static)
 	r.Get("/contenu/images/:file", a.contentImage)
 
 	r.Use(a.identify, a.checkCSRF)
+	// Operations that tell more to operators (an admin, or ARDOISE_OPS_NETWORKS).
+	r.Get("/readyz", a.readyz)
+	r.Get("/metrics", a.metrics)
 	r.Get("/", a.home)
 	r.Post("/langue", a.setLanguage)
 
@@ -106,9 +107,9 @@ func (a *App) routes() {
 	com.Get("/:space/signalements", a.communityFlags)
 	com.Post("/:space/silence", a.communitySilence)
 	com.Post("/:space/membres", a.communityAddMember)
-
 	com.Get("/:space/demandes", a.communityRequests)
 	com.Post("/:space/demandes/:user", a.communityResolveRequest)
+
 	// Training hours: inspectors of the territory review and export.
 	inspect := r.Group("/inspection", requireRole(profile.RoleInspector))
 	inspect.Get("/heures", a.inspectHours)
@@ -181,9 +182,9 @@ func (a *App) routes() {
 	api.Post("/posts/:id/hide", requireUser, a.apiHide)
 	api.Post("/posts/:id/reactions", requireUser, a.apiReact)
 	api.Get("/search", requireUser, a.apiSearch)
-	api.Get("/notifications", requireUser, a.apiNotifications)
 	api.Get("/spaces/:id/requests", requireUser, a.apiAcademieRequests)
 	api.Post("/spaces/:id/requests/:user", requireUser, a.apiResolveAcademieRequest)
+	api.Get("/notifications", requireUser, a.apiNotifications)
 	api.Post("/images", requireUser, a.communityUpload)
 	api.Get("/inspection/hours", requireRole(profile.RoleInspector), a.apiInspectLines)
 	api.Post("/inspection/hours/review", requireRole(profile.RoleInspector), a.apiInspectReview)

@@ -178,6 +178,7 @@ func (s *System) Web() (*web.App, error) {
 		DB: s.DB, Redis: s.RDB, AsynqOpt: s.AsynqOpt, Profile: s.Profile, Assessments: s.Assessments, Courses: s.Courses,
 		Certificates: s.Certificates, Community: s.Community, Mailer: s.Mailer, Keys: s.Keys,
 		Catalog: s.Catalog, Metrics: s.Metrics, Limiter: s.Limiter, Logger: s.Logger, BaseURL: s.Cfg.BaseURL,
+		OpsNetworks: s.Cfg.OpsNetworks,
 	})
 }
 

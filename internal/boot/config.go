@@ -4,6 +4,7 @@ import (
 	"ardoise/courses"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -30,6 +31,11 @@ type Config struct {
 	// RetryCooldown is the wait before retaking a test of the same scope
 	// (ARDOISE_RETRY_COOLDOWN, a Go duration; default 96h; 0 for none).
 	RetryCooldown time.Duration
+	// OpsNetworks are the client networks (ARDOISE_OPS_NETWORKS, CIDRs
+	// separated by commas) that may read /metrics, the detail of /readyz
+	// and the X-Store-Commands header; admins always may. Empty by default:
+	// behind a proxy on the same host every client would look local.
+	OpsNetworks []netip.Prefix
 	// Allocation holds the dated rates of the allocation de formation, read
 	// from ARDOISE_ALLOCATION_FILE (JSON, see courses/allocation.json) or
 	// the built-in ones.
@@ -99,6 +105,15 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			return c, &configError{"ARDOISE_RETRY_COOLDOWN", v, "want a duration such as 96h or 30m"}
 		}
 		c.RetryCooldown = d
+	}
+	if v := strings.TrimSpace(getenv("ARDOISE_OPS_NETWORKS")); v != "" {
+		for _, part := range strings.Split(v, ",") {
+			p, err := netip.ParsePrefix(strings.TrimSpace(part))
+			if err != nil {
+				return c, &configError{"ARDOISE_OPS_NETWORKS", v, "want CIDR networks separated by commas, for example 10.0.8.0/24,127.0.0.1/32"}
+			}
+			c.OpsNetworks = append(c.OpsNetworks, p.Masked())
+		}
 	}
 	demo, err := parseBool(getenv("ARDOISE_DEMO"), c.Embedded())
 	if err != nil {

@@ -36,6 +36,12 @@ func TestLoadConfig(t *testing.T) {
 		{name: "bad base url", env: map[string]string{"ARDOISE_BASE_URL": "ardoise.fr"}, wantErr: "ARDOISE_BASE_URL"},
 		{name: "bad demo", env: map[string]string{"ARDOISE_DEMO": "peut-être"}, wantErr: "ARDOISE_DEMO"},
 		{name: "bad smtp hides password", env: map[string]string{"ARDOISE_SMTP_URL": "smtps://u:secret@mail"}, wantErr: "ARDOISE_SMTP_URL"},
+		{name: "bad ops networks", env: map[string]string{"ARDOISE_OPS_NETWORKS": "10.0.0.0/8,intranet"}, wantErr: "ARDOISE_OPS_NETWORKS"},
+		{name: "ops networks", env: map[string]string{"ARDOISE_OPS_NETWORKS": " 10.0.8.7/24, ::1/128"}, check: func(t *testing.T, c Config) {
+			if len(c.OpsNetworks) != 2 || c.OpsNetworks[0].String() != "10.0.8.0/24" || c.OpsNetworks[1].String() != "::1/128" {
+				t.Errorf("ops networks %v", c.OpsNetworks)
+			}
+		}},
 		{name: "https base url", env: map[string]string{"ARDOISE_BASE_URL": "https://ardoise.example.fr/"}, check: func(t *testing.T, c Config) {
 			if c.BaseURL != "https://ardoise.example.fr" {
 				t.Errorf("base %q", c.BaseURL)

@@ -12,9 +12,10 @@ import (
 // miniredis never expires keys by itself, and asynq's uniqueness locks and
 // Ardoise's rate-limit counters rely on expiry.
 type Redis struct {
-	m    *miniredis.Miniredis
-	stop chan struct{}
-	wg   sync.WaitGroup
+	m        *miniredis.Miniredis
+	stop     chan struct{}
+	stopOnce sync.Once
+	wg       sync.WaitGroup
 }
 
 // StartRedis starts miniredis on addr ("127.0.0.1:0" for a free port).
@@ -64,7 +65,9 @@ func (r *Redis) Restart() error {
 
 // Stop stops the ticker and the server.
 func (r *Redis) Stop() {
-	close(r.stop)
-	r.wg.Wait()
-	r.m.Close()
+	r.stopOnce.Do(func() {
+		close(r.stop)
+		r.wg.Wait()
+		r.m.Close()
+	})
 }

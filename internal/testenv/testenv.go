@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"strings"
 	"sync"
@@ -169,6 +170,8 @@ func New(t testing.TB, opts ...Option) *Env {
 	cfg := boot.Config{
 		Addr: "127.0.0.1:0", DataDir: dir, MongoURI: uri, RedisURL: redisURL, BaseURL: "http://127.0.0.1",
 		SecretKeyFile: dir + "/secret.key", QueuePrefix: dbName + ":",
+		// Tests read X-Store-Commands as a load tool on the operations network does.
+		OpsNetworks: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")},
 	}
 	if o.configure != nil {
 		o.configure(&cfg)
