@@ -20,7 +20,11 @@ type Rate struct {
 	HourlyCents     int    `json:"hourly_cents"`
 	HalfDayCapCents int    `json:"half_day_cap_cents"`
 	DayCapCents     int    `json:"day_cap_cents"`
-	Reference       string `json:"reference"`
+	// YearlyCapCents is the most one person is paid in a school year; a
+	// session line that would bring the year's paid lines beyond it is held
+	// for review instead of credited. 0: no yearly cap.
+	YearlyCapCents int    `json:"yearly_cap_cents,omitempty"`
+	Reference      string `json:"reference"`
 }
 
 // Allocation is the list of rates.
@@ -32,7 +36,8 @@ type Allocation struct {
 var defaultAllocation []byte
 
 // LoadAllocation reads the rates from path, or the built-in ones (20 € per
-// hour, at most 60 € per half-day and 120 € per day) when path is empty.
+// hour, at most 60 € per half-day, 120 € per day and 600 € per person and
+// school year) when path is empty.
 func LoadAllocation(path string) (Allocation, error) {
 	raw := defaultAllocation
 	if path != "" {
@@ -49,7 +54,7 @@ func LoadAllocation(path string) (Allocation, error) {
 		_, e1 := time.Parse(time.DateOnly, r.From)
 		_, e2 := time.Parse(time.DateOnly, r.Until)
 		if e1 != nil || (r.Until != "" && e2 != nil) || (r.Until != "" && r.Until < r.From) ||
-			r.HourlyCents <= 0 || r.HalfDayCapCents <= 0 || r.DayCapCents <= 0 {
+			r.HourlyCents <= 0 || r.HalfDayCapCents <= 0 || r.DayCapCents <= 0 || r.YearlyCapCents < 0 {
 			return Allocation{}, fmt.Errorf("courses: allocation rates %s: rate %d: want from/until dates (YYYY-MM-DD) and positive amounts", path, i+1)
 		}
 	}

@@ -174,7 +174,7 @@ func TestLearnCompleteCreditAndReview(t *testing.T) {
 		// Review: only inspectors of the territory see and change the line.
 		inspector := env.CreateUser(t, profile.RoleInspector)
 		outsider := &profile.User{ID: "insp-paris", Roles: []profile.Role{profile.RoleInspector},
-			Territory: profile.Territory{Academie: "paris"}}
+			Scope: profile.Territory{Academie: "paris"}}
 		if lines, _, err := svc.Lines(ctx, outsider, courses.LineFilter{}); err != nil || len(lines) != 0 {
 			t.Fatalf("an inspector of Paris sees Lyon's lines: %v %v", lines, err)
 		}
@@ -297,6 +297,9 @@ func TestSessionAttendanceCreditsPaidHours(t *testing.T) {
 	testenv.ForEachBackend(t, func(t *testing.T, env *testenv.Env) {
 		ctx := testenv.Ctx(t)
 		svc := env.Sys.Courses
+		// The server's clock after the last half-day (17:00 Paris): the session may close.
+		c := &clock{t: time.Date(2027, 2, 15, 16, 0, 0, 0, time.UTC)}
+		svc.SetClock(c.now)
 		const slug = "module-session"
 		src := learningSource("En session")
 		src.Files["module.md"] = bytes.Replace(src.Files["module.md"], []byte("duration_minutes: 10"), []byte("duration_minutes: 360"), 1)

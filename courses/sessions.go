@@ -25,6 +25,22 @@ const SessionsCollection = "course_sessions"
 
 const markerCreditSession = "credit-session"
 
+// Why a line waits for an inspector instead of being credited.
+const (
+	// ReasonHalfDaysMissed: some half-days were not attended; the
+	// allocation is paid only for a session attended in full (no amount).
+	ReasonHalfDaysMissed = "half-days-missed"
+	// ReasonOwnSession: the participant runs the session (its trainer or a
+	// co-author of its module); recorded before that was refused.
+	ReasonOwnSession = "own-session"
+	// ReasonYearlyCap: with this line, the person's allocation for the school
+	// year would exceed the yearly cap of the rate in force.
+	ReasonYearlyCap = "yearly-cap"
+	// ReasonEmailUnverified: the person's address was not verified when the
+	// line was credited (an enrolment made before that was required).
+	ReasonEmailUnverified = "email-unverified"
+)
+
 // Half-day slots.
 const (
 	SlotMorning   = "am"
@@ -179,9 +195,26 @@ func (s *Service) updateSession(ctx context.Context, trainer *profile.User, id s
 	return ss, nil
 }
 
-// AddParticipant adds a teacher, found by email, to a session's cohort.
+// runners returns who runs a session: its trainer and the owners
+// (co-authors) of its module. They cannot attend it: a session's hours are
+// paid to its participants, on its trainer's word.
+func (s *Service) runners(ctx context.Context, ss *Session) (func(userID string) bool, error) {
+	owners := []string{ss.TrainerID}
+	doc, err := s.store.Module(ctx, ss.Slug)
+	if err != nil && !errkind.IsNotFound(err) {
+		return nil, err
+	}
+	if err == nil {
+		owners = append(owners, doc.Owners...)
+	}
+	return func(userID string) bool { return slices.Contains(owners, userID) }, nil
+}
+
+// AddParticipant adds a teacher, found by email, to a session's cohort. The
+// account must be a verified teacher's who does not run the session.
 func (s *Service) AddParticipant(ctx context.Context, trainer *profile.User, id, email string) (*Session, error) {
-	if _, err := s.Session(ctx, trainer, id); err != nil {
+	ss, err := s.Session(ctx, trainer, id)
+	if err != nil {
 		return nil, err
 	}
 	u, err := s.profile.FindUser(ctx, email)
@@ -190,6 +223,14 @@ func (s *Service) AddParticipant(ctx context.Context, trainer *profile.User, id,
 	}
 	if err != nil {
 		return nil, err
+	}
+	if !u.EmailVerified {
+		return nil, errkind.Invalid("email", "participant_unverified")
+	}
+	if runs, err := s.runners(ctx, ss); err != nil {
+		return nil, err
+	} else if runs(u.ID) {
+		return nil, errkind.Invalid("email", "own_session")
 	}
 	return s.updateSession(ctx, trainer, id, func(ss *Session) error {
 		if slices.ContainsFunc(ss.Participants, func(p Participant) bool { return p.UserID == u.ID }) {
@@ -204,13 +245,22 @@ func (s *Service) AddParticipant(ctx context.Context, trainer *profile.User, id,
 }
 
 // SetAttendance records the whole attendance grid: for each participant,
-// the half-days attended. Unknown participants or half-days are refused.
+// the half-days attended. Unknown participants or half-days are refused,
+// and so is any attendance of a person who runs the session (its trainer
+// or a co-author of its module, say one added before becoming co-author).
 func (s *Service) SetAttendance(ctx context.Context, trainer *profile.User, id string, attended map[string][]string) (*Session, error) {
 	return s.updateSession(ctx, trainer, id, func(ss *Session) error {
+		runs, err := s.runners(ctx, ss)
+		if err != nil {
+			return err
+		}
 		for uid, days := range attended {
 			i := slices.IndexFunc(ss.Participants, func(p Participant) bool { return p.UserID == uid })
 			if i < 0 {
 				return errkind.Invalid("attendance", "unknown_participant")
+			}
+			if len(days) > 0 && runs(uid) {
+				return errkind.Invalid("attendance", "own_session")
 			}
 			var keep []string
 			for _, h := range ss.HalfDays {
@@ -227,11 +277,48 @@ func (s *Service) SetAttendance(ctx context.Context, trainer *profile.User, id s
 	})
 }
 
+// When a half-day ends, Paris time: a session can be closed (its hours
+// credited) only once its last half-day has ended, by the server's clock.
+const (
+	morningEndHour   = 12
+	afternoonEndHour = 17
+)
+
+// End is the instant the half-day ends: 12:00 for a morning, 17:00 for an
+// afternoon, Paris time.
+func (h HalfDay) End() time.Time {
+	d, err := time.ParseInLocation(time.DateOnly, h.Date, paris)
+	if err != nil {
+		return time.Time{}
+	}
+	hour := morningEndHour
+	if h.Slot == SlotAfternoon {
+		hour = afternoonEndHour
+	}
+	return time.Date(d.Year(), d.Month(), d.Day(), hour, 0, 0, 0, paris)
+}
+
+// Ends is the instant the session's last half-day ends.
+func (s *Session) Ends() time.Time {
+	var end time.Time
+	for _, h := range s.HalfDays {
+		if e := h.End(); e.After(end) {
+			end = e
+		}
+	}
+	return end
+}
+
 // CloseSession makes attendance final and credits the hours: the closure
-// and its pending follow-up are one update, then the task is enqueued.
+// and its pending follow-up are one update, then the task is enqueued. A
+// session is closed only once its last half-day has ended (server clock),
+// so nobody is paid for half-days still to come.
 func (s *Service) CloseSession(ctx context.Context, trainer *profile.User, id string) (*Session, error) {
 	ss, err := s.updateSession(ctx, trainer, id, func(ss *Session) error {
 		now := s.now()
+		if now.Before(ss.Ends()) {
+			return errkind.Invalid("session", "not_over")
+		}
 		ss.ClosedAt, ss.Pending, ss.PendingAt = now, []string{markerCreditSession}, now
 		return nil
 	})
@@ -274,6 +361,10 @@ func (s *Service) creditSession(ctx context.Context, id string) error {
 		return err
 	}
 	rate, _ := s.rates.On(ss.HalfDays[0].Date)
+	runs, err := s.runners(ctx, &ss)
+	if err != nil {
+		return err
+	}
 	first, _ := time.ParseInLocation(time.DateOnly, ss.HalfDays[0].Date, paris)
 	last, _ := time.ParseInLocation(time.DateOnly, ss.HalfDays[len(ss.HalfDays)-1].Date, paris)
 	for _, p := range ss.Participants {
@@ -295,13 +386,21 @@ func (s *Service) creditSession(ctx context.Context, id string) error {
 			SessionID: ss.ID, HalfDays: len(ss.HalfDays), Attended: len(p.Attended), RateRef: rate.Reference,
 			CompletedAt: last.Add(18 * time.Hour).UTC(), State: StateToReview,
 		}
-		reason := "half-days-missed"
+		reason := ReasonHalfDaysMissed
 		if all {
 			l.State, reason = StateCredited, ""
 			l.AmountCents = rate.Amount(ss.HalfDays, m.DurationMinutes)
 		}
+		// Recorded before these were refused: an inspector decides.
+		switch {
+		case l.State != StateCredited:
+		case runs(u.ID):
+			l.State, reason = StateToReview, ReasonOwnSession
+		case !u.EmailVerified:
+			l.State, reason = StateToReview, ReasonEmailUnverified
+		}
 		l.Events = []Event{{By: ss.TrainerID, ByName: ss.TrainerName, Action: "credit", State: l.State, Reason: reason}}
-		if err := s.credit(ctx, l); err != nil {
+		if err := s.creditPaid(ctx, l, rate); err != nil {
 			return err
 		}
 	}
@@ -311,4 +410,36 @@ func (s *Service) creditSession(ctx context.Context, id string) error {
 	}
 	defer release()
 	return clearMarker(ctx, s.store.sessions, id, markerCreditSession)
+}
+
+// creditPaid credits a paid line, holding it for review when, with it, the
+// person's allocation for the school year would exceed the yearly cap of
+// the rate (the line keeps its amount as evidence; an inspector decides).
+// The year's lines are summed and the line inserted under a lock on the
+// (person, school year), so two sessions closed at once cannot both pass.
+func (s *Service) creditPaid(ctx context.Context, l *Line, rate Rate) error {
+	if l.State != StateCredited || l.AmountCents == 0 || rate.YearlyCapCents <= 0 {
+		return s.credit(ctx, l)
+	}
+	release, err := s.claims.Lock(ctx, "allocation:"+l.LearnerID+":"+l.SchoolYear, 10*time.Second)
+	if err != nil {
+		return err
+	}
+	defer release()
+	year, err := database.FindAll[Line](ctx, "courses: allocation", s.store.ledger,
+		bson.M{"learnerId": l.LearnerID, "schoolYear": l.SchoolYear})
+	if err != nil {
+		return err
+	}
+	total := l.AmountCents
+	for _, o := range year {
+		if o.ID != l.ID && o.CountsFor == CountsPaid && o.State != StateRejected {
+			total += o.AmountCents
+		}
+	}
+	if total > rate.YearlyCapCents {
+		l.State = StateToReview
+		l.Events[0].State, l.Events[0].Reason = StateToReview, ReasonYearlyCap
+	}
+	return s.credit(ctx, l)
 }
