@@ -100,6 +100,7 @@ func (in RegisterInput) validate(prefix string) (*User, error) {
 		v.Add("kind", "bad_choice")
 	}
 	u.Territory = in.Territory.normalize(v, prefix)
+	u.SpaceMembership = admitted(u.Territory)
 	if u.Kind == KindParent && u.Territory.UAI != "" {
 		// A parent's school would identify their child: not asked, not kept.
 		u.Territory.UAI = ""
@@ -115,7 +116,6 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (*User, error)
 	if err != nil {
 		return nil, err
 	}
-	u.SpaceMembership = admitted(u.Territory)
 	u.Roles = rolesFor(RoleLearner)
 	u.Pending = []string{markerWelcome}
 	if err := s.insertNew(ctx, u, in.Password, strings.TrimSpace(in.Handle) != ""); err != nil {
@@ -281,6 +281,7 @@ func (s *Service) UpdateProfile(ctx context.Context, u *User, in ProfileInput) (
 	if terr != u.Territory && !u.Territory.IsZero() {
 		update["$push"] = bson.M{"territoryHistory": TerritoryChange{Territory: u.Territory, Until: now}}
 	}
+	moveSpaces(u, terr, update, now)
 	nu, err := s.store.updateUser(ctx, bson.M{"_id": u.ID}, update)
 	if err != nil {
 		return nil, err
@@ -320,6 +321,5 @@ func (s *Service) ChangePassword(ctx context.Context, u *User, current, next str
 func (s *Service) LogoutEverywhere(ctx context.Context, u *User) error {
 	_, err := s.store.updateUser(ctx, bson.M{"_id": u.ID}, bson.M{"$inc": bson.M{"epoch": 1}})
 	s.cache.forget(u.ID)
-	moveSpaces(u, terr, update, now)
 	return err
 }

@@ -270,6 +270,17 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}, testenv.WithConfig(func(c *boot.Config) { c.OpsNetworks = nil })) // as in production: no operations network
 }
 
+// parisRequester is a Lyon teacher who moved to Paris and waits to join its spaces.
+func parisRequester(t *testing.T, env *testenv.Env) *profile.User {
+	t.Helper()
+	u := env.CreateUser(t, profile.RoleLearner)
+	if _, err := env.Sys.Profile.UpdateProfile(testenv.Ctx(t), u, profile.ProfileInput{Name: u.Name, Handle: u.Handle,
+		Territory: profile.Territory{Academie: "paris", Departement: "75"}}); err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
 // do sends one matrix request: forms carry a valid CSRF token; API calls by
 // a role use its bearer token.
 func do(t *testing.T, env *testenv.Env, c *http.Client, token string, row route) int {
