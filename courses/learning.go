@@ -16,7 +16,20 @@ var ErrNotEnrolled = fmt.Errorf("courses: not enrolled: %w", errkind.ErrNotFound
 
 // Enrol enrols a person in the latest published version of a module. One
 // enrolment per person and module: enrolling again returns the one there.
+// Only an open account with a verified address enrols (hours and
+// attestations follow from enrolments): errkind.EmailUnverified otherwise.
+// The account is read from the store, not from a session's copy.
 func (s *Service) Enrol(ctx context.Context, userID, slug string) (*Enrolment, error) {
+	u, err := s.profile.User(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	if u.Deleted || u.Suspended {
+		return nil, fmt.Errorf("courses: enrol a closed account: %w", errkind.ErrForbidden)
+	}
+	if !u.EmailVerified {
+		return nil, errkind.EmailUnverified()
+	}
 	doc, err := s.store.Module(ctx, slug)
 	if err != nil {
 		return nil, err

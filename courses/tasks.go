@@ -85,7 +85,13 @@ func (s *Service) HandleCreditHours(ctx context.Context, t *asynq.Task) error {
 		if err != nil {
 			return err
 		}
-		if err := s.credit(ctx, s.lineFor(e, m, u)); err != nil {
+		l := s.lineFor(e, m, u)
+		if !u.EmailVerified && l.State == StateCredited {
+			// Enrolled before enrolling needed a verified address: the hours
+			// wait for an inspector, and the attestation with them.
+			l.State, l.Events[0].State, l.Events[0].Reason = StateToReview, StateToReview, ReasonEmailUnverified
+		}
+		if err := s.credit(ctx, l); err != nil {
 			return err
 		}
 	}

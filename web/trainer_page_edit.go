@@ -2,11 +2,38 @@ package web
 
 import (
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"ardoise/courses"
+	"ardoise/internal/errkind"
 )
+
+// Previews render Markdown on the server: each account gets at most
+// previewLimit a minute (shared by every process through Redis), and only
+// with a verified address.
+const (
+	previewLimit  = 60
+	previewWindow = time.Minute
+)
+
+// limitPreview refuses a preview (or a save, which renders one) to an
+// unverified account or beyond the account's rate.
+func (a *App) limitPreview(c *fiber.Ctx) error {
+	u := currentUser(c)
+	if !u.EmailVerified {
+		return errkind.EmailUnverified()
+	}
+	ok, wait, err := a.Limiter.Allow(c.UserContext(), "preview:"+u.ID, previewLimit, previewWindow)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return &errkind.RateLimitedError{RetryAfter: wait}
+	}
+	return nil
+}
 
 // pageEditView is what the page editor shows.
 type pageEditView struct {
@@ -19,9 +46,14 @@ type pageEditView struct {
 
 // trainerPageEdit edits one file of a module's draft in a textarea: Preview
 // renders it on the server (with the same checks as publication), Save
-// stores the draft.
+// stores the draft. Both render Markdown, so both count as previews.
 func (a *App) trainerPageEdit(c *fiber.Ctx) error {
 	ctx := c.UserContext()
+	if c.Method() == fiber.MethodPost {
+		if err := a.limitPreview(c); err != nil {
+			return err
+		}
+	}
 	author := authorOf(currentUser(c))
 	m, err := a.Courses.Editable(ctx, author, c.Params("slug"))
 	if err != nil {
