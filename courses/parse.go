@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 
 	"gopkg.in/yaml.v3"
 
@@ -155,6 +156,8 @@ func (p *parser) header(m *Module) {
 	}
 	if strings.TrimSpace(h.Title) == "" || len([]rune(h.Title)) > 120 {
 		p.add("module.md", line("title"), "title is required (at most 120 characters)")
+	} else if !singleLine(h.Title) {
+		p.add("module.md", line("title"), "title is one line, without control characters")
 	}
 	if strings.TrimSpace(h.Summary) == "" {
 		p.add("module.md", line("summary"), "summary is required")
@@ -221,6 +224,8 @@ func (p *parser) page(file string, quizIDs map[string]string) Page {
 		pg.Title = strings.TrimSpace(h.Title)
 		if pg.Title == "" {
 			p.add(file, root.Line, "title is required")
+		} else if !singleLine(pg.Title) {
+			p.add(file, root.Line, "title is one line, without control characters")
 		}
 	}
 	rest, line := body, bodyLine
@@ -339,4 +344,10 @@ func (m *Module) Score(answers map[string][]string) float64 {
 		}
 	}
 	return float64(right) / float64(len(qs))
+}
+
+// singleLine reports whether s has no control character: titles go into
+// mail subjects, PDF lines and CSV cells, where a line break is structure.
+func singleLine(s string) bool {
+	return !strings.ContainsFunc(s, unicode.IsControl)
 }

@@ -49,6 +49,27 @@ func TestParseReportsEveryProblem(t *testing.T) {
 	}
 }
 
+// TestParseRefusesMultiLineTitles: a title reaches mail subjects, PDFs and
+// CSV cells; a CR or LF in it (a quoted YAML string allows them) is refused.
+func TestParseRefusesMultiLineTitles(t *testing.T) {
+	src := Source{Files: map[string][]byte{
+		"module.md": []byte("---\ntitle: \"Module\\r\\nReply-To: pirate@exemple.com\\r\\n\\r\\nCliquez\"\nsummary: Résumé\naudience: teachers\n" +
+			"competences: [\"1.1\"]\nduration_minutes: 30\n---\nIntroduction.\n"),
+		"01-page.md": []byte("---\ntitle: \"Page\\tun\"\n---\nTexte.\n"),
+	}}
+	_, problems := Parse("module-titre", src, knownCompetences)
+	var got []string
+	for _, p := range problems {
+		got = append(got, p.String())
+	}
+	all := strings.Join(got, "\n")
+	for _, want := range []string{"module.md:2: title is one line", "01-page.md:2: title is one line"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("missing %q in:\n%s", want, all)
+		}
+	}
+}
+
 func TestZipRoundTrip(t *testing.T) {
 	src, err := SourceFromFS(os.DirFS("testdata/bad"))
 	if err != nil {
