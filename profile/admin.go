@@ -56,7 +56,7 @@ func (s *Service) SetRole(ctx context.Context, actor Actor, targetID string, r R
 	return u, s.audit(ctx, actor, "role", u, string(before.MainRole())+" → "+string(r), reason)
 }
 
-// SetSuspended suspends (ending every session) or reactivates an account,
+// SetSuspended suspends (ending every session and API token) or reactivates an account,
 // and writes the change to the audit log.
 func (s *Service) SetSuspended(ctx context.Context, actor Actor, targetID string, suspended bool, reason string) (*User, error) {
 	reason, err := checkReason(reason)
@@ -78,8 +78,69 @@ func (s *Service) SetSuspended(ctx context.Context, actor Actor, targetID string
 	action := "reactivate"
 	if suspended {
 		action = "suspend"
+		s.epochBumped(ctx, u) // every session and API token ends
 	}
 	return u, s.audit(ctx, actor, action, u, "", reason)
+}
+
+// ParseScope reads "ACADÉMIE[/DÉPARTEMENT[/CIRCONSCRIPTION]]" as the command
+// line and the admin page give an inspector's scope: a territory without
+// school. Errors are under "scope".
+func ParseScope(s string) (Territory, error) {
+	v := &errkind.ValidationError{}
+	s = strings.TrimSpace(s)
+	parts := strings.Split(s, "/")
+	switch {
+	case s == "":
+		v.Add("scope", "required")
+	case len(parts) > 3:
+		v.Add("scope", "bad_scope")
+	}
+	if err := v.Err(); err != nil {
+		return Territory{}, err
+	}
+	t := ParseTerritory(s).normalize(v, "scope.")
+	return t, v.Err()
+}
+
+// SetScope sets the part of the school system an inspector oversees and
+// writes the change to the audit log. Only an admin or the command line
+// calls it; a person's own territory never changes it.
+func (s *Service) SetScope(ctx context.Context, actor Actor, targetID, scope, reason string) (*User, error) {
+	t, err := ParseScope(scope)
+	if err != nil {
+		return nil, err
+	}
+	reason, err = checkReason(reason)
+	if err != nil {
+		return nil, err
+	}
+	before, err := s.store.User(ctx, targetID)
+	if err != nil {
+		return nil, err
+	}
+	if before.Deleted {
+		return nil, fmt.Errorf("profile: scope of an erased account: %w", errkind.ErrNotFound)
+	}
+	u, err := s.store.updateUser(ctx, bson.M{"_id": targetID, "deleted": bson.M{"$ne": true}},
+		bson.M{"$set": bson.M{"scope": t, "updatedAt": s.now()}})
+	if err != nil {
+		return nil, err
+	}
+	s.cache.forget(targetID)
+	return u, s.audit(ctx, actor, "scope", u, FormatScope(before.Scope)+" → "+FormatScope(t), reason)
+}
+
+// FormatScope writes a scope as ParseScope reads it ("—" when empty).
+func FormatScope(t Territory) string {
+	parts := []string{t.Academie, t.Departement, t.Circonscription}
+	for len(parts) > 0 && parts[len(parts)-1] == "" {
+		parts = parts[:len(parts)-1]
+	}
+	if len(parts) == 0 {
+		return "—"
+	}
+	return strings.Join(parts, "/")
 }
 
 func (s *Service) audit(ctx context.Context, actor Actor, action string, target *User, detail, reason string) error {

@@ -138,6 +138,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (*U
 		return nil, ErrBadLink
 	}
 	s.cache.forget(u.ID)
+	s.epochBumped(ctx, nu)
 	return nu, err
 }
 

@@ -56,20 +56,22 @@ func (s *Service) DeleteAccount(ctx context.Context, u *User, password string) e
 	}
 	email := u.Email
 	now := s.now()
-	_, err := s.store.updateUser(ctx, bson.M{"_id": u.ID}, bson.M{
+	nu, err := s.store.updateUser(ctx, bson.M{"_id": u.ID}, bson.M{
 		"$set": bson.M{
 			"email": "", "emailLower": "deleted:" + u.ID, "emailVerified": false,
 			"name": DeletedName, "displayName": "", "handle": "supprime-" + u.ID,
 			"territory": Territory{}, "passwordHash": "", "deleted": true, "suspended": true,
 			"roles": rolesFor(RoleLearner), "updatedAt": now, "deletedAt": now,
 		},
-		"$unset": bson.M{"territoryHistory": "", "pending": "", "pendingAt": "", "resetRequestedAt": "", "locale": ""},
-		"$inc":   bson.M{"epoch": 1},
+		"$unset": bson.M{"territoryHistory": "", "pending": "", "pendingAt": "", "resetRequestedAt": "", "locale": "",
+			"handleSkeleton": "", "scope": ""},
+		"$inc": bson.M{"epoch": 1},
 	})
 	if err != nil {
 		return fmt.Errorf("profile: delete account: %w", err)
 	}
 	s.cache.forget(u.ID)
+	s.epochBumped(ctx, nu)
 	if _, err := s.store.tokens.DeleteMany(ctx, bson.M{"userId": u.ID}); err != nil {
 		return fmt.Errorf("profile: delete tokens: %w", err)
 	}

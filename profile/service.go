@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"ardoise/internal/errkind"
@@ -32,7 +33,10 @@ type Service struct {
 	logger  *slog.Logger
 	cache   *ttlCache[*User]
 	tokens  *ttlCache[APIToken]
-	now     func() time.Time
+	revoked revocations
+	// registerPerIP is how many accounts one address may register an hour.
+	registerPerIP int64
+	now           func() time.Time
 }
 
 // Deps are what the service needs.
@@ -45,15 +49,26 @@ type Deps struct {
 	Catalog *i18n.Catalog
 	BaseURL string
 	Logger  *slog.Logger
+	// Redis holds session and token revocations, under RedisPrefix.
+	Redis       redis.UniversalClient
+	RedisPrefix string
+	// RegistrationsPerIP is how many accounts one address may register an
+	// hour (DefaultRegistrationsPerIP when 0).
+	RegistrationsPerIP int
 }
 
 // NewService builds the service.
 func NewService(d Deps) *Service {
-	return &Service{
+	s := &Service{
 		store: d.Store, keys: d.Keys, queue: d.Queue, mailer: d.Mailer, limiter: d.Limiter,
 		msgs: d.Catalog, baseURL: strings.TrimRight(d.BaseURL, "/"), logger: d.Logger,
 		cache: newCache[*User](30 * time.Second), tokens: newCache[APIToken](30 * time.Second), now: func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) },
+		revoked: revocations{rdb: d.Redis, prefix: d.RedisPrefix}, registerPerIP: int64(d.RegistrationsPerIP),
 	}
+	if s.registerPerIP <= 0 {
+		s.registerPerIP = DefaultRegistrationsPerIP
+	}
+	return s
 }
 
 // Store gives access to the underlying store (for commands and other domains).
@@ -86,8 +101,8 @@ func (in RegisterInput) validate(prefix string) (*User, error) {
 	u := &User{}
 	u.Email, u.EmailLower = normalizeEmail(v, "email", in.Email)
 	checkPassword(v, "password", in.Password)
-	u.Name = cleanText(v, "name", in.Name, true, MaxNameLen)
-	u.DisplayName = cleanText(v, "displayName", in.DisplayName, false, 60)
+	u.Name = cleanName(v, "name", in.Name, true, MaxNameLen)
+	u.DisplayName = cleanName(v, "displayName", in.DisplayName, false, 60)
 	if strings.TrimSpace(in.Handle) != "" {
 		u.Handle = normalizeHandle(v, "handle", in.Handle)
 	}
@@ -110,7 +125,8 @@ func (in RegisterInput) validate(prefix string) (*User, error) {
 }
 
 // Register creates a learner account and queues its welcome email, which
-// carries the email-verification link.
+// carries the email-verification link. It applies no rate limit: requests
+// from people go through RegisterFrom.
 func (s *Service) Register(ctx context.Context, in RegisterInput) (*User, error) {
 	u, err := in.validate("territory.")
 	if err != nil {
@@ -144,6 +160,10 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*User, error) {
 		return nil, errkind.Invalid("role", "bad_choice")
 	}
 	u.Roles = rolesFor(in.Role)
+	if u.Has(RoleInspector) {
+		// An inspector created with a territory oversees it, without its school.
+		u.Scope = u.Territory.Scope()
+	}
 	u.EmailVerified = true
 	if err := s.insertNew(ctx, u, in.Password, strings.TrimSpace(in.Handle) != ""); err != nil {
 		return nil, err
@@ -168,6 +188,8 @@ func (s *Service) insertNew(ctx context.Context, u *User, password string, chose
 		u.Handle = base
 	}
 	for attempt := 0; ; attempt++ {
+		// The unique skeleton claims the handle and every look-alike of it.
+		u.HandleSkeleton = handleSkeleton(u.Handle)
 		err := s.store.InsertUser(ctx, u)
 		if !errors.Is(err, errDuplicate) {
 			return err
@@ -193,17 +215,22 @@ var ErrBadCredentials = fmt.Errorf("profile: wrong email or password: %w", errki
 // ErrSuspended means the account exists but is suspended; it wraps ErrForbidden.
 var ErrSuspended = fmt.Errorf("profile: account suspended: %w", errkind.ErrForbidden)
 
-// Login backoff: after pairFailures failed logins for one (account, IP) pair
-// within loginWindow, that pair waits until the window ends. An IP alone has
-// a much higher ceiling, so a school behind one address is not locked out
-// and nobody can lock a teacher out from elsewhere.
+// Login backoff: every attempt is counted before the password is checked,
+// and the count is rolled back only when the password was right. After
+// pairFailures attempts for one (account, IP) pair within loginWindow, that
+// pair waits until the window ends. An IP alone has a much higher ceiling,
+// so a school behind one address is not locked out and nobody can lock a
+// teacher out from elsewhere.
 const (
 	pairFailures = 5
 	ipFailures   = 200
 	loginWindow  = 15 * time.Minute
 )
 
-// Authenticate checks an email and password from ip.
+// Authenticate checks an email and password from ip. The attempt is counted
+// atomically (INCR) for the pair and the IP before the password check, so
+// parallel guesses cannot all pass the limit; a right password undoes its
+// own count (the pair's counter starts again, the IP's loses this attempt).
 func (s *Service) Authenticate(ctx context.Context, email, password, ip string) (*User, error) {
 	emailKey := strings.ToLower(strings.TrimSpace(email))
 	pairKey := "login:pair:" + s.keys.Sign("login", emailKey, ip)
@@ -212,11 +239,11 @@ func (s *Service) Authenticate(ctx context.Context, email, password, ip string) 
 		key   string
 		limit int64
 	}{{pairKey, pairFailures}, {ipKey, ipFailures}} {
-		n, ttl, err := s.limiter.Count(ctx, k.key)
+		n, ttl, err := s.limiter.Hit(ctx, k.key, loginWindow)
 		if err != nil {
 			return nil, fmt.Errorf("profile: login: %w", errkind.ErrUnavailable)
 		}
-		if n >= k.limit {
+		if n > k.limit {
 			return nil, &errkind.RateLimitedError{RetryAfter: max(ttl, time.Second)}
 		}
 	}
@@ -230,17 +257,16 @@ func (s *Service) Authenticate(ctx context.Context, email, password, ip string) 
 	}
 	ok, _ := CheckPassword(hash, password)
 	if u == nil || u.Deleted || !ok {
-		_, _, err1 := s.limiter.Hit(ctx, pairKey, loginWindow)
-		_, _, err2 := s.limiter.Hit(ctx, ipKey, loginWindow)
-		if err := errors.Join(err1, err2); err != nil {
-			s.logger.Warn("login limiter", "err", err)
-		}
 		return nil, ErrBadCredentials
+	}
+	err1 := s.limiter.Reset(ctx, pairKey)
+	err2 := s.limiter.Undo(ctx, ipKey)
+	if err := errors.Join(err1, err2); err != nil {
+		s.logger.Warn("login limiter", "err", err)
 	}
 	if u.Suspended {
 		return nil, ErrSuspended
 	}
-	_ = s.limiter.Reset(ctx, pairKey)
 	return u, nil
 }
 
@@ -257,8 +283,8 @@ type ProfileInput struct {
 // old one into the history with the date it ended.
 func (s *Service) UpdateProfile(ctx context.Context, u *User, in ProfileInput) (*User, error) {
 	v := &errkind.ValidationError{}
-	name := cleanText(v, "name", in.Name, true, MaxNameLen)
-	display := cleanText(v, "displayName", in.DisplayName, false, 60)
+	name := cleanName(v, "name", in.Name, true, MaxNameLen)
+	display := cleanName(v, "displayName", in.DisplayName, false, 60)
 	handle := normalizeHandle(v, "handle", in.Handle)
 	terr := in.Territory.normalize(v, "territory.")
 	if u.Kind == KindParent {
@@ -267,16 +293,29 @@ func (s *Service) UpdateProfile(ctx context.Context, u *User, in ProfileInput) (
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	if handle != u.Handle {
-		// An update that breaks a unique index is not reported as a duplicate
-		// by FerretDB, so the handle is checked first; the index still guards MongoDB.
-		if other, err := s.store.UserByHandle(ctx, handle); err == nil && other.ID != u.ID {
-			return nil, errkind.Invalid("handle", "taken")
-		}
-	}
 	now := s.now()
 	set := bson.M{"name": name, "displayName": display, "handle": handle, "territory": terr,
 		"locale": i18n.Supported(in.Locale), "updatedAt": now}
+	if handle != u.Handle || u.HandleSkeleton == "" {
+		// An update that breaks a unique index is not reported as a duplicate
+		// by FerretDB, so the handle and its look-alikes (same skeleton) are
+		// checked first; the unique indexes still guard MongoDB.
+		skel := handleSkeleton(handle)
+		other, err := s.store.UserByHandleSkeleton(ctx, skel)
+		switch {
+		case err != nil && !errkind.IsNotFound(err):
+			return nil, err
+		case err == nil && other.ID != u.ID && handle != u.Handle:
+			return nil, errkind.Invalid("handle", "taken")
+		case err != nil || other.ID == u.ID:
+			set["handleSkeleton"] = skel
+		}
+		if handle != u.Handle {
+			if other, err := s.store.UserByHandle(ctx, handle); err == nil && other.ID != u.ID {
+				return nil, errkind.Invalid("handle", "taken")
+			}
+		}
+	}
 	update := bson.M{"$set": set}
 	if terr != u.Territory && !u.Territory.IsZero() {
 		update["$push"] = bson.M{"territoryHistory": TerritoryChange{Territory: u.Territory, Until: now}}
@@ -298,7 +337,7 @@ func (s *Service) SetLocale(ctx context.Context, u *User, lang string) error {
 }
 
 // ChangePassword replaces the password after checking the current one, and
-// ends every other session.
+// ends every other session and every API token.
 func (s *Service) ChangePassword(ctx context.Context, u *User, current, next string) (*User, error) {
 	v := &errkind.ValidationError{}
 	if ok, _ := CheckPassword(u.PasswordHash, current); !ok {
@@ -314,12 +353,14 @@ func (s *Service) ChangePassword(ctx context.Context, u *User, current, next str
 		return nil, fmt.Errorf("profile: password changed meanwhile: %w", errkind.ErrConflict)
 	}
 	s.cache.forget(u.ID)
+	s.epochBumped(ctx, nu)
 	return nu, err
 }
 
-// LogoutEverywhere ends every session of the person.
+// LogoutEverywhere ends every session and every API token of the person.
 func (s *Service) LogoutEverywhere(ctx context.Context, u *User) error {
-	_, err := s.store.updateUser(ctx, bson.M{"_id": u.ID}, bson.M{"$inc": bson.M{"epoch": 1}})
+	nu, err := s.store.updateUser(ctx, bson.M{"_id": u.ID}, bson.M{"$inc": bson.M{"epoch": 1}})
 	s.cache.forget(u.ID)
+	s.epochBumped(ctx, nu)
 	return err
 }

@@ -26,6 +26,8 @@ const (
 var Indexes = []database.Index{
 	{Collection: UsersCollection, Keys: []string{"emailLower"}, Unique: true},
 	{Collection: UsersCollection, Keys: []string{"handle"}, Unique: true},
+	// Sparse: accounts from before skeletons, or erased, have none.
+	{Collection: UsersCollection, Keys: []string{"handleSkeleton"}, Unique: true, Sparse: true},
 	{Collection: UsersCollection, Keys: []string{"pendingAt"}, Sparse: true},
 	{Collection: UsersCollection, Keys: []string{"createdAt"}},
 	{Collection: TokensCollection, Keys: []string{"userId", "createdAt"}},
@@ -90,6 +92,15 @@ func (s *Store) UserByHandle(ctx context.Context, handle string) (*User, error) 
 	var u User
 	if err := s.users.FindOne(ctx, bson.M{"handle": strings.ToLower(handle)}).Decode(&u); err != nil {
 		return nil, notFound(err, "user by handle")
+	}
+	return &u, nil
+}
+
+// UserByHandleSkeleton returns the account whose handle has this skeleton.
+func (s *Store) UserByHandleSkeleton(ctx context.Context, skeleton string) (*User, error) {
+	var u User
+	if err := s.users.FindOne(ctx, bson.M{"handleSkeleton": skeleton}).Decode(&u); err != nil {
+		return nil, notFound(err, "user by handle skeleton")
 	}
 	return &u, nil
 }

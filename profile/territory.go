@@ -117,6 +117,8 @@ func (t Territory) normalize(v interface{ Add(string, string) }, prefix string) 
 	}
 	if len([]rune(out.Circonscription)) > 80 {
 		v.Add(prefix+"circonscription", "too_long")
+	} else if strings.ContainsFunc(out.Circonscription, func(r rune) bool { return control(r) || invisible(r) }) {
+		v.Add(prefix+"circonscription", "bad_text")
 	}
 	if out.UAI != "" && !uaiRe.MatchString(out.UAI) {
 		v.Add(prefix+"uai", "bad_uai")

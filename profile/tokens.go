@@ -29,6 +29,9 @@ type APIToken struct {
 	Label     string    `bson:"label" json:"label"`
 	CreatedAt time.Time `bson:"createdAt" json:"createdAt"`
 	ExpiresAt time.Time `bson:"expiresAt" json:"expiresAt"`
+	// Epoch is the account's epoch when the token was made: a later bump
+	// (logout everywhere, password change or reset, suspension) ends it.
+	Epoch int `bson:"epoch" json:"-"`
 }
 
 func tokenID(token string) string {
@@ -39,9 +42,14 @@ func tokenID(token string) string {
 // CreateToken issues a bearer token for u. The token itself is returned once
 // and never stored.
 func (s *Service) CreateToken(ctx context.Context, u *User, label string) (string, APIToken, error) {
+	v := &errkind.ValidationError{}
+	label = cleanText(v, "label", label, true, 60)
+	if err := v.Err(); err != nil {
+		return "", APIToken{}, err
+	}
 	token := tokenPrefix + keyring.RandomToken(32)
 	now := s.now()
-	t := APIToken{ID: tokenID(token), UserID: u.ID, Label: label, CreatedAt: now, ExpiresAt: now.Add(TokenTTL)}
+	t := APIToken{ID: tokenID(token), UserID: u.ID, Label: label, CreatedAt: now, ExpiresAt: now.Add(TokenTTL), Epoch: u.Epoch}
 	if _, err := s.store.tokens.InsertOne(ctx, t); err != nil {
 		return "", APIToken{}, fmt.Errorf("profile: create token: %w", err)
 	}
@@ -69,9 +77,20 @@ func (s *Service) TokenUser(ctx context.Context, token string) (*User, APIToken,
 	if s.now().After(t.ExpiresAt) {
 		return nil, APIToken{}, fmt.Errorf("profile: token expired: %w", errkind.ErrUnauthenticated)
 	}
-	u, err := s.cachedUser(ctx, t.UserID)
+	// Revocations are read from Redis, so every process sees them at once.
+	revoked, epoch, err := s.revoked.state(ctx, "tok", id, t.UserID)
 	if err != nil {
 		return nil, APIToken{}, err
+	}
+	if revoked || t.Epoch < epoch {
+		return nil, APIToken{}, fmt.Errorf("profile: token revoked: %w", errkind.ErrUnauthenticated)
+	}
+	u, err := s.userAtEpoch(ctx, t.UserID, t.Epoch)
+	if err != nil {
+		return nil, APIToken{}, err
+	}
+	if t.Epoch < u.Epoch {
+		return nil, APIToken{}, fmt.Errorf("profile: token of an earlier epoch: %w", errkind.ErrUnauthenticated)
 	}
 	if u.Suspended || u.Deleted {
 		return nil, APIToken{}, fmt.Errorf("profile: token of a closed account: %w", errkind.ErrUnauthenticated)
@@ -93,7 +112,8 @@ func (s *Service) Tokens(ctx context.Context, userID string) ([]APIToken, error)
 	return out, nil
 }
 
-// RevokeToken deletes one of the person's own tokens.
+// RevokeToken deletes one of the person's own tokens; every process
+// refuses it from the next request on.
 func (s *Service) RevokeToken(ctx context.Context, userID, id string) error {
 	s.tokens.forget(id)
 	res, err := s.store.tokens.DeleteOne(ctx, bson.M{"_id": id, "userId": userID})
@@ -102,6 +122,9 @@ func (s *Service) RevokeToken(ctx context.Context, userID, id string) error {
 	}
 	if res.DeletedCount == 0 {
 		return fmt.Errorf("profile: token: %w", errkind.ErrNotFound)
+	}
+	if err := s.revoked.revoke(ctx, "tok", id, s.now().Add(TokenTTL)); err != nil {
+		s.logger.Warn("token revocation not published; other processes apply it within 30 s", "err", err)
 	}
 	return nil
 }

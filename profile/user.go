@@ -40,29 +40,37 @@ const (
 // User is one account. The stored document is also the outbox of the
 // follow-up work its changes require (Pending, PendingAt).
 type User struct {
-	ID            string    `bson:"_id" json:"id"`
-	Email         string    `bson:"email" json:"email"`
-	EmailLower    string    `bson:"emailLower" json:"-"`
-	EmailVerified bool      `bson:"emailVerified" json:"emailVerified"`
-	Name          string    `bson:"name" json:"name"`
-	DisplayName   string    `bson:"displayName,omitempty" json:"displayName,omitempty"`
-	Handle        string    `bson:"handle" json:"handle"`
-	Kind          Kind      `bson:"kind" json:"kind"`
-	Roles         []Role    `bson:"roles" json:"roles"`
-	Territory     Territory `bson:"territory" json:"territory"`
+	ID            string `bson:"_id" json:"id"`
+	Email         string `bson:"email" json:"email"`
+	EmailLower    string `bson:"emailLower" json:"-"`
+	EmailVerified bool   `bson:"emailVerified" json:"emailVerified"`
+	Name          string `bson:"name" json:"name"`
+	DisplayName   string `bson:"displayName,omitempty" json:"displayName,omitempty"`
+	Handle        string `bson:"handle" json:"handle"`
+	// HandleSkeleton is the handle's UTS #39 skeleton (see handleSkeleton),
+	// unique: two handles that look alike cannot both exist.
+	HandleSkeleton string    `bson:"handleSkeleton,omitempty" json:"-"`
+	Kind           Kind      `bson:"kind" json:"kind"`
+	Roles          []Role    `bson:"roles" json:"roles"`
+	Territory      Territory `bson:"territory" json:"territory"`
+	// Scope is the part of the school system an inspector oversees. Only an
+	// admin or the command line sets it (SetScope, audit-logged); it never
+	// follows the person's own Territory, which they may edit.
+	Scope Territory `bson:"scope,omitempty" json:"scope,omitempty"`
 	// TerritoryHistory keeps every earlier territory with the date it ended:
 	// hours credited while at a school stay attributable to that school.
 	TerritoryHistory []TerritoryChange `bson:"territoryHistory,omitempty" json:"territoryHistory,omitempty"`
-	Locale           string            `bson:"locale,omitempty" json:"locale,omitempty"`
-	PasswordHash     string            `bson:"passwordHash" json:"-"`
-	// Epoch is part of every session cookie; bumping it (logout everywhere,
-	// password change, suspension) invalidates every session at once.
-	Epoch            int       `bson:"epoch" json:"-"`
-	Suspended        bool      `bson:"suspended" json:"suspended"`
-	Deleted          bool      `bson:"deleted,omitempty" json:"-"`
 	// SpaceMembership is what the communities' members-only territory
 	// spaces admit the person to (space_membership.go).
 	SpaceMembership `bson:",inline"`
+	Locale          string `bson:"locale,omitempty" json:"locale,omitempty"`
+	PasswordHash    string `bson:"passwordHash" json:"-"`
+	// Epoch is part of every session cookie and API token; bumping it (logout
+	// everywhere, password change or reset, suspension, erasure) invalidates
+	// every session and token at once.
+	Epoch            int       `bson:"epoch" json:"-"`
+	Suspended        bool      `bson:"suspended" json:"suspended"`
+	Deleted          bool      `bson:"deleted,omitempty" json:"-"`
 	ResetRequestedAt time.Time `bson:"resetRequestedAt,omitempty" json:"-"`
 	Pending          []string  `bson:"pending,omitempty" json:"-"`
 	PendingAt        time.Time `bson:"pendingAt,omitempty" json:"-"`
@@ -104,13 +112,15 @@ func rolesFor(r Role) []Role {
 	return []Role{RoleLearner, r}
 }
 
-// InspectionScope is the territory an inspector oversees (see Territory.Scope);
-// empty for anyone else.
+// InspectionScope is the territory an inspector (or an admin, who holds the
+// inspector's rights) oversees: the Scope an admin or the command line set,
+// never the person's own territory. It is empty for anyone else, and an
+// empty scope sees nothing (Territory.Contains).
 func (u *User) InspectionScope() Territory {
 	if !u.Has(RoleInspector) {
 		return Territory{}
 	}
-	return u.Territory.Scope()
+	return u.Scope.Scope()
 }
 
 // CanReceiveMail reports whether mail other than account mail (verification,
@@ -118,3 +128,7 @@ func (u *User) InspectionScope() Territory {
 func (u *User) CanReceiveMail() bool {
 	return u.EmailVerified && !u.Deleted && !u.Suspended && u.Email != ""
 }
+
+// ScopeText writes the inspection scope as `ardoise user set-scope` reads
+// it, "—" when there is none.
+func (u *User) ScopeText() string { return FormatScope(u.Scope) }

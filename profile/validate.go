@@ -4,7 +4,6 @@ import (
 	"net/mail"
 	"regexp"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"ardoise/internal/errkind"
@@ -62,7 +61,9 @@ func checkPassword(v *errkind.ValidationError, field, p string) {
 	}
 }
 
-// cleanText trims a one-line text and checks its length and characters.
+// cleanText trims a one-line text and checks its length and characters: no
+// control character (so no line break: it may end up in a mail header), no
+// invisible or bidirectional-control character.
 func cleanText(v *errkind.ValidationError, field, s string, required bool, max int) string {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -80,22 +81,50 @@ func cleanText(v *errkind.ValidationError, field, s string, required bool, max i
 		return ""
 	}
 	for _, r := range s {
-		if unicode.IsControl(r) {
+		if control(r) {
 			v.Add(field, "bad_text")
+			return ""
+		}
+	}
+	for _, r := range s {
+		if invisible(r) {
+			v.Add(field, "invisible_char")
 			return ""
 		}
 	}
 	return s
 }
 
-// normalizeHandle checks a handle and returns it in lowercase.
+// cleanName is cleanText for a person's name or display name, which must
+// also not mix scripts within one word.
+func cleanName(v *errkind.ValidationError, field, s string, required bool, max int) string {
+	s = cleanText(v, field, s, required, max)
+	if s != "" && !checkName(v, field, s) {
+		return ""
+	}
+	return s
+}
+
+// reservedSkeletons are the skeletons of the reserved handles, so that
+// "adrnin" is as reserved as "admin".
+var reservedSkeletons = func() map[string]bool {
+	m := map[string]bool{}
+	for h := range reservedHandles {
+		m[handleSkeleton(h)] = true
+	}
+	return m
+}()
+
+// normalizeHandle checks a handle and returns it in lowercase. A handle is
+// a few ASCII letters, digits, "-" and "_": no invisible, bidirectional or
+// look-alike character from another script can get in.
 func normalizeHandle(v *errkind.ValidationError, field, s string) string {
 	h := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(s), "@"))
 	if !handleRe.MatchString(h) {
 		v.Add(field, "bad_handle")
 		return ""
 	}
-	if reservedHandles[h] {
+	if reservedHandles[h] || reservedSkeletons[handleSkeleton(h)] {
 		v.Add(field, "taken")
 		return ""
 	}

@@ -47,6 +47,35 @@ func TestRegisterValidation(t *testing.T) {
 		{"11 characters", func(in *RegisterInput) { in.Password = "onze caract" }, []string{"password"}},
 		{"12 accented characters", func(in *RegisterInput) { in.Password = "éééééééééééé" }, nil},
 		{"control character in name", func(in *RegisterInput) { in.Name = "An\x00ne" }, []string{"name"}},
+		{"line break in name", func(in *RegisterInput) { in.Name = "Anne\r\nReply-To: x@y.fr" }, []string{"name"}},
+		{"C1 control in display name", func(in *RegisterInput) { in.DisplayName = "Anne\u0085B" }, []string{"displayName"}},
+		{"DEL in display name", func(in *RegisterInput) { in.DisplayName = "Anne\x7f" }, []string{"displayName"}},
+		{"line separator in name", func(in *RegisterInput) { in.Name = "Anne\u2028Dupont" }, []string{"name"}},
+		{"control character in circonscription", func(in *RegisterInput) {
+			in.Territory = Territory{Academie: "lyon", Departement: "69", Circonscription: "Lyon\n7"}
+		}, []string{"territory.circonscription"}},
+		{"Greek alpha in a Latin word", func(in *RegisterInput) { in.DisplayName = "\u0391dmin" }, []string{"displayName"}},
+		{"Cyrillic o in a Latin name", func(in *RegisterInput) { in.Name = "Jean Dup\u043ent" }, []string{"name"}},
+		{"Greek first name, French surname", func(in *RegisterInput) { in.Name = "Ελένη Dupont" }, nil},
+		{"Cyrillic name", func(in *RegisterInput) { in.DisplayName = "Наталья" }, nil},
+		{"Japanese name mixing kanji and kana", func(in *RegisterInput) { in.DisplayName = "山田はなこ" }, nil},
+		{"digits, hyphen and apostrophe mix with anything", func(in *RegisterInput) { in.DisplayName = "Ελένη-2 O'Brien (Ζ)" }, nil},
+		{"accents and ligatures", func(in *RegisterInput) { in.Name = "Anne-Cécile Lœtitia N'Diaye Müller" }, nil},
+		{"combining accent", func(in *RegisterInput) { in.Name = "Rene\u0301" }, nil},
+		{"right-to-left override", func(in *RegisterInput) { in.DisplayName = "Anne\u202Egnp.exe" }, []string{"displayName"}},
+		{"right-to-left isolate", func(in *RegisterInput) { in.Name = "Anne \u2067x\u2069" }, []string{"name"}},
+		{"left-to-right mark", func(in *RegisterInput) { in.Name = "Anne\u200E" }, []string{"name"}},
+		{"Arabic letter mark", func(in *RegisterInput) { in.DisplayName = "Anne\u061C" }, []string{"displayName"}},
+		{"zero-width space", func(in *RegisterInput) { in.DisplayName = "Ad\u200Bmin" }, []string{"displayName"}},
+		{"zero-width joiner", func(in *RegisterInput) { in.DisplayName = "Ad\u200Dmin" }, []string{"displayName"}},
+		{"word joiner", func(in *RegisterInput) { in.DisplayName = "Ad\u2060min" }, []string{"displayName"}},
+		{"byte order mark", func(in *RegisterInput) { in.Name = "\uFEFFAnne" }, []string{"name"}},
+		{"soft hyphen", func(in *RegisterInput) { in.DisplayName = "Ad\u00ADmin" }, []string{"displayName"}},
+		{"Hangul filler", func(in *RegisterInput) { in.DisplayName = "\u3164" }, []string{"displayName"}},
+		{"handle with a zero-width space", func(in *RegisterInput) { in.Handle = "ad\u200Bmin" }, []string{"handle"}},
+		{"handle with a bidi override", func(in *RegisterInput) { in.Handle = "anne\u202E" }, []string{"handle"}},
+		{"handle with a Greek letter", func(in *RegisterInput) { in.Handle = "\u03b1nne" }, []string{"handle"}},
+		{"handle looking like a reserved one", func(in *RegisterInput) { in.Handle = "adrnin" }, []string{"handle"}},
 		{"101-rune name", func(in *RegisterInput) { in.Name = strings.Repeat("é", 101) }, []string{"name"}},
 		{"reserved handle", func(in *RegisterInput) { in.Handle = "@Admin" }, []string{"handle"}},
 		{"bad handle", func(in *RegisterInput) { in.Handle = "a b" }, []string{"handle"}},
@@ -107,7 +136,13 @@ func FuzzRegisterValidation(f *testing.F) {
 }
 
 func TestInspectionScope(t *testing.T) {
-	insp := &User{Roles: []Role{RoleLearner, RoleInspector}, Territory: Territory{Academie: "lyon", Departement: "69", UAI: "0691234A"}}
+	// The scope is what an admin set, never the person's own territory.
+	own := &User{Roles: []Role{RoleLearner, RoleInspector}, Territory: Territory{Academie: "paris", Departement: "75"}}
+	if own.InspectionScope() != (Territory{}) {
+		t.Fatalf("an inspector without a scope oversees their own territory: %+v", own.InspectionScope())
+	}
+	insp := &User{Roles: []Role{RoleLearner, RoleInspector}, Territory: Territory{Academie: "paris", Departement: "75"},
+		Scope: Territory{Academie: "lyon", Departement: "69", UAI: "0691234A"}}
 	scope := insp.InspectionScope()
 	if scope.UAI != "" || scope.Level() != "departement" {
 		t.Fatalf("scope %+v", scope)
@@ -125,10 +160,49 @@ func TestInspectionScope(t *testing.T) {
 			t.Errorf("Contains(%+v) = %t", tc.t, got)
 		}
 	}
-	if (&User{Roles: []Role{RoleLearner}, Territory: insp.Territory}).InspectionScope() != (Territory{}) {
+	if (&User{Roles: []Role{RoleLearner}, Territory: insp.Territory, Scope: insp.Scope}).InspectionScope() != (Territory{}) {
 		t.Error("a learner has a scope")
 	}
 	if (Territory{}).Contains(Territory{Academie: "lyon"}) {
 		t.Error("an empty scope contains something")
+	}
+}
+
+func TestHandleSkeleton(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		same bool
+	}{
+		{"admin", "adrnin", true},
+		{"paulo", "paul0", true},
+		{"lea-l", "lea-1", true},
+		{"jean_dupont", "jean_dupont", true},
+		{"anne", "anna", false},
+		{"marie-d", "marie_d", false},
+	} {
+		if got := handleSkeleton(tc.a) == handleSkeleton(tc.b); got != tc.same {
+			t.Errorf("skeleton(%q) = %q, skeleton(%q) = %q: same %t, want %t",
+				tc.a, handleSkeleton(tc.a), tc.b, handleSkeleton(tc.b), got, tc.same)
+		}
+	}
+	// The data is Unicode's: a Greek capital alpha is a Latin A.
+	if handleSkeleton("\u0391dmin") != handleSkeleton("admin") {
+		t.Error("the skeleton does not fold Greek alpha")
+	}
+}
+
+func TestParseScope(t *testing.T) {
+	for in, want := range map[string]string{
+		"Lyon": "lyon", "lyon/69": "lyon/69", "Orléans-Tours/45/Orléans Nord": "orleans-tours/45/Orléans Nord",
+	} {
+		got, err := ParseScope(in)
+		if err != nil || FormatScope(got) != want {
+			t.Errorf("ParseScope(%q) = %q, %v; want %q", in, FormatScope(got), err, want)
+		}
+	}
+	for _, in := range []string{"", "lyon/69/Lyon 7/0691234A", "atlantis", "/69", "lyon//Lyon 7", "lyon/69/Lyon\n7"} {
+		if _, err := ParseScope(in); err == nil {
+			t.Errorf("ParseScope(%q) accepted", in)
+		}
 	}
 }

@@ -37,7 +37,14 @@ func (a *App) login(c *fiber.Ctx) error {
 	return c.Redirect(localTarget(f["suite"], "/profil"), fiber.StatusSeeOther)
 }
 
+// logout ends this session only: its id stays revoked on the server, so a
+// copy of the cookie no longer signs anyone in.
 func (a *App) logout(c *fiber.Ctx) error {
+	if cookie := c.Cookies(sessionCookie); cookie != "" {
+		if err := a.Profile.EndSession(c.UserContext(), cookie); err != nil {
+			return err
+		}
+	}
 	a.clearCookie(c, sessionCookie)
 	return c.Redirect("/", fiber.StatusSeeOther)
 }

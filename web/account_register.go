@@ -1,8 +1,12 @@
 package web
 
 import (
+	"errors"
+	"strconv"
+
 	"github.com/gofiber/fiber/v2"
 
+	"ardoise/internal/errkind"
 	"ardoise/profile"
 )
 
@@ -17,10 +21,18 @@ func (a *App) registerForm(c *fiber.Ctx) error {
 
 func (a *App) register(c *fiber.Ctx) error {
 	f := formValues(c, registerFields...)
-	u, err := a.Profile.Register(c.UserContext(), profile.RegisterInput{
+	u, err := a.Profile.RegisterFrom(c.UserContext(), profile.RegisterInput{
 		Email: f["email"], Password: c.FormValue("password"), Name: f["name"], DisplayName: f["displayName"],
 		Handle: f["handle"], Kind: f["kind"], Territory: territoryFrom(f), Locale: lang(c),
-	})
+	}, c.IP())
+	var rl *errkind.RateLimitedError
+	if errors.As(err, &rl) {
+		// The form again, with the wait in words, and Retry-After.
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(rl.RetryAfter.Seconds()+0.999)))
+		msg := a.catalog.T(lang(c), "register.rate_limited", "minutes", int(rl.RetryAfter.Minutes())+1)
+		return a.render(c, fiber.StatusTooManyRequests, "register", page{Title: "register.title", Form: f,
+			Errors: map[string]string{"email": msg}, Data: profile.Academies})
+	}
 	if v, ok := asValidation(err); ok {
 		return a.render(c, fiber.StatusUnprocessableEntity, "register", page{Title: "register.title", Form: f, Errors: a.formErrors(c, v), Data: profile.Academies})
 	}

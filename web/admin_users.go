@@ -1,6 +1,8 @@
 package web
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
 	"ardoise/profile"
@@ -46,11 +48,23 @@ func (a *App) adminSuspend(c *fiber.Ctx) error {
 	return a.afterAdminAction(c, err)
 }
 
+// adminSetScope sets the part of the school system an inspector oversees,
+// with a required reason written to the audit log.
+func (a *App) adminSetScope(c *fiber.Ctx) error {
+	_, err := a.Profile.SetScope(c.UserContext(), profile.ActorOf(currentUser(c)), c.Params("id"), c.FormValue("scope"), c.FormValue("reason"))
+	return a.afterAdminAction(c, err)
+}
+
 // afterAdminAction shows the list again with the error next to the row's
 // fields, or redirects with a notice.
 func (a *App) afterAdminAction(c *fiber.Ctx, err error) error {
 	if v, ok := asValidation(err); ok {
 		errs := a.formErrors(c, v)
+		for k, msg := range errs {
+			if strings.HasPrefix(k, "scope.") {
+				errs["scope"] = msg // one message next to the one scope field
+			}
+		}
 		errs["row"] = c.Params("id")
 		return a.renderAdminUsers(c, fiber.StatusUnprocessableEntity, errs, "")
 	}

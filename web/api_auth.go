@@ -71,7 +71,7 @@ func (a *App) apiRegister(c *fiber.Ctx) error {
 	if in.Locale == "" {
 		in.Locale = lang(c)
 	}
-	u, err := a.Profile.Register(c.UserContext(), in)
+	u, err := a.Profile.RegisterFrom(c.UserContext(), in, c.IP())
 	if err != nil {
 		return err
 	}

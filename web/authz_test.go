@@ -114,6 +114,7 @@ func matrix() []route {
 		{method: "GET", path: "/admin/utilisateurs", want: adminPage},
 		{method: "POST", path: "/admin/utilisateurs/inconnu/role", pattern: "/admin/utilisateurs/:id/role", form: url.Values{"role": {"trainer"}}, want: adminPost},
 		{method: "POST", path: "/admin/utilisateurs/inconnu/suspension", pattern: "/admin/utilisateurs/:id/suspension", form: url.Values{"action": {"suspend"}}, want: adminPost},
+		{method: "POST", path: "/admin/utilisateurs/inconnu/perimetre", pattern: "/admin/utilisateurs/:id/perimetre", form: url.Values{"scope": {"lyon/69"}}, want: adminPost},
 		{method: "GET", path: "/admin/journal", want: adminPage},
 		{method: "GET", path: "/admin/mails", want: adminPage},
 		{method: "GET", path: "/admin/queues", want: adminPage},
@@ -188,7 +189,6 @@ func matrix() []route {
 		{method: "POST", path: "/communaute/messages/inconnu/reaction", pattern: "/communaute/messages/:post/reaction", form: url.Values{"kind": {"merci"}, "on": {"1"}}, want: [5]int{unauth, notf, notf, notf, notf}},
 		{method: "POST", path: "/api/v1/posts/inconnu/reactions", pattern: "/api/v1/posts/:id/reactions", json: `{"kind":"merci","on":true}`, want: [5]int{unauth, notf, notf, notf, notf}},
 		{method: "POST", path: "/communaute/academie-paris/membres", pattern: "/communaute/:space/membres", form: url.Values{"email": {"x@y.fr"}}, want: [5]int{unauth, notf, notf, notf, unproc}},
-		{method: "GET", path: "/nulle-part", pattern: "-", want: anyone(notf)},
 		// Académie requests: {requester} and {requester2} are real Lyon teachers who moved to Paris.
 		{method: "GET", path: "/communaute/academie-lyon/demandes", pattern: "/communaute/:space/demandes", want: [5]int{see, forb, forb, forb, ok}},
 		{method: "GET", path: "/communaute/academie-paris/demandes", pattern: "/communaute/:space/demandes", want: [5]int{see, notf, notf, notf, ok}},
@@ -198,6 +198,7 @@ func matrix() []route {
 		{method: "GET", path: "/api/v1/spaces/academie-paris/requests", pattern: "/api/v1/spaces/:id/requests", want: [5]int{unauth, notf, notf, notf, ok}},
 		{method: "POST", path: "/api/v1/spaces/academie-paris/requests/{requester2}", pattern: "/api/v1/spaces/:id/requests/:user", json: `{"decision":"refuse"}`, want: [5]int{unauth, notf, notf, notf, http.StatusNoContent}},
 		{method: "POST", path: "/api/v1/spaces/academie-paris/requests/inconnu", pattern: "/api/v1/spaces/:id/requests/:user", json: `{"decision":"approve"}`, want: [5]int{unauth, notf, notf, notf, notf}},
+		{method: "GET", path: "/nulle-part", pattern: "-", want: anyone(notf)},
 	}
 }
 
@@ -228,11 +229,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 				t.Errorf("route %s %s has no row in the authorization matrix", rt.Method, rt.Path)
 			}
 		}
-		users := map[profile.Role]*profile.User{}
 		subst := strings.NewReplacer("{requester}", parisRequester(t, env).ID, "{requester2}", parisRequester(t, env).ID)
 		for i := range rows {
 			rows[i].path = subst.Replace(rows[i].path)
 		}
+		users := map[profile.Role]*profile.User{}
 		clients := map[profile.Role]*http.Client{}
 		tokens := map[profile.Role]string{}
 		for _, r := range matrixRoles[1:] {

@@ -29,6 +29,7 @@ type scenario struct {
 	wantStatus  int
 	contains    []string
 	notContains []string
+	bearer      bool // send a real API token of an existing account
 }
 
 func userCount(t *testing.T, env *testenv.Env) int64 {
@@ -44,6 +45,10 @@ func userCount(t *testing.T, env *testenv.Env) int64 {
 func TestBadInput(t *testing.T) {
 	testenv.ForEachBackend(t, func(t *testing.T, env *testenv.Env) {
 		existing := env.CreateUser(t, profile.RoleLearner)
+		token, _, err := env.Sys.Profile.CreateToken(testenv.Ctx(t), existing, "badinput")
+		if err != nil {
+			t.Fatal(err)
+		}
 		reg := func(fields string) string {
 			return `{"password":"un mot de passe assez long","name":"Anne Test","kind":"teacher",` + fields + `}`
 		}
@@ -76,6 +81,31 @@ func TestBadInput(t *testing.T) {
 				body: `{"email":"` + existing.Email + `","password":"pas le bon mot de passe"}`, wantStatus: 401,
 				contains: []string{`"code":"unauthenticated"`}, notContains: []string{"token\":\"ard_"}},
 			{name: "forged bearer token", method: "GET", path: "/api/v1/me", wantStatus: 401, contains: []string{`"code":"unauthenticated"`}},
+			{name: "display name mixing Greek and Latin in one word", method: "POST", path: "/api/v1/auth/register",
+				body:       reg(`"email":"u1@exemple.fr","displayName":"\u0391dmin"`),
+				wantStatus: 400, contains: []string{`"displayName":"Un même mot mélange des alphabets`}},
+			{name: "display name with a right-to-left override", method: "POST", path: "/api/v1/auth/register",
+				body:       reg(`"email":"u2@exemple.fr","displayName":"Anne\u202Egnp.exe"`),
+				wantStatus: 400, contains: []string{`"displayName":"Ce texte contient des caractères invisibles`}},
+			{name: "display name with a zero-width space", method: "POST", path: "/api/v1/auth/register",
+				body:       reg(`"email":"u3@exemple.fr","displayName":"Ad\u200Bmin"`),
+				wantStatus: 400, contains: []string{`"displayName":"Ce texte contient des caractères invisibles`}},
+			{name: "name with a line break", method: "POST", path: "/api/v1/auth/register",
+				body:       `{"email":"u4@exemple.fr","password":"un mot de passe assez long","kind":"teacher","name":"Anne\r\nReply-To: x@y.fr"}`,
+				wantStatus: 400, contains: []string{`"name":"Ce texte contient des caractères non autorisés."`}},
+			{name: "name with a C1 control", method: "POST", path: "/api/v1/auth/register",
+				body:       `{"email":"u5@exemple.fr","password":"un mot de passe assez long","kind":"teacher","name":"Anne\u0085Test"}`,
+				wantStatus: 400, contains: []string{`"name":"Ce texte contient des caractères non autorisés."`}},
+			{name: "handle that looks like an existing one", method: "POST", path: "/api/v1/auth/register",
+				body:       reg(`"email":"u6@exemple.fr","handle":"` + strings.ReplaceAll(existing.Handle, "l", "1") + `"`),
+				wantStatus: 400, contains: []string{`"handle":"Cet identifiant est déjà pris."`}},
+			{name: "handle with a zero-width joiner", method: "POST", path: "/api/v1/auth/register",
+				body:       reg(`"email":"u7@exemple.fr","handle":"an\u200Dne"`),
+				wantStatus: 400, contains: []string{`"handle":`}},
+			{name: "bearer token on a web route", method: "GET", path: "/profil/donnees", bearer: true,
+				wantStatus: 403, contains: []string{`"code":"bearer_web_only"`}},
+			{name: "bearer token creating a token", method: "POST", path: "/profil/jetons", contentType: "application/x-www-form-urlencoded",
+				body: "label=vol", bearer: true, wantStatus: 403, contains: []string{`"code":"bearer_web_only"`}},
 			{name: "form POST without CSRF token", method: "POST", path: "/inscription", contentType: "application/x-www-form-urlencoded",
 				body:       "kind=teacher&name=Eve&email=eve@exemple.fr&password=un+mot+de+passe+long",
 				wantStatus: 403, contains: []string{"Accès refusé"}},
@@ -93,6 +123,9 @@ func TestBadInput(t *testing.T) {
 				}
 				if sc.name == "forged bearer token" {
 					req.Header.Set("Authorization", "Bearer ard_forged")
+				}
+				if sc.bearer {
+					req.Header.Set("Authorization", "Bearer "+token)
 				}
 				resp, err := http.DefaultClient.Do(req)
 				if err != nil {

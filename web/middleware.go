@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -110,6 +111,12 @@ func (a *App) securityHeaders(c *fiber.Ctx) error {
 func (a *App) identify(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	if auth := c.Get(fiber.HeaderAuthorization); auth != "" {
+		if !strings.HasPrefix(c.Path(), apiPrefix) {
+			// API tokens are for the API only: with one, a page or form
+			// route (new tokens, the RGPD export…) would need no CSRF token
+			// and no password. Refused before the token is even looked up.
+			return a.refuseBearer(c)
+		}
 		token, ok := strings.CutPrefix(auth, "Bearer ")
 		if !ok {
 			return fmt.Errorf("web: authorization header: %w", errkind.ErrUnauthenticated)
@@ -140,6 +147,19 @@ func (a *App) identify(c *fiber.Ctx) error {
 	}
 	c.Locals(localLang, i18n.Supported(l))
 	return c.Next()
+}
+
+// apiPrefix is the path of the routes that accept API tokens.
+const apiPrefix = "/api/v1/"
+
+// refuseBearer answers 403 in the API's JSON error format to a request that
+// carries an Authorization header outside the API.
+func (a *App) refuseBearer(c *fiber.Ctx) error {
+	l := i18n.Supported(c.Cookies(langCookie))
+	raw, _ := json.Marshal(apiError{Error: apiErrorBody{Code: "bearer_web_only", Message: a.catalog.T(l, "error.bearer_web_only")}})
+	c.Status(fiber.StatusForbidden)
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	return c.Send(raw)
 }
 
 func isUnauthenticated(err error) bool { return errors.Is(err, errkind.ErrUnauthenticated) }

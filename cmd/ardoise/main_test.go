@@ -50,8 +50,17 @@ func TestUserCommands(t *testing.T) {
 	t.Setenv("ARDOISE_DEMO", "false")
 	code, out, errs := cli(t, "une phrase de passe\n", "user", "create", "--email", "Ines@AC-Lille.fr", "--name", "Inès Vidal",
 		"--role", "inspector", "--territory", "Lille/59/Lille Nord", "--password-stdin")
-	if code != 0 || !strings.Contains(out, "created Ines@AC-Lille.fr (inspector, teacher)") {
+	if code != 0 || !strings.Contains(out, "created Ines@AC-Lille.fr (inspector, teacher)") || !strings.Contains(out, "scope lille/59/Lille Nord\n") {
 		t.Fatalf("create: %d %q %q", code, out, errs)
+	}
+	// The scope: set by the command line only, validated like a territory, never a school.
+	for _, bad := range []string{"", "lille/59/Lille Nord/0591234A", "atlantide", "/59"} {
+		if code, _, errs := cli(t, "", "user", "set-scope", "--email", "ines@ac-lille.fr", "--scope", bad); code != 2 || !strings.Contains(errs, "--scope") {
+			t.Errorf("set-scope %q: %d %q", bad, code, errs)
+		}
+	}
+	if code, out, errs := cli(t, "", "user", "set-scope", "--email", "ines@ac-lille.fr", "--scope", "Amiens/80", "--reason", "mutation"); code != 0 || out != "Ines@AC-Lille.fr: scope amiens/80\n" {
+		t.Errorf("set-scope: %d %q %q", code, out, errs)
 	}
 	if code, _, errs := cli(t, "", "user", "create", "--email", "a@b.fr", "--name", "A", "--role", "learner"); code != 2 || !strings.Contains(errs, "--password-stdin") {
 		t.Errorf("create without --password-stdin: %d %q", code, errs)

@@ -20,6 +20,7 @@ const userUsage = `usage:
   ardoise user create --email E --name N --role R [--kind teacher|parent] [--territory ACADÉMIE/DÉPARTEMENT[/CIRCONSCRIPTION[/UAI]]] --password-stdin
   ardoise user list [--search TEXT]
   ardoise user set-role --email E --role learner|trainer|inspector|admin [--reason TEXT]
+  ardoise user set-scope --email E --scope ACADÉMIE[/DÉPARTEMENT[/CIRCONSCRIPTION]] [--reason TEXT]
   ardoise user suspend --email E [--reason TEXT]
   ardoise user reactivate --email E [--reason TEXT]`
 
@@ -40,11 +41,12 @@ func runUser(ctx context.Context, args []string, cfg boot.Config, logger *slog.L
 	pwStdin := fs.Bool("password-stdin", false, "read the password from standard input")
 	reason := fs.String("reason", "", "why (written to the audit log)")
 	search := fs.String("search", "", "filter")
+	scopeFlag := fs.String("scope", "", "ACADÉMIE[/DÉPARTEMENT[/CIRCONSCRIPTION]]: what an inspector oversees")
 	if err := fs.Parse(args[1:]); err != nil {
 		return &usageError{err.Error() + "\n" + userUsage}
 	}
 	switch sub {
-	case "create", "list", "set-role", "suspend", "reactivate":
+	case "create", "list", "set-role", "set-scope", "suspend", "reactivate":
 	default:
 		return &usageError{fmt.Sprintf("unknown user command %q\n%s", sub, userUsage)}
 	}
@@ -57,6 +59,11 @@ func runUser(ctx context.Context, args []string, cfg boot.Config, logger *slog.L
 	if sub == "create" || sub == "set-role" {
 		if _, ok := profile.ParseRole(*role); !ok {
 			return &usageError{fmt.Sprintf("--role must be one of learner, trainer, inspector, admin (got %q)", *role)}
+		}
+	}
+	if sub == "set-scope" {
+		if _, err := profile.ParseScope(*scopeFlag); err != nil {
+			return &usageError{"--scope: " + explain(err).Error() + ": want ACADÉMIE[/DÉPARTEMENT[/CIRCONSCRIPTION]], without a school"}
 		}
 	}
 	var password string
@@ -85,6 +92,9 @@ func runUser(ctx context.Context, args []string, cfg boot.Config, logger *slog.L
 			return explain(err)
 		}
 		fmt.Fprintf(stdout, "created %s (%s, %s) id %s handle @%s\n", u.Email, u.MainRole(), u.Kind, u.ID, u.Handle)
+		if u.Has(profile.RoleInspector) {
+			fmt.Fprintf(stdout, "scope %s\n", profile.FormatScope(u.Scope))
+		}
 	case "list":
 		return listUsers(ctx, p, *search, stdout)
 	default:
@@ -95,6 +105,12 @@ func runUser(ctx context.Context, args []string, cfg boot.Config, logger *slog.L
 		switch sub {
 		case "set-role":
 			u, err = p.SetRole(ctx, profile.CLI, u.ID, profile.Role(*role), *reason)
+		case "set-scope":
+			u, err = p.SetScope(ctx, profile.CLI, u.ID, *scopeFlag, *reason)
+			if err == nil {
+				fmt.Fprintf(stdout, "%s: scope %s\n", u.Email, profile.FormatScope(u.Scope))
+				return nil
+			}
 		case "suspend":
 			u, err = p.SetSuspended(ctx, profile.CLI, u.ID, true, *reason)
 		case "reactivate":
@@ -137,7 +153,11 @@ func explain(err error) error {
 			if i > 0 {
 				b.WriteString("; ")
 			}
-			fmt.Fprintf(&b, "--%s: %s", strings.TrimPrefix(f.Field, "territory."), f.Code)
+			field := strings.TrimPrefix(f.Field, "territory.")
+			if rest, ok := strings.CutPrefix(field, "scope."); ok {
+				field = "scope (" + rest + ")"
+			}
+			fmt.Fprintf(&b, "--%s: %s", field, f.Code)
 		}
 		return errors.New(b.String())
 	}

@@ -138,7 +138,11 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (sys *System, er
 	s.Profile = profile.NewService(profile.Deps{
 		Store: profile.NewStore(s.DB), Keys: s.Keys, Queue: s.Queue, Mailer: s.Mailer, Limiter: s.Limiter,
 		Catalog: s.Catalog, BaseURL: cfg.BaseURL, Logger: logger,
+		Redis: s.RDB, RedisPrefix: "ardoise:" + cfg.QueuePrefix + "auth:", RegistrationsPerIP: cfg.RegistrationsPerIP,
 	})
+	if err := s.Profile.Migrate(ctx); err != nil {
+		return nil, err
+	}
 	claims := claim.New(s.RDB, "ardoise:"+cfg.QueuePrefix+"claim:")
 	s.Assessments, err = assessments.NewService(assessments.Deps{
 		Store: assessments.NewStore(s.DB), Keys: s.Keys, Queue: s.Queue, Logger: logger, Cooldown: cfg.RetryCooldown,

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,6 +32,11 @@ type Config struct {
 	// RetryCooldown is the wait before retaking a test of the same scope
 	// (ARDOISE_RETRY_COOLDOWN, a Go duration; default 96h; 0 for none).
 	RetryCooldown time.Duration
+	// RegistrationsPerIP is how many accounts one client address may
+	// register an hour (ARDOISE_REGISTRATIONS_PER_IP; default 30: a whole
+	// school shares one address). Load tests that register many accounts
+	// from one machine raise it.
+	RegistrationsPerIP int
 	// OpsNetworks are the client networks (ARDOISE_OPS_NETWORKS, CIDRs
 	// separated by commas) that may read /metrics, the detail of /readyz
 	// and the X-Store-Commands header; admins always may. Empty by default:
@@ -105,6 +111,14 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			return c, &configError{"ARDOISE_RETRY_COOLDOWN", v, "want a duration such as 96h or 30m"}
 		}
 		c.RetryCooldown = d
+	}
+	c.RegistrationsPerIP = 30
+	if v := strings.TrimSpace(getenv("ARDOISE_REGISTRATIONS_PER_IP")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return c, &configError{"ARDOISE_REGISTRATIONS_PER_IP", v, "want a whole number of accounts an hour, at least 1"}
+		}
+		c.RegistrationsPerIP = n
 	}
 	if v := strings.TrimSpace(getenv("ARDOISE_OPS_NETWORKS")); v != "" {
 		for _, part := range strings.Split(v, ",") {

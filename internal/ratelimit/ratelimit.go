@@ -69,3 +69,19 @@ func (l *Limiter) Allow(ctx context.Context, key string, limit int64, window tim
 func (l *Limiter) Reset(ctx context.Context, key string) error {
 	return l.rdb.Del(ctx, l.prefix+key).Err()
 }
+
+// undoHit takes one hit back, if the window still exists and counts any.
+var undoHit = redis.NewScript(`
+local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+if n > 0 then return redis.call('DECR', KEYS[1]) end
+return 0`)
+
+// Undo takes back one hit recorded by Hit in key's current window (a
+// counted attempt that turned out legitimate). It never creates a window
+// nor goes below zero.
+func (l *Limiter) Undo(ctx context.Context, key string) error {
+	if err := undoHit.Run(ctx, l.rdb, []string{l.prefix + key}).Err(); err != nil && err != redis.Nil {
+		return fmt.Errorf("ratelimit: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,84 @@
+package profile_test
+
+import (
+	"errors"
+	"testing"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"ardoise/internal/errkind"
+	"ardoise/internal/testenv"
+	"ardoise/profile"
+)
+
+// fieldCode returns the code of a validation error on field, or "".
+func fieldCode(err error, field string) string {
+	var v *errkind.ValidationError
+	if errors.As(err, &v) {
+		for _, f := range v.Fields {
+			if f.Field == field {
+				return f.Code
+			}
+		}
+	}
+	return ""
+}
+
+// TestConfusableHandles: a handle that looks like a taken one (same UTS #39
+// skeleton) can be neither registered nor taken by a profile edit, on every
+// backend; the skeletons of accounts from before are filled in at start,
+// and two old look-alikes do not stop the start.
+func TestConfusableHandles(t *testing.T) {
+	testenv.ForEachBackend(t, func(t *testing.T, env *testenv.Env) {
+		ctx := testenv.Ctx(t)
+		p := env.Sys.Profile
+		reg := func(email, handle string) (*profile.User, error) {
+			return p.Register(ctx, profile.RegisterInput{Email: email, Password: "une phrase de passe", Name: "Paul Olive",
+				Handle: handle, Kind: "teacher"})
+		}
+		if _, err := reg("paulo@exemple.fr", "paulo"); err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range []string{"paul0", "PAULO", "pau1o"} {
+			if _, err := reg("x-"+h+"@exemple.fr", h); fieldCode(err, "handle") != "taken" {
+				t.Errorf("registering %q beside paulo: %v", h, err)
+			}
+		}
+		other, err := reg("autre@exemple.fr", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		edit := profile.ProfileInput{Name: other.Name, Handle: "pau1o"}
+		if _, err := p.UpdateProfile(ctx, other, edit); fieldCode(err, "handle") != "taken" {
+			t.Errorf("taking a look-alike by a profile edit: %v", err)
+		}
+		edit.Handle = "olive-p"
+		if _, err := p.UpdateProfile(ctx, other, edit); err != nil {
+			t.Fatalf("a free handle: %v", err)
+		}
+
+		// Accounts from before skeletons: two of them look alike.
+		users := env.Sys.DB.Collection(profile.UsersCollection)
+		a, _ := reg("ancien1@exemple.fr", "ancien-l")
+		b, _ := reg("ancien2@exemple.fr", "ancien-x")
+		if a == nil || b == nil {
+			t.Fatal("registration failed")
+		}
+		if _, err := users.UpdateMany(ctx, bson.M{"_id": bson.M{"$in": bson.A{a.ID, b.ID}}}, bson.M{"$unset": bson.M{"handleSkeleton": ""}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := users.UpdateOne(ctx, bson.M{"_id": b.ID}, bson.M{"$set": bson.M{"handle": "ancien-1"}}); err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			if err := p.Migrate(ctx); err != nil {
+				t.Fatalf("migration with two look-alike handles: %v", err)
+			}
+		}
+		first, _ := p.User(ctx, a.ID)
+		second, _ := p.User(ctx, b.ID)
+		if first.HandleSkeleton == "" || second.HandleSkeleton != "" {
+			t.Errorf("skeletons after migration: %q %q", first.HandleSkeleton, second.HandleSkeleton)
+		}
+	})
+}
