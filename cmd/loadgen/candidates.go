@@ -52,9 +52,12 @@ func newPool(url string, n int) *pool {
 		rng: rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))}
 }
 
+// loadEmail is the address of account i of a run.
+func loadEmail(run int64, i int) string { return fmt.Sprintf("charge-%d-%d@exemple.fr", run, i) }
+
 // register creates account i of this run and returns an API token for it.
 func (p *pool) register(run int64, i int) (string, error) {
-	email := fmt.Sprintf("charge-%d-%d@exemple.fr", run, i)
+	email := loadEmail(run, i)
 	pw := "mot de passe de charge"
 	body := map[string]any{"email": email, "password": pw, "name": fmt.Sprintf("Personne %d", i), "kind": "teacher"}
 	if code, _, err := p.do("", "POST", "/api/v1/auth/register", body, nil); err != nil || code != 201 {

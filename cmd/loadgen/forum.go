@@ -106,31 +106,32 @@ type readers struct {
 func newReaders(url, uri string, n int, f *forum) (*readers, error) {
 	r := &readers{p: newPool(url, n), f: f, rng: rand.New(rand.NewPCG(7, 7))}
 	run := time.Now().UnixNano()
-	var ids []string
 	for i := 0; i < n; i++ {
 		tok, err := r.p.register(run, i)
 		if err != nil {
 			return nil, err
 		}
+		r.tokens = append(r.tokens, tok)
+	}
+	// Posting needs a verified address; trust needs age and posts: the
+	// load's accounts get both in the store, before they make a request.
+	ctx := context.Background()
+	if err := verifyAccounts(ctx, uri, run, n, bson.M{"createdAt": time.Now().Add(-72 * time.Hour)}); err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, tok := range r.tokens {
 		var me struct{ ID string }
 		if code, _, err := r.p.do(tok, "GET", "/api/v1/me", nil, &me); err != nil || code != 200 {
 			return nil, fmt.Errorf("me: %d %v", code, err)
 		}
-		r.tokens, ids = append(r.tokens, tok), append(ids, me.ID)
+		ids = append(ids, me.ID)
 	}
-	// Posting needs a verified address; trust needs age and posts: the
-	// load's accounts get both in the store.
-	client, users, err := connect(uri, "users")
+	client, members, err := connect(uri, "community_members")
 	if err != nil {
 		return nil, err
 	}
-	defer client.Disconnect(context.Background())
-	ctx := context.Background()
-	if _, err := users.UpdateMany(ctx, bson.M{"_id": bson.M{"$in": ids}}, bson.M{"$set": bson.M{"emailVerified": true,
-		"createdAt": time.Now().Add(-72 * time.Hour)}}); err != nil {
-		return nil, err
-	}
-	members := users.Database().Collection("community_members")
+	defer client.Disconnect(ctx)
 	for _, id := range ids {
 		if _, err := members.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"posts": 20}}, options.UpdateOne().SetUpsert(true)); err != nil {
 			return nil, err

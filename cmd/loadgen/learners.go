@@ -24,7 +24,7 @@ type learners struct {
 	tally tally // store commands per view and per beat
 }
 
-func newLearners(url, slug string, n int) (*learners, error) {
+func newLearners(url, uri, slug string, n int) (*learners, error) {
 	l := &learners{p: newPool(url, n), slug: slug, at: make([]int, n)}
 	var mod struct {
 		Pages []struct {
@@ -43,10 +43,15 @@ func newLearners(url, slug string, n int) (*learners, error) {
 		if err != nil {
 			return nil, err
 		}
+		l.tokens = append(l.tokens, tok)
+	}
+	if err := verifyAccounts(context.Background(), uri, run, n, nil); err != nil { // enrolling needs a verified address
+		return nil, err
+	}
+	for _, tok := range l.tokens {
 		if code, raw, err := l.p.do(tok, "POST", "/api/v1/modules/"+slug+"/enrolment", nil, nil); err != nil || code != 201 {
 			return nil, fmt.Errorf("enrol: %d %s %v", code, raw, err)
 		}
-		l.tokens = append(l.tokens, tok)
 	}
 	return l, nil
 }
@@ -139,7 +144,7 @@ func runLearning(url, uri, slug string, n int, rates []int, d time.Duration, pre
 		}
 		fmt.Printf("store holds %d enrolments\n", have)
 	}
-	l, err := newLearners(url, slug, n)
+	l, err := newLearners(url, uri, slug, n)
 	if err != nil {
 		fail("learners: %v", err)
 	}

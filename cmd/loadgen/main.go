@@ -5,7 +5,12 @@
 //	loadgen --url http://127.0.0.1:8080 --mongodb-uri mongodb://127.0.0.1:27017/ardoise \
 //	        --prefill 10000 --candidates 64 --rates 50,100,200 --duration 15s
 //
-// Run the server with ARDOISE_RETRY_COOLDOWN=0 so candidates can start again.
+// Run the server with ARDOISE_RETRY_COOLDOWN=0 so candidates can start again,
+// and with ARDOISE_OPS_NETWORKS=127.0.0.1/32 so that it tells the load
+// generator the store commands each request cost (X-Store-Commands), and
+// ARDOISE_REGISTRATIONS_PER_IP raised above the accounts it registers. Its
+// accounts are verified through --mongodb-uri (enrolling and posting need
+// a verified address).
 //
 // With --scenario forum, a forum of --threads threads of --posts-per-thread
 // posts is prefilled, then thread pages, space lists (first pages and deep
