@@ -158,5 +158,10 @@ func TestBearerRefusedOutsideAPI(t *testing.T) {
 		if st, _, raw := api.call("GET", "/api/v1/me", nil); st != http.StatusOK {
 			t.Errorf("the token no longer works on the API: %d %s", st, raw)
 		}
+		// A scraper may read the metrics with an admin's token.
+		ops := apiClientFor(t, env, env.CreateUser(t, profile.RoleAdmin))
+		if st, _, raw := ops.call("GET", "/metrics", nil); st != http.StatusOK || !strings.Contains(raw, "ardoise_http_requests_total") {
+			t.Errorf("metrics with an admin's token: %d %.200s", st, raw)
+		}
 	})
 }

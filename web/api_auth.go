@@ -56,11 +56,18 @@ type meView struct {
 	Kind          profile.Kind      `json:"kind"`
 	Roles         []profile.Role    `json:"roles"`
 	Territory     profile.Territory `json:"territory"`
+	// Scope is what an inspector oversees, set by an admin.
+	Scope *profile.Territory `json:"scope,omitempty"`
 }
 
 func meOf(u *profile.User) meView {
-	return meView{ID: u.ID, Email: u.Email, EmailVerified: u.EmailVerified, Name: u.Name, DisplayName: u.DisplayName,
+	v := meView{ID: u.ID, Email: u.Email, EmailVerified: u.EmailVerified, Name: u.Name, DisplayName: u.DisplayName,
 		Handle: u.Handle, Kind: u.Kind, Roles: u.Roles, Territory: u.Territory}
+	if u.Has(profile.RoleInspector) {
+		scope := u.InspectionScope()
+		v.Scope = &scope
+	}
+	return v
 }
 
 func (a *App) apiRegister(c *fiber.Ctx) error {

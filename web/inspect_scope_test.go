@@ -109,6 +109,9 @@ func TestInspectorScopeIsNotSelfDeclared(t *testing.T) {
 		if resp, _ := env.PostForm(t, ac, path, url.Values{"scope": {"Paris/75"}, "reason": {"mutation à Paris"}}); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("set scope: %d", resp.StatusCode)
 		}
+		if _, _, raw := api.call("GET", "/api/v1/me", nil); !strings.Contains(raw, `"scope":{"academie":"paris","departement":"75"}`) {
+			t.Errorf("/api/v1/me does not give the new scope: %s", raw)
+		}
 		if _, body := get(t, env, ic, "/inspection/heures"); !strings.Contains(body, toReview) {
 			t.Error("with a Paris scope the line is not listed: the checks above prove nothing")
 		}

@@ -111,7 +111,7 @@ func (a *App) securityHeaders(c *fiber.Ctx) error {
 func (a *App) identify(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	if auth := c.Get(fiber.HeaderAuthorization); auth != "" {
-		if !strings.HasPrefix(c.Path(), apiPrefix) {
+		if !strings.HasPrefix(c.Path(), apiPrefix) && !bearerOpsRoutes[c.Path()] {
 			// API tokens are for the API only: with one, a page or form
 			// route (new tokens, the RGPD export…) would need no CSRF token
 			// and no password. Refused before the token is even looked up.
@@ -151,6 +151,10 @@ func (a *App) identify(c *fiber.Ctx) error {
 
 // apiPrefix is the path of the routes that accept API tokens.
 const apiPrefix = "/api/v1/"
+
+// bearerOpsRoutes also accept an API token: read-only operations routes
+// that a scraper calls with an admin's token.
+var bearerOpsRoutes = map[string]bool{"/metrics": true, "/readyz": true}
 
 // refuseBearer answers 403 in the API's JSON error format to a request that
 // carries an Authorization header outside the API.
