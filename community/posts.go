@@ -155,9 +155,14 @@ func (s *Service) Edit(ctx context.Context, u *profile.User, postID, body string
 	if p.Seq == 1 {
 		tokens = Tokens(t.Title, body)
 	}
+	// FerretDB 1.24 ignores $push's $slice (it keeps every element), so the
+	// capped history is computed from the post as read and set whole; the
+	// filter on the source it was computed from refuses a post changed since.
+	edits := append(p.Edits, Edit{At: now, Source: p.Source})
+	edits = edits[max(0, len(edits)-MaxEdits):]
 	res, err := s.updateOne(ctx, s.posts, p.ID, bson.M{"_id": p.ID, "source": p.Source}, bson.M{
-		"$set":  bson.M{"source": body, "html": html, "policyVersion": markdown.PolicyVersion, "editedAt": now, "tokens": tokens},
-		"$push": bson.M{"edits": bson.M{"$each": []Edit{{At: now, Source: p.Source}}, "$slice": -MaxEdits}},
+		"$set": bson.M{"source": body, "html": html, "policyVersion": markdown.PolicyVersion, "editedAt": now, "tokens": tokens,
+			"edits": edits},
 	})
 	if err != nil {
 		return nil, database.Wrap(err, "community: edit")
