@@ -6,15 +6,17 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"ardoise/community"
 	"ardoise/courses"
 	"ardoise/internal/errkind"
 )
 
 // Previews render Markdown on the server: each account gets at most
-// previewLimit a minute (shared by every process through Redis), and only
-// with a verified address.
+// previewLimit a minute (counted in Redis, so across processes, under the
+// same key as the forum's previews: one budget per account), and only with
+// a verified address.
 const (
-	previewLimit  = 60
+	previewLimit  = community.MaxPreviewsPerMinute
 	previewWindow = time.Minute
 )
 
