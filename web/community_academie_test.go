@@ -45,7 +45,7 @@ func makeModerator(t *testing.T, env *testenv.Env, spaceID string, u *profile.Us
 // territory to Paris keeps Lyon's members-only spaces and does not see
 // Paris's until a Paris moderator approves; then they see Paris and no
 // longer Lyon, and the thread they followed in Lyon notifies them of
-// nothing more (no reply, no mention). A refused request keeps the old
+// nothing more (no reply, no mention, no digest entry). A refused request keeps the old
 // access. Only the académie's moderators and admins see and decide requests.
 func TestAcademieChangeNeedsApproval(t *testing.T) {
 	testenv.ForEachBackend(t, func(t *testing.T, env *testenv.Env) {
@@ -66,6 +66,19 @@ func TestAcademieChangeNeedsApproval(t *testing.T) {
 				t.Fatalf("follow: %d", resp.StatusCode)
 			}
 		}
+		// A reply while the mover still belongs to Lyon: a notification that
+		// waits for a digest (no mail for now).
+		if resp, _ := env.PostForm(t, cm, "/profil/courriels-communaute", url.Values{"digest": {"none"}}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("digest preference: %d", resp.StatusCode)
+		}
+		env.Sys.Limiter.Reset(ctx, "post-gap:"+author.ID)
+		if resp, _ := env.PostForm(t, ca, "/communaute/fils/"+threadID+"/reponses", url.Values{"body": {"Ce sera salle 12."}}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("first reply: %d", resp.StatusCode)
+		}
+		testenv.Eventually(t, 20*time.Second, "the mover's notification", func() bool {
+			n, _, _ := env.Sys.Community.Notifications(ctx, mover.ID)
+			return len(n) == 1
+		})
 
 		// The move is only a request: Lyon stays open, Paris stays closed.
 		moveTo(t, env, cm, mover, "paris", "75")
@@ -129,7 +142,7 @@ func TestAcademieChangeNeedsApproval(t *testing.T) {
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("reply: %d", resp.StatusCode)
 		}
-		reply := threadID + ".000002"
+		reply := threadID + ".000003"
 		testenv.Eventually(t, 20*time.Second, "the reply's notifications", func() bool {
 			var p community.Post
 			err := env.Sys.DB.Collection(community.PostsCollection).FindOne(ctx, bson.M{"_id": reply}).Decode(&p)
@@ -139,8 +152,24 @@ func TestAcademieChangeNeedsApproval(t *testing.T) {
 		if err != nil || len(notes) == 0 || notes[0].PostID != reply {
 			t.Fatalf("the stayer's notifications: %+v %v", notes, err)
 		}
-		if notes, _, _ := env.Sys.Community.Notifications(ctx, mover.ID); len(notes) != 0 {
+		if notes, _, _ := env.Sys.Community.Notifications(ctx, mover.ID); len(notes) != 1 || notes[0].PostID == reply {
 			t.Fatalf("the mover was notified from a space they left: %+v", notes)
+		}
+		// Nor does a digest sent now tell them of the Lyon thread.
+		if resp, _ := env.PostForm(t, cm, "/profil/courriels-communaute", url.Values{"digest": {"daily"}}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("digest preference: %d", resp.StatusCode)
+		}
+		if _, err := env.Sys.Community.SendDigests(ctx, community.DigestDaily, time.Now().UTC().Truncate(community.Day)); err != nil {
+			t.Fatal(err)
+		}
+		msgs, _ := env.Sys.Mailer.To(ctx, mover.Email)
+		for _, m := range msgs {
+			if strings.Contains(m.Body, "Entre collègues lyonnais") {
+				t.Fatalf("a digest after the move tells of the Lyon thread: %s", m.Body)
+			}
+		}
+		if notes, _, _ := env.Sys.Community.Notifications(ctx, mover.ID); !notes[0].Digested {
+			t.Fatal("the notification left out of the digest is not marked emailed")
 		}
 
 		// A refused request keeps the old access and is gone from the list.
