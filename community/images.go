@@ -34,9 +34,12 @@ type imageDoc struct {
 }
 
 // UploadImage stores an image for posts and returns its URL. Trusted
-// members only (new accounts post no images); PNG, JPEG, GIF or WebP by
+// members with a verified address only (new accounts post no images); PNG, JPEG, GIF or WebP by
 // content, at most 512 KB; the same image is stored once.
 func (s *Service) UploadImage(ctx context.Context, u *profile.User, data []byte) (string, error) {
+	if !u.EmailVerified {
+		return "", errkind.EmailUnverified()
+	}
 	if !s.trust(ctx, u).Images {
 		return "", &errkind.RefusedError{Code: RefusedImages}
 	}

@@ -38,7 +38,7 @@ func postWith(t *testing.T, env *testenv.Env, c *http.Client, token, path string
 }
 
 // TestPostingNeedsVerifiedEmail: an account whose address is not verified
-// reads but neither posts, replies, nor previews: 403 with a French message
+// reads but neither posts, previews nor uploads an image: 403 with a French message
 // on the pages, 403 email_unverified on the API. A verified account
 // previews at most 60 times a minute.
 func TestPostingNeedsVerifiedEmail(t *testing.T) {
@@ -63,6 +63,9 @@ func TestPostingNeedsVerifiedEmail(t *testing.T) {
 		st, body, raw := api.call("POST", "/api/v1/spaces/academie-lyon/threads", map[string]any{"title": "Une question de test", "body": "Bonjour"})
 		if st != http.StatusForbidden || body["error"].(map[string]any)["code"] != "email_unverified" {
 			t.Fatalf("API thread by an unverified account: %d %s", st, raw)
+		}
+		if st, raw := uploadImage(t, env, api.token, onePixelPNG); st != http.StatusForbidden || !strings.Contains(raw, `"email_unverified"`) {
+			t.Fatalf("image upload by an unverified account: %d %s", st, raw)
 		}
 		if n, _ := env.Sys.DB.Collection(community.ThreadsCollection).CountDocuments(ctx, bson.M{"authorId": u.ID}); n != 0 {
 			t.Fatalf("%d threads stored for an unverified account", n)
