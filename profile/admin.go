@@ -47,13 +47,20 @@ func (s *Service) SetRole(ctx context.Context, actor Actor, targetID string, r R
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.store.updateUser(ctx, bson.M{"_id": targetID, "deleted": bson.M{"$ne": true}},
-		bson.M{"$set": bson.M{"roles": rolesFor(r), "updatedAt": s.now()}})
+	update := bson.M{"$set": bson.M{"roles": rolesFor(r), "updatedAt": s.now()}}
+	detail := string(before.MainRole()) + " → " + string(r)
+	if r != RoleInspector && r != RoleAdmin && !before.Scope.IsZero() {
+		// A scope outlives no inspector role: a later promotion starts
+		// with none until an admin sets one again.
+		update["$unset"] = bson.M{"scope": ""}
+		detail += " (" + FormatScope(before.Scope) + " → —)"
+	}
+	u, err := s.store.updateUser(ctx, bson.M{"_id": targetID, "deleted": bson.M{"$ne": true}}, update)
 	if err != nil {
 		return nil, err
 	}
 	s.cache.forget(targetID)
-	return u, s.audit(ctx, actor, "role", u, string(before.MainRole())+" → "+string(r), reason)
+	return u, s.audit(ctx, actor, "role", u, detail, reason)
 }
 
 // SetSuspended suspends (ending every session and API token) or reactivates an account,

@@ -3,6 +3,7 @@ package profile_test
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
@@ -81,4 +82,37 @@ func TestConfusableHandles(t *testing.T) {
 			t.Errorf("skeletons after migration: %q %q", first.HandleSkeleton, second.HandleSkeleton)
 		}
 	})
+}
+
+// TestScopeFollowsOnlyAdmins: the scope is set by an admin or the command
+// line (audit-logged), survives the person's own territory edits, and ends
+// with the inspector role.
+func TestScopeFollowsOnlyAdmins(t *testing.T) {
+	env := testenv.New(t)
+	ctx := testenv.Ctx(t)
+	p := env.Sys.Profile
+	insp := env.CreateUser(t, profile.RoleInspector)
+	if _, err := p.SetScope(ctx, profile.CLI, insp.ID, "lyon/69/Lyon 7/0691234A", "x"); fieldCode(err, "scope") != "bad_scope" {
+		t.Errorf("a school as scope: %v", err)
+	}
+	if _, err := p.SetScope(ctx, profile.CLI, insp.ID, "lyon/69", ""); fieldCode(err, "reason") != "required" {
+		t.Errorf("a scope without reason: %v", err)
+	}
+	u, err := p.UpdateProfile(ctx, insp, profile.ProfileInput{Name: insp.Name, Handle: insp.Handle,
+		Territory: profile.Territory{Academie: "paris", Departement: "75"}})
+	if err != nil || profile.FormatScope(u.InspectionScope()) != "lyon/69" {
+		t.Fatalf("after a territory edit: %+v %v", u.InspectionScope(), err)
+	}
+	u, err = p.SetRole(ctx, profile.CLI, insp.ID, profile.RoleTrainer, "changement de mission")
+	if err != nil || !u.Scope.IsZero() {
+		t.Fatalf("scope after leaving the inspector role: %+v %v", u.Scope, err)
+	}
+	u, err = p.SetRole(ctx, profile.CLI, insp.ID, profile.RoleInspector, "retour")
+	if err != nil || !u.InspectionScope().IsZero() {
+		t.Errorf("a promoted inspector oversees %+v (%v) before an admin sets a scope", u.InspectionScope(), err)
+	}
+	log, err := p.Store().Audit(ctx, insp.ID, time.Time{}, 10)
+	if err != nil || len(log) != 2 || log[1].Detail != "inspector → trainer (lyon/69 → —)" {
+		t.Errorf("audit: %+v %v", log, err)
+	}
 }
