@@ -77,7 +77,7 @@ func TestAcademieChangeNeedsApproval(t *testing.T) {
 		}
 		testenv.Eventually(t, 20*time.Second, "the mover's notification", func() bool {
 			n, _, _ := env.Sys.Community.Notifications(ctx, mover.ID)
-			return len(n) == 1
+			return len(n) > 0 && n[0].PostID == threadID+".000002"
 		})
 
 		// The move is only a request: Lyon stays open, Paris stays closed.
@@ -152,8 +152,9 @@ func TestAcademieChangeNeedsApproval(t *testing.T) {
 		if err != nil || len(notes) == 0 || notes[0].PostID != reply {
 			t.Fatalf("the stayer's notifications: %+v %v", notes, err)
 		}
-		if notes, _, _ := env.Sys.Community.Notifications(ctx, mover.ID); len(notes) != 1 || notes[0].PostID == reply {
-			t.Fatalf("the mover was notified from a space they left: %+v", notes)
+		notes, _, err = env.Sys.Community.Notifications(ctx, mover.ID)
+		if err != nil || len(notes) == 0 || notes[0].PostID == reply {
+			t.Fatalf("the mover was notified from a space they left: %+v %v", notes, err)
 		}
 		// Nor does a digest sent now tell them of the Lyon thread.
 		if resp, _ := env.PostForm(t, cm, "/profil/courriels-communaute", url.Values{"digest": {"daily"}}); resp.StatusCode != http.StatusSeeOther {
@@ -168,8 +169,11 @@ func TestAcademieChangeNeedsApproval(t *testing.T) {
 				t.Fatalf("a digest after the move tells of the Lyon thread: %s", m.Body)
 			}
 		}
-		if notes, _, _ := env.Sys.Community.Notifications(ctx, mover.ID); !notes[0].Digested {
-			t.Fatal("the notification left out of the digest is not marked emailed")
+		notes, _, _ = env.Sys.Community.Notifications(ctx, mover.ID)
+		for _, n := range notes {
+			if !n.Digested {
+				t.Fatalf("a notification left out of the digest is not marked emailed: %+v", n)
+			}
 		}
 
 		// A refused request keeps the old access and is gone from the list.

@@ -253,9 +253,16 @@ func TestErasureScrubsCommunity(t *testing.T) {
 			t.Fatalf("reader's reply: %d", resp.StatusCode)
 		}
 		testenv.Eventually(t, 20*time.Second, "both mentions", func() bool {
-			nr, _, _ := env.Sys.Community.Notifications(ctx, r.ID)
-			nx, _, _ := env.Sys.Community.Notifications(ctx, x.ID)
-			return len(nr) > 0 && len(nx) > 0
+			mentioned := func(userID, threadID string) bool {
+				ns, _, _ := env.Sys.Community.Notifications(ctx, userID)
+				for _, n := range ns {
+					if n.Kind == "mention" && n.ThreadID == threadID {
+						return true
+					}
+				}
+				return false
+			}
+			return mentioned(r.ID, rThread) && mentioned(x.ID, xThread)
 		})
 
 		// The export holds all of it.
