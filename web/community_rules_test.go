@@ -199,8 +199,12 @@ func TestAcceptedAnswerCountsState(t *testing.T) {
 		if ma.Accepted != 0 || mb.Accepted != 1 {
 			t.Fatalf("accepted answers after A→B→A→B→B: A %d, B %d (want 0 and 1)", ma.Accepted, mb.Accepted)
 		}
-		if _, body := get(t, env, ck, "/membres/"+ub.Handle); !strings.Contains(body, "<dd>1</dd>") {
-			t.Fatal("B's card does not show one accepted answer")
+		for u, want := range map[*profile.User]string{ua: "0", ub: "1"} {
+			_, body := get(t, env, ck, "/membres/"+u.Handle)
+			i := strings.Index(body, "Réponses acceptées")
+			if i < 0 || !strings.HasPrefix(body[i:], "Réponses acceptées</dt><dd>"+want+"</dd>") {
+				t.Fatalf("%s's card does not show %s accepted answer(s)", u.Handle, want)
+			}
 		}
 	})
 }
