@@ -37,7 +37,7 @@ func normalizeEmail(v *errkind.ValidationError, field, s string) (string, string
 		return "", ""
 	}
 	a, err := mail.ParseAddress(s)
-	if err != nil || a.Address != s || a.Name != "" {
+	if err != nil || a.Address != s || a.Name != "" || strings.ContainsFunc(s, func(r rune) bool { return control(r) || invisible(r) }) {
 		v.Add(field, "bad_email")
 		return "", ""
 	}

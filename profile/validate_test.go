@@ -44,6 +44,7 @@ func TestRegisterValidation(t *testing.T) {
 		{"empty", func(in *RegisterInput) { *in = RegisterInput{} }, []string{"email", "password", "name", "kind"}},
 		{"email with name", func(in *RegisterInput) { in.Email = "Anne <a@b.fr>" }, []string{"email"}},
 		{"email without domain dot", func(in *RegisterInput) { in.Email = "a@localhost" }, []string{"email"}},
+		{"email with a bidi override", func(in *RegisterInput) { in.Email = "anne\u202Ecod.exe@exemple.fr" }, []string{"email"}},
 		{"11 characters", func(in *RegisterInput) { in.Password = "onze caract" }, []string{"password"}},
 		{"12 accented characters", func(in *RegisterInput) { in.Password = "éééééééééééé" }, nil},
 		{"control character in name", func(in *RegisterInput) { in.Name = "An\x00ne" }, []string{"name"}},
