@@ -50,12 +50,16 @@ func scopeFilter(scope profile.Territory) (bson.M, error) {
 var ErrOwnLine = &errkind.DeniedError{Code: "own_line"}
 
 // reviewFilter is the query for the lines a reviewer may act on: those of
-// their inspection scope (never their own territory as they typed it),
-// except their own lines, which go to an admin.
+// an inspector's scope (never their own territory as they typed it), or
+// every line for an admin, who reviews what inspectors may not; except the
+// reviewer's own lines, which go to another admin.
 func reviewFilter(reviewer *profile.User) (bson.M, error) {
-	f, err := scopeFilter(reviewer.InspectionScope())
-	if err != nil {
-		return nil, err
+	f := bson.M{}
+	if !reviewer.Has(profile.RoleAdmin) {
+		var err error
+		if f, err = scopeFilter(reviewer.InspectionScope()); err != nil {
+			return nil, err
+		}
 	}
 	f["learnerId"] = bson.M{"$ne": reviewer.ID}
 	return f, nil
