@@ -198,6 +198,8 @@ func matrix() []route {
 		{method: "GET", path: "/api/v1/spaces/academie-paris/requests", pattern: "/api/v1/spaces/:id/requests", want: [5]int{unauth, notf, notf, notf, ok}},
 		{method: "POST", path: "/api/v1/spaces/academie-paris/requests/{requester2}", pattern: "/api/v1/spaces/:id/requests/:user", json: `{"decision":"refuse"}`, want: [5]int{unauth, notf, notf, notf, http.StatusNoContent}},
 		{method: "POST", path: "/api/v1/spaces/academie-paris/requests/inconnu", pattern: "/api/v1/spaces/:id/requests/:user", json: `{"decision":"approve"}`, want: [5]int{unauth, notf, notf, notf, notf}},
+		{method: "POST", path: "/communaute/academie-lyon/moderateurs", pattern: "/communaute/:space/moderateurs", form: url.Values{"email": {"personne@nulle.part"}, "action": {"ajouter"}}, want: [5]int{unauth, forb, forb, forb, unproc}},
+		{method: "POST", path: "/communaute/academie-paris/moderateurs", pattern: "/communaute/:space/moderateurs", form: url.Values{"email": {"personne@nulle.part"}, "action": {"ajouter"}}, want: [5]int{unauth, notf, notf, notf, unproc}},
 		{method: "GET", path: "/nulle-part", pattern: "-", want: anyone(notf)},
 	}
 }

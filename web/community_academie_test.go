@@ -31,13 +31,23 @@ func status(t *testing.T, env *testenv.Env, c *http.Client, path string) int {
 	return resp.StatusCode
 }
 
-// makeModerator appoints u moderator of a space (there is no page for it:
-// an operator sets it in the store; the spaces made at start keep it).
+// makeModerator has an admin appoint u moderator of a territory space,
+// through the space's moderation page; a non-admin may not.
 func makeModerator(t *testing.T, env *testenv.Env, spaceID string, u *profile.User) {
 	t.Helper()
-	if _, err := env.Sys.DB.Collection(community.SpacesCollection).UpdateOne(testenv.Ctx(t), bson.M{"_id": spaceID},
-		bson.M{"$addToSet": bson.M{"moderators": u.ID}}); err != nil {
-		t.Fatal(err)
+	form := url.Values{"email": {u.Email}, "action": {"ajouter"}}
+	if resp, _ := env.PostForm(t, env.LoggedIn(t, u), "/communaute/academie-lyon/moderateurs", form); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("a teacher appointed themself moderator: %d", resp.StatusCode)
+	}
+	admin := env.LoggedIn(t, env.CreateUser(t, profile.RoleAdmin))
+	if resp, body := env.PostForm(t, admin, "/communaute/parents-parents/moderateurs", form); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Seuls les espaces") {
+		t.Fatalf("a moderator appointed to the parents' space: %d", resp.StatusCode)
+	}
+	if resp, _ := env.PostForm(t, admin, "/communaute/"+spaceID+"/moderateurs", form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("appoint a moderator: %d", resp.StatusCode)
+	}
+	if _, body := get(t, env, admin, "/communaute/"+spaceID+"/signalements?fait=moderateur"); !strings.Contains(body, "Modérateurs mis à jour") {
+		t.Fatal("no notice after appointing a moderator")
 	}
 }
 
@@ -54,6 +64,10 @@ func TestAcademieChangeNeedsApproval(t *testing.T) {
 		parisMod, refused := env.CreateUser(t, profile.RoleLearner), env.CreateUser(t, profile.RoleLearner)
 		makeModerator(t, env, "academie-paris", parisMod)
 		cm, cs, ca, cp, cr := env.LoggedIn(t, mover), env.LoggedIn(t, stayer), env.LoggedIn(t, author), env.LoggedIn(t, parisMod), env.LoggedIn(t, refused)
+		// Appointments survive a start: the seed keeps académie spaces' moderators.
+		if err := env.Sys.Community.Seed(ctx); err != nil {
+			t.Fatal(err)
+		}
 
 		// A Lyon thread the mover and the stayer follow.
 		resp, _ := env.PostForm(t, ca, "/communaute/academie-lyon/fils", url.Values{"title": {"Entre collègues lyonnais"}, "body": {"Qui vient à la réunion ?"}})

@@ -309,8 +309,9 @@ func (a *App) communityEdit(c *fiber.Ctx) error {
 
 // flagsView is a space's review queue.
 type flagsView struct {
-	Space *community.Space
-	Flags []community.FlagView
+	Space  *community.Space
+	Flags  []community.FlagView
+	Notice string
 }
 
 func (a *App) communityFlags(c *fiber.Ctx) error {
@@ -323,7 +324,11 @@ func (a *App) communityFlags(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return a.render(c, fiber.StatusOK, "community_flags", page{Title: "community.flags.title", Data: flagsView{Space: sp, Flags: flags}})
+	v := flagsView{Space: sp, Flags: flags}
+	if c.Query("fait") == "moderateur" {
+		v.Notice = "community.notice.moderateur"
+	}
+	return a.render(c, fiber.StatusOK, "community_flags", page{Title: "community.flags.title", Data: v})
 }
 
 // communitySilence silences a member in a space for some days (moderators).

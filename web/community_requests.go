@@ -63,3 +63,17 @@ func (a *App) apiResolveAcademieRequest(c *fiber.Ctx) error {
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
+
+// communitySetModerator appoints or removes a moderator of an académie or
+// département space (admins; action=ajouter|retirer).
+func (a *App) communitySetModerator(c *fiber.Ctx) error {
+	sp := c.Params("space")
+	err := a.Community.SetModerator(c.UserContext(), currentUser(c), sp, c.FormValue("email"), c.FormValue("action") != "retirer")
+	if v, ok := asValidation(err); ok {
+		return a.render(c, fiber.StatusUnprocessableEntity, "message", page{Title: "community.moderators.title", Data: firstMessage(a.formErrors(c, v))})
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/communaute/"+sp+"/signalements?fait=moderateur", fiber.StatusSeeOther)
+}

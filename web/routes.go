@@ -109,6 +109,7 @@ func (a *App) routes() {
 	com.Post("/:space/membres", a.communityAddMember)
 	com.Get("/:space/demandes", a.communityRequests)
 	com.Post("/:space/demandes/:user", a.communityResolveRequest)
+	com.Post("/:space/moderateurs", a.communitySetModerator)
 
 	// Training hours: inspectors of the territory review and export.
 	inspect := r.Group("/inspection", requireRole(profile.RoleInspector))
