@@ -217,26 +217,27 @@ func TestAcademieChangeNeedsApproval(t *testing.T) {
 // TestSpaceMembershipMigration: accounts stored before space membership
 // existed get their territory's at start, once, and keep their access.
 func TestSpaceMembershipMigration(t *testing.T) {
-	env := testenv.New(t)
-	ctx := testenv.Ctx(t)
-	old := env.CreateUser(t, profile.RoleLearner)
-	users := env.Sys.DB.Collection(profile.UsersCollection)
-	if _, err := users.UpdateOne(ctx, bson.M{"_id": old.ID}, bson.M{"$unset": bson.M{"spaceAcademie": "", "spaceDepartement": ""}}); err != nil {
-		t.Fatal(err)
-	}
-	for range 2 { // what every start runs; the second run changes nothing
-		if err := env.Sys.Community.Seed(ctx); err != nil {
+	testenv.ForEachBackend(t, func(t *testing.T, env *testenv.Env) {
+		ctx := testenv.Ctx(t)
+		old := env.CreateUser(t, profile.RoleLearner)
+		users := env.Sys.DB.Collection(profile.UsersCollection)
+		if _, err := users.UpdateOne(ctx, bson.M{"_id": old.ID}, bson.M{"$unset": bson.M{"spaceAcademie": "", "spaceDepartement": ""}}); err != nil {
 			t.Fatal(err)
 		}
-	}
-	if n, err := env.Sys.Profile.InitSpaceMembership(ctx); err != nil || n != 0 {
-		t.Fatalf("a third run set %d accounts (%v)", n, err)
-	}
-	var u profile.User
-	if err := users.FindOne(ctx, bson.M{"_id": old.ID}).Decode(&u); err != nil || u.SpaceAcademie != "lyon" || u.SpaceDepartement != "69" {
-		t.Fatalf("after the migration: %+v %v", u.SpaceMembership, err)
-	}
-	if s := status(t, env, env.LoggedIn(t, old), "/communaute/academie-lyon"); s != http.StatusOK {
-		t.Fatalf("an existing teacher lost their académie's space: %d", s)
-	}
+		for range 2 { // what every start runs; the second run changes nothing
+			if err := env.Sys.Community.Seed(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n, err := env.Sys.Profile.InitSpaceMembership(ctx); err != nil || n != 0 {
+			t.Fatalf("a third run set %d accounts (%v)", n, err)
+		}
+		var u profile.User
+		if err := users.FindOne(ctx, bson.M{"_id": old.ID}).Decode(&u); err != nil || u.SpaceAcademie != "lyon" || u.SpaceDepartement != "69" {
+			t.Fatalf("after the migration: %+v %v", u.SpaceMembership, err)
+		}
+		if s := status(t, env, env.LoggedIn(t, old), "/communaute/academie-lyon"); s != http.StatusOK {
+			t.Fatalf("an existing teacher lost their académie's space: %d", s)
+		}
+	})
 }
