@@ -107,7 +107,7 @@ func (s *Service) updateOne(ctx context.Context, c *mongo.Collection, id string,
 }
 
 // ensureSpace creates a space once (its id derives from kind and ref), or
-// updates its title and moderators when it exists.
+// updates its title, and its moderators when sp names them, when it exists.
 func (s *Service) ensureSpace(ctx context.Context, sp Space) error {
 	sp.ID = spaceID(sp.Kind, sp.Ref)
 	set := bson.M{"title": sp.Title, "summary": sp.Summary}

@@ -79,7 +79,8 @@ type Space struct {
 	Summary    string `bson:"summary" json:"summary,omitempty"`
 	Visibility string `bson:"visibility" json:"visibility"`
 	// Moderators are the people who moderate it besides admins: a module's
-	// owners, a theme's creator.
+	// owners, a theme's creator, those admins appoint to an académie or
+	// département space.
 	Moderators []string `bson:"moderators" json:"-"`
 	// Members are the people a members-only theme admits (its moderators add them).
 	Members   []string  `bson:"members,omitempty" json:"-"`
