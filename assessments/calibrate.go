@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
-	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"ardoise/assessments/irt"
 )
@@ -38,18 +37,10 @@ type CalibrationReport struct {
 // maximum likelihood, and stores them as a new parameter version. Tests in
 // progress keep the version they started with; new tests use the new one.
 func (s *Service) Calibrate(ctx context.Context) (*CalibrationReport, error) {
-	cur, err := s.store.responses.Find(ctx, bson.M{})
-	if err != nil {
-		return nil, wrap(err, "read responses")
-	}
 	items, persons := map[string]int{}, map[string]int{}
 	var ids []string
 	var obs []irt.Observation
-	for cur.Next(ctx) {
-		var r response
-		if err := cur.Decode(&r); err != nil {
-			return nil, wrap(err, "read responses")
-		}
+	err := s.store.eachResponse(ctx, func(r response) {
 		i, ok := items[r.ChallengeID]
 		if !ok {
 			i = len(ids)
@@ -62,9 +53,9 @@ func (s *Service) Calibrate(ctx context.Context) (*CalibrationReport, error) {
 			persons[r.TestID] = p
 		}
 		obs = append(obs, irt.Observation{Person: p, Item: i, Correct: r.Correct})
-	}
-	if err := cur.Err(); err != nil {
-		return nil, wrap(err, "read responses")
+	})
+	if err != nil {
+		return nil, err
 	}
 	rep := &CalibrationReport{Answers: len(obs), Tests: len(persons), Items: len(ids)}
 	if len(obs) == 0 {
@@ -94,8 +85,8 @@ func (s *Service) Calibrate(ctx context.Context) (*CalibrationReport, error) {
 	}
 	p.Version = "cal-" + hex.EncodeToString(h.Sum(nil))[:12]
 	rep.Version = p.Version
-	if _, err := s.store.params.UpdateOne(ctx, bson.M{"_id": p.Version}, bson.M{"$setOnInsert": p}, upsert()); err != nil {
-		return nil, wrap(err, "store parameters")
+	if err := s.store.saveParams(ctx, p); err != nil {
+		return nil, err
 	}
 	s.mu.Lock()
 	s.latestP, s.params[p.Version], s.paramsAt = p, p, time.Now()

@@ -7,9 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
-
 	"ardoise/assessments/irt"
 	"ardoise/internal/errkind"
 )
@@ -84,8 +81,8 @@ func (s *Service) Start(ctx context.Context, o Owner, scope Scope, accessible bo
 		return nil, fmt.Errorf("assessments: no question can be served for %s/%s: %w", scope.Framework, scope.Competence, errkind.ErrUnavailable)
 	}
 	t.Current = &Served{ChallengeID: be.engine.Item(first).ID, ServedAt: now}
-	if _, err := s.store.tests.InsertOne(ctx, t); err != nil {
-		return nil, wrap(err, "start test")
+	if err := s.store.insertTest(ctx, t); err != nil {
+		return nil, err
 	}
 	return t, nil
 }
@@ -224,25 +221,19 @@ func (s *Service) AnswerWith(ctx context.Context, id string, o Owner, challengeI
 	} else if !won {
 		return nil, &StaleError{Test: t}
 	}
-	set := bson.M{"updatedAt": now}
-	update := bson.M{"$push": bson.M{"answers": rec}, "$inc": bson.M{"answered": 1}, "$set": set}
 	next, more := run.Next()
 	if more {
 		t.Current = &Served{ChallengeID: be.engine.Item(next).ID, ServedAt: now}
-		set["current"] = t.Current
 	} else {
 		t.Current = nil
 		t.State, t.FinishedAt, t.Result = StateFinished, now, resultOf(run.Estimates())
 		t.Pending, t.PendingAt = []string{markerResponses}, now
-		set["state"], set["finishedAt"], set["result"] = t.State, now, t.Result
-		set["pending"], set["pendingAt"] = t.Pending, now
-		update["$unset"] = bson.M{"current": ""}
 	}
-	res, err := s.store.tests.UpdateOne(ctx, bson.M{"_id": t.ID, "answered": t.Answered, "current.challengeId": challengeID}, update)
+	matched, err := s.store.recordAnswer(ctx, t, challengeID, rec, now)
 	if err != nil {
-		return nil, wrap(err, "record answer")
+		return nil, err
 	}
-	if res.MatchedCount == 0 {
+	if !matched {
 		fresh, err := s.store.test(ctx, t.ID)
 		if err != nil {
 			return nil, err
@@ -287,17 +278,11 @@ func resultOf(e irt.Estimates) *Result {
 // RecordFocusLoss counts that the test page lost focus (it will matter for
 // certification). One update, no read.
 func (s *Service) RecordFocusLoss(ctx context.Context, id string, o Owner) error {
-	filter := bson.M{"_id": id, "state": StateStarted}
-	if o.UserID != "" {
-		filter["userId"] = o.UserID
-	} else {
-		filter["anonKey"] = o.AnonKey
-	}
-	res, err := s.store.tests.UpdateOne(ctx, filter, bson.M{"$inc": bson.M{"focusLosses": 1}})
+	matched, err := s.store.countFocusLoss(ctx, id, o)
 	if err != nil {
-		return wrap(err, "focus loss")
+		return err
 	}
-	if res.MatchedCount == 0 {
+	if !matched {
 		return fmt.Errorf("assessments: test %s: %w", id, errkind.ErrNotFound)
 	}
 	return nil
@@ -309,16 +294,7 @@ func (s *Service) Claim(ctx context.Context, anonKey, userID string) (int64, err
 	if anonKey == "" || userID == "" {
 		return 0, nil
 	}
-	var n int64
-	for _, coll := range []*mongo.Collection{s.store.tests, s.store.results} {
-		res, err := coll.UpdateMany(ctx, bson.M{"anonKey": anonKey, "userId": bson.M{"$exists": false}},
-			bson.M{"$set": bson.M{"userId": userID}, "$unset": bson.M{"anonKey": ""}})
-		if err != nil {
-			return n, wrap(err, "claim tests")
-		}
-		n += res.ModifiedCount
-	}
-	return n, nil
+	return s.store.claimAnonymous(ctx, anonKey, userID)
 }
 
 // History lists a person's finished tests, newest first.

@@ -5,13 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/hibiken/asynq"
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"ardoise/internal/errkind"
 	"ardoise/internal/queue"
@@ -78,28 +74,7 @@ func (s *Service) HandleCopyResponses(ctx context.Context, task *asynq.Task) err
 	if !slices.Contains(t.Pending, markerResponses) {
 		return nil
 	}
-	var models []mongo.WriteModel
-	for i, r := range t.Answers {
-		if r.Answer.Skipped || r.Late {
-			continue // not evidence of the item's difficulty
-		}
-		doc := response{ID: t.ID + ":" + strconv.Itoa(i), TestID: t.ID, ChallengeID: r.ChallengeID, Correct: r.Correct, At: r.At}
-		models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.M{"_id": doc.ID}).
-			SetUpdate(bson.M{"$setOnInsert": doc}).SetUpsert(true))
-	}
-	if len(models) > 0 {
-		if _, err := s.store.responses.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
-			return wrap(err, "copy responses")
-		}
-	}
-	// Archive: the copy first (idempotent), then the removal from the hot
-	// collection. A crash between leaves the test in both; readers dedupe.
-	t.Pending, t.PendingAt = nil, time.Time{}
-	if _, err := s.store.results.ReplaceOne(ctx, bson.M{"_id": t.ID}, t, options.Replace().SetUpsert(true)); err != nil {
-		return wrap(err, "archive test")
-	}
-	_, err = s.store.tests.DeleteOne(ctx, bson.M{"_id": t.ID, "state": StateFinished})
-	return err
+	return s.store.archive(ctx, t)
 }
 
 // HandleCleanAnonymous deletes anonymous tests older than AnonymousTTL.
@@ -113,14 +88,5 @@ func (s *Service) HandleCleanAnonymous(ctx context.Context, _ *asynq.Task) error
 
 // CleanAnonymous deletes the anonymous tests nobody claimed in time.
 func (s *Service) CleanAnonymous(ctx context.Context) (int64, error) {
-	var n int64
-	for _, coll := range []*mongo.Collection{s.store.tests, s.store.results} {
-		res, err := coll.DeleteMany(ctx, bson.M{"userId": bson.M{"$exists": false},
-			"createdAt": bson.M{"$lt": s.now().Add(-AnonymousTTL)}})
-		if err != nil {
-			return n, wrap(err, "clean anonymous tests")
-		}
-		n += res.DeletedCount
-	}
-	return n, nil
+	return s.store.deleteAnonymousBefore(ctx, s.now().Add(-AnonymousTTL))
 }

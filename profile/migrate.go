@@ -1,12 +1,6 @@
 package profile
 
-import (
-	"context"
-	"fmt"
-
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
-)
+import "context"
 
 // Migrate brings accounts stored by earlier versions up to date; it runs at
 // every start and does nothing the second time:
@@ -24,24 +18,17 @@ func (s *Service) Migrate(ctx context.Context) error {
 }
 
 func (s *Service) migrateScopes(ctx context.Context) error {
-	cur, err := s.store.users.Find(ctx, bson.M{
-		"roles": bson.M{"$in": bson.A{RoleInspector, RoleAdmin}}, "scope": bson.M{"$exists": false}, "deleted": bson.M{"$ne": true},
-	}, options.Find().SetProjection(bson.M{"territory": 1}))
+	users, err := s.store.staffWithoutScope(ctx)
 	if err != nil {
-		return fmt.Errorf("profile: migrate scopes: %w", err)
-	}
-	var users []User
-	if err := cur.All(ctx, &users); err != nil {
-		return fmt.Errorf("profile: migrate scopes: %w", err)
+		return err
 	}
 	for _, u := range users {
 		scope := u.Territory.Scope()
 		if scope.IsZero() {
 			continue // nothing to carry over: the scope stays empty, which sees nothing
 		}
-		if _, err := s.store.users.UpdateOne(ctx, bson.M{"_id": u.ID, "scope": bson.M{"$exists": false}},
-			bson.M{"$set": bson.M{"scope": scope}}); err != nil {
-			return fmt.Errorf("profile: migrate scope of %s: %w", u.ID, err)
+		if err := s.store.setScopeIfNone(ctx, u.ID, scope); err != nil {
+			return err
 		}
 		s.logger.Info("inspector scope set from territory", "user", u.ID, "scope", FormatScope(scope))
 	}
@@ -49,14 +36,9 @@ func (s *Service) migrateScopes(ctx context.Context) error {
 }
 
 func (s *Service) migrateSkeletons(ctx context.Context) error {
-	cur, err := s.store.users.Find(ctx, bson.M{"handleSkeleton": bson.M{"$exists": false}, "deleted": bson.M{"$ne": true}},
-		options.Find().SetProjection(bson.M{"handle": 1}).SetSort(bson.D{{Key: "createdAt", Value: 1}}))
+	users, err := s.store.usersWithoutSkeleton(ctx)
 	if err != nil {
-		return fmt.Errorf("profile: migrate skeletons: %w", err)
-	}
-	var users []User
-	if err := cur.All(ctx, &users); err != nil {
-		return fmt.Errorf("profile: migrate skeletons: %w", err)
+		return err
 	}
 	for _, u := range users {
 		if u.Handle == "" {
@@ -70,7 +52,7 @@ func (s *Service) migrateSkeletons(ctx context.Context) error {
 				"user", u.ID, "handle", u.Handle, "like", other.Handle)
 			continue
 		}
-		if _, err := s.store.users.UpdateOne(ctx, bson.M{"_id": u.ID}, bson.M{"$set": bson.M{"handleSkeleton": skel}}); err != nil {
+		if err := s.store.setHandleSkeleton(ctx, u.ID, skel); err != nil {
 			s.logger.Warn("handle skeleton not stored", "user", u.ID, "handle", u.Handle, "err", err)
 		}
 	}

@@ -70,13 +70,13 @@ func (s *Service) DeleteAccount(ctx context.Context, u *User, password string) e
 	if err != nil {
 		return fmt.Errorf("profile: delete account: %w", err)
 	}
-	s.cache.forget(u.ID)
+	s.cache.Forget(u.ID)
 	s.epochBumped(ctx, nu)
-	if _, err := s.store.tokens.DeleteMany(ctx, bson.M{"userId": u.ID}); err != nil {
-		return fmt.Errorf("profile: delete tokens: %w", err)
+	if err := s.store.deleteTokensOf(ctx, u.ID); err != nil {
+		return err
 	}
-	if _, err := s.store.audit.UpdateMany(ctx, bson.M{"targetId": u.ID}, bson.M{"$set": bson.M{"target": DeletedName}}); err != nil {
-		return fmt.Errorf("profile: anonymize audit: %w", err)
+	if err := s.store.renameAuditTarget(ctx, u.ID, DeletedName); err != nil {
+		return err
 	}
 	return s.mailer.ForgetAddress(ctx, email)
 }

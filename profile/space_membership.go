@@ -6,9 +6,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
-	"ardoise/internal/database"
 	"ardoise/internal/errkind"
 )
 
@@ -54,8 +52,7 @@ func moveSpaces(u *User, terr Territory, update bson.M, now time.Time) {
 // SpaceRequests lists the people who moved to an académie and wait to be
 // admitted to its spaces, oldest request first.
 func (s *Service) SpaceRequests(ctx context.Context, academie string) ([]User, error) {
-	return database.FindAll[User](ctx, "profile: space requests", s.store.users, bson.M{"spaceRequest": academie, "deleted": bson.M{"$ne": true}},
-		options.Find().SetSort(bson.D{{Key: "spaceRequestAt", Value: 1}}).SetLimit(500))
+	return s.store.spaceRequests(ctx, academie)
 }
 
 // ResolveSpaceRequest approves or refuses a person's request to join the
@@ -82,21 +79,16 @@ func (s *Service) ResolveSpaceRequest(ctx context.Context, userID, academie stri
 	if errkind.IsNotFound(err) {
 		return nil, fmt.Errorf("profile: request of %s changed meanwhile: %w", userID, errkind.ErrConflict)
 	}
-	s.cache.forget(u.ID)
+	s.cache.Forget(u.ID)
 	return nu, err
 }
 
 // ForgetSpaceMembership erases a person's space membership and request,
 // with their account.
 func (s *Service) ForgetSpaceMembership(ctx context.Context, userID string) error {
-	_, err := s.store.users.UpdateOne(ctx, bson.M{"_id": userID}, bson.M{
-		"$set":   bson.M{"spaceAcademie": "", "spaceDepartement": ""},
-		"$unset": bson.M{"spaceRequest": "", "spaceRequestAt": ""}})
-	s.cache.forget(userID)
-	if err != nil {
-		return database.Wrap(err, "profile: forget space membership")
-	}
-	return nil
+	err := s.store.forgetSpaceMembership(ctx, userID)
+	s.cache.Forget(userID)
+	return err
 }
 
 // InitSpaceMembership gives every account stored before space membership
@@ -104,45 +96,24 @@ func (s *Service) ForgetSpaceMembership(ctx context.Context, userID string) erro
 // It runs at every start and changes only accounts without one: running it
 // again changes nothing. It returns how many accounts it set.
 func (s *Service) InitSpaceMembership(ctx context.Context) (int, error) {
-	missing := bson.M{"spaceAcademie": bson.M{"$exists": false}}
-	cur, err := s.store.users.Find(ctx, missing, options.Find().SetProjection(bson.M{"territory": 1}))
-	if err != nil {
-		return 0, database.Wrap(err, "profile: accounts without space membership")
-	}
-	defer cur.Close(ctx)
 	n := 0
-	for cur.Next(ctx) {
-		var u User
-		if err := cur.Decode(&u); err != nil {
-			return n, database.Wrap(err, "profile: accounts without space membership")
-		}
-		m := admitted(u.Territory)
-		res, err := s.store.users.UpdateOne(ctx, bson.M{"_id": u.ID, "spaceAcademie": bson.M{"$exists": false}},
-			bson.M{"$set": bson.M{"spaceAcademie": m.SpaceAcademie, "spaceDepartement": m.SpaceDepartement}})
+	err := s.store.eachWithoutSpaceMembership(ctx, func(u User) error {
+		changed, err := s.store.setSpaceMembershipIfNone(ctx, u.ID, admitted(u.Territory))
 		if err != nil {
-			return n, database.Wrap(err, "profile: init space membership")
+			return err
 		}
-		n += int(res.ModifiedCount)
-		s.cache.forget(u.ID)
-	}
-	if err := cur.Err(); err != nil {
-		return n, database.Wrap(err, "profile: accounts without space membership")
-	}
-	return n, nil
+		if changed {
+			n++
+		}
+		s.cache.Forget(u.ID)
+		return nil
+	})
+	return n, err
 }
 
 // Users returns the accounts with these ids that exist, in no set order:
 // the communities check, when they deliver a notification, that each
 // recipient still sees the space.
 func (s *Service) Users(ctx context.Context, ids []string) ([]User, error) {
-	out := []User{}
-	for start := 0; start < len(ids); start += 500 {
-		batch := ids[start:min(start+500, len(ids))]
-		us, err := database.FindAll[User](ctx, "profile: users", s.store.users, bson.M{"_id": bson.M{"$in": batch}})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, us...)
-	}
-	return out, nil
+	return s.store.usersByID(ctx, ids)
 }

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/hibiken/asynq"
-	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"ardoise/internal/errkind"
 	"ardoise/internal/mail"
@@ -79,8 +78,7 @@ func (s *Service) HandleSendMail(ctx context.Context, t *asynq.Task) error {
 			return err
 		}
 	}
-	_, err = s.store.users.UpdateOne(ctx, bson.M{"_id": u.ID}, bson.M{"$pull": bson.M{"pending": p.Marker}})
-	return err
+	return s.store.clearPending(ctx, u.ID, p.Marker)
 }
 
 func (s *Service) composeMail(u *User, marker string) (mail.Message, error) {

@@ -8,9 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
-
 	"ardoise/internal/errkind"
 	"ardoise/internal/keyring"
 )
@@ -50,8 +47,8 @@ func (s *Service) CreateToken(ctx context.Context, u *User, label string) (strin
 	token := tokenPrefix + keyring.RandomToken(32)
 	now := s.now()
 	t := APIToken{ID: tokenID(token), UserID: u.ID, Label: label, CreatedAt: now, ExpiresAt: now.Add(TokenTTL), Epoch: u.Epoch}
-	if _, err := s.store.tokens.InsertOne(ctx, t); err != nil {
-		return "", APIToken{}, fmt.Errorf("profile: create token: %w", err)
+	if err := s.store.insertToken(ctx, t); err != nil {
+		return "", APIToken{}, err
 	}
 	return token, t, nil
 }
@@ -64,15 +61,16 @@ func (s *Service) TokenUser(ctx context.Context, token string) (*User, APIToken,
 	// Like sessions, a token costs a store read once per cache period, not
 	// once per request; a revocation in another process applies within it.
 	id := tokenID(token)
-	t, ok := s.tokens.get(id)
+	t, ok := s.tokens.Get(id)
 	if !ok {
-		if err := s.store.tokens.FindOne(ctx, bson.M{"_id": id}).Decode(&t); err != nil {
-			if err := notFound(err, "token"); errkind.IsNotFound(err) {
+		var err error
+		if t, err = s.store.token(ctx, id); err != nil {
+			if errkind.IsNotFound(err) {
 				return nil, APIToken{}, fmt.Errorf("profile: unknown token: %w", errkind.ErrUnauthenticated)
 			}
 			return nil, APIToken{}, err
 		}
-		s.tokens.put(id, t)
+		s.tokens.Put(id, t)
 	}
 	if s.now().After(t.ExpiresAt) {
 		return nil, APIToken{}, fmt.Errorf("profile: token expired: %w", errkind.ErrUnauthenticated)
@@ -100,28 +98,15 @@ func (s *Service) TokenUser(ctx context.Context, token string) (*User, APIToken,
 
 // Tokens lists a person's tokens, newest first.
 func (s *Service) Tokens(ctx context.Context, userID string) ([]APIToken, error) {
-	cur, err := s.store.tokens.Find(ctx, bson.M{"userId": userID},
-		options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}).SetLimit(100))
-	if err != nil {
-		return nil, fmt.Errorf("profile: tokens: %w", err)
-	}
-	var out []APIToken
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, fmt.Errorf("profile: tokens: %w", err)
-	}
-	return out, nil
+	return s.store.tokensOf(ctx, userID)
 }
 
 // RevokeToken deletes one of the person's own tokens; every process
 // refuses it from the next request on.
 func (s *Service) RevokeToken(ctx context.Context, userID, id string) error {
-	s.tokens.forget(id)
-	res, err := s.store.tokens.DeleteOne(ctx, bson.M{"_id": id, "userId": userID})
-	if err != nil {
-		return fmt.Errorf("profile: revoke token: %w", err)
-	}
-	if res.DeletedCount == 0 {
-		return fmt.Errorf("profile: token: %w", errkind.ErrNotFound)
+	s.tokens.Forget(id)
+	if err := s.store.deleteToken(ctx, userID, id); err != nil {
+		return err
 	}
 	if err := s.revoked.revoke(ctx, "tok", id, s.now().Add(TokenTTL)); err != nil {
 		s.logger.Warn("token revocation not published; other processes apply it within 30 s", "err", err)
@@ -132,9 +117,5 @@ func (s *Service) RevokeToken(ctx context.Context, userID, id string) error {
 // DeleteExpiredTokens removes tokens past their expiry (a scheduled task:
 // FerretDB has no TTL indexes).
 func (s *Service) DeleteExpiredTokens(ctx context.Context) (int64, error) {
-	res, err := s.store.tokens.DeleteMany(ctx, bson.M{"expiresAt": bson.M{"$lt": s.now()}})
-	if err != nil {
-		return 0, fmt.Errorf("profile: expired tokens: %w", err)
-	}
-	return res.DeletedCount, nil
+	return s.store.deleteTokensExpiredAt(ctx, s.now())
 }
