@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"ardoise/internal/database"
 	"ardoise/internal/errkind"
@@ -39,11 +37,7 @@ func (s *Service) SetDigest(ctx context.Context, userID, digest string) error {
 	default:
 		return errkind.Invalid("digest", "bad_choice")
 	}
-	_, err := s.updateOne(ctx, s.members, userID, bson.M{"_id": userID}, bson.M{"$set": bson.M{"digest": digest}}, upsert)
-	if err != nil {
-		return database.Wrap(err, "community: digest preference")
-	}
-	return nil
+	return s.store.SetDigest(ctx, userID, digest)
 }
 
 // UnsubscribeURL is the one-click link, valid without login, that stops a
@@ -78,11 +72,7 @@ func (s *Service) HandleDigestWeekly(ctx context.Context, _ *asynq.Task) error {
 // period and the person: a second run for the same period sends nothing
 // new. It returns how many digests it sent.
 func (s *Service) SendDigests(ctx context.Context, freq string, period time.Time) (int, error) {
-	filter := bson.M{"digest": freq, "unread": bson.M{"$gt": 0}}
-	if freq == DigestDaily {
-		filter = bson.M{"$or": bson.A{bson.M{"digest": DigestDaily}, bson.M{"digest": bson.M{"$exists": false}}}, "unread": bson.M{"$gt": 0}}
-	}
-	members, err := database.FindAll[Member](ctx, "community: digest members", s.members, filter, options.Find().SetLimit(100000))
+	members, err := s.store.DigestMembers(ctx, freq)
 	if err != nil {
 		return 0, err
 	}
@@ -110,8 +100,7 @@ func (s *Service) digestFor(ctx context.Context, userID, freq string, period tim
 	if !u.CanReceiveMail() {
 		return false, nil
 	}
-	notes, err := database.FindAll[Notification](ctx, "community: digest notifications", s.notes, bson.M{"userId": userID, "digested": false, "read": false},
-		options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}}).SetLimit(200))
+	notes, err := s.store.ToDigest(ctx, userID)
 	if err != nil {
 		return false, err
 	}
@@ -145,8 +134,8 @@ func (s *Service) digestFor(ctx context.Context, userID, freq string, period tim
 	if err := s.mailer.Send(ctx, msg); err != nil && !database.IsDuplicate(err) {
 		return false, err
 	}
-	if _, err := s.notes.UpdateMany(ctx, bson.M{"_id": bson.M{"$in": ids}}, bson.M{"$set": bson.M{"digested": true}}); err != nil {
-		return false, database.Wrap(err, "community: digested")
+	if err := s.store.MarkDigested(ctx, ids); err != nil {
+		return false, err
 	}
 	return true, nil
 }
@@ -164,8 +153,7 @@ func (s *Service) stillVisible(ctx context.Context, u *profile.User, notes []Not
 			ids = append(ids, n.ThreadID)
 		}
 	}
-	threads, err := database.FindAll[Thread](ctx, "community: digest threads", s.threads, bson.M{"_id": bson.M{"$in": ids}},
-		options.Find().SetProjection(bson.M{"spaceId": 1}))
+	threads, err := s.store.ThreadSpaces(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -191,8 +179,8 @@ func (s *Service) stillVisible(ctx context.Context, u *profile.User, notes []Not
 		}
 	}
 	if len(drop) > 0 {
-		if _, err := s.notes.UpdateMany(ctx, bson.M{"_id": bson.M{"$in": drop}}, bson.M{"$set": bson.M{"digested": true}}); err != nil {
-			return nil, database.Wrap(err, "community: digest left out")
+		if err := s.store.MarkDigested(ctx, drop); err != nil {
+			return nil, err
 		}
 	}
 	return keep, nil

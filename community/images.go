@@ -4,13 +4,9 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"net/http"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-
-	"ardoise/internal/database"
 	"ardoise/internal/errkind"
 	"ardoise/profile"
 )
@@ -56,19 +52,13 @@ func (s *Service) UploadImage(ctx context.Context, u *profile.User, data []byte)
 	}
 	sum := sha256.Sum256(data)
 	id := hex.EncodeToString(sum[:16]) + ext
-	_, err := s.images.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$setOnInsert": imageDoc{ID: id, ContentType: ct, Data: data,
-		OwnerID: u.ID, CreatedAt: s.now()}}, upsert)
-	if err != nil && !database.IsDuplicate(err) {
-		return "", database.Wrap(err, "community: store image")
+	if err := s.store.InsertImage(ctx, imageDoc{ID: id, ContentType: ct, Data: data, OwnerID: u.ID, CreatedAt: s.now()}); err != nil {
+		return "", err
 	}
 	return ImagePrefix + id, nil
 }
 
 // Image returns an uploaded image and its type.
 func (s *Service) Image(ctx context.Context, id string) ([]byte, string, error) {
-	var d imageDoc
-	if err := s.images.FindOne(ctx, bson.M{"_id": id}).Decode(&d); err != nil {
-		return nil, "", database.Wrap(err, fmt.Sprintf("community: image %q", id))
-	}
-	return d.Data, d.ContentType, nil
+	return s.store.Image(ctx, id)
 }

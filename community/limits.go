@@ -9,9 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
-
 	"ardoise/internal/errkind"
 	"ardoise/profile"
 )
@@ -41,8 +38,6 @@ const (
 // minGap is the least time between two posts of one person.
 const minGap = 10 * time.Second
 
-var upsert = options.UpdateOne().SetUpsert(true)
-
 var (
 	linkRe  = regexp.MustCompile(`(?i)https?://|\]\(`)
 	imageRe = regexp.MustCompile(`!\[[^\]]*\]\(`)
@@ -53,8 +48,7 @@ func (s *Service) trust(ctx context.Context, u *profile.User) trustLevel {
 	if s.now().Sub(u.CreatedAt) < 24*time.Hour {
 		return newcomer
 	}
-	var m Member
-	if err := s.members.FindOne(ctx, bson.M{"_id": u.ID}).Decode(&m); err != nil || m.Posts < 3 {
+	if m, err := s.store.Member(ctx, u.ID); err != nil || m.Posts < 3 {
 		return newcomer
 	}
 	return member
@@ -125,7 +119,7 @@ func (s *Service) rateLimit(ctx context.Context, what string, u *profile.User, l
 
 // afterPost counts a post in the author's standing.
 func (s *Service) afterPost(ctx context.Context, u *profile.User, sp *Space) {
-	if _, err := s.updateOne(ctx, s.members, u.ID, bson.M{"_id": u.ID}, bson.M{"$inc": bson.M{"posts": 1}}, upsert); err != nil {
+	if err := s.store.IncMemberPosts(ctx, u.ID); err != nil {
 		s.logger.Warn("community: count post", "user", u.ID, "space", sp.ID, "err", fmt.Sprint(err))
 	}
 }

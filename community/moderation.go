@@ -5,10 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
-
-	"ardoise/internal/database"
 	"ardoise/internal/errkind"
 	"ardoise/profile"
 )
@@ -34,10 +30,7 @@ func (s *Service) FlagPost(ctx context.Context, u *profile.User, postID, reason 
 	}
 	f := Flag{ID: p.ID + ":" + u.ID, SpaceID: sp.ID, PostID: p.ID, ThreadID: p.ThreadID, ByID: u.ID, ByName: u.Shown(),
 		Reason: reason, Open: true, CreatedAt: s.now()}
-	if _, err := s.flags.InsertOne(ctx, f); err != nil && !database.IsDuplicate(err) {
-		return database.Wrap(err, "community: flag")
-	}
-	return nil
+	return s.store.InsertFlag(ctx, f)
 }
 
 // FlagView is an open flag with the post it is about.
@@ -52,7 +45,7 @@ func (s *Service) Flags(ctx context.Context, u *profile.User, spaceID string) ([
 	if err != nil {
 		return nil, err
 	}
-	flags, err := database.FindAll[Flag](ctx, "community: flags", s.flags, bson.M{"spaceId": sp.ID, "open": true}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}).SetLimit(100))
+	flags, err := s.store.OpenFlags(ctx, sp.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +53,7 @@ func (s *Service) Flags(ctx context.Context, u *profile.User, spaceID string) ([
 	for _, f := range flags {
 		ids = append(ids, f.PostID)
 	}
-	posts, err := database.FindAll[Post](ctx, "community: flagged posts", s.posts, bson.M{"_id": bson.M{"$in": ids}})
+	posts, err := s.store.PostsByID(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -100,11 +93,11 @@ func (s *Service) SetHidden(ctx context.Context, u *profile.User, postID string,
 	if !CanModerate(sp, u) {
 		return fmt.Errorf("community: not a moderator: %w", errkind.ErrForbidden)
 	}
-	if _, err := s.updateOne(ctx, s.posts, p.ID, bson.M{"_id": p.ID}, bson.M{"$set": bson.M{"hidden": hidden}}); err != nil {
-		return database.Wrap(err, "community: hide")
+	if err := s.store.SetPostHidden(ctx, p.ID, hidden); err != nil {
+		return err
 	}
-	if _, err := s.flags.UpdateMany(ctx, bson.M{"postId": p.ID, "open": true}, bson.M{"$set": bson.M{"open": false, "resolvedBy": u.ID}}); err != nil {
-		return database.Wrap(err, "community: close flags")
+	if err := s.store.CloseFlags(ctx, p.ID, u.ID); err != nil {
+		return err
 	}
 	what := "restore"
 	if hidden {
@@ -133,40 +126,38 @@ func (s *Service) ModerateThread(ctx context.Context, u *profile.User, threadID 
 	if err != nil {
 		return err
 	}
-	var t Thread
-	if err := s.threads.FindOne(ctx, bson.M{"_id": threadID}).Decode(&t); err != nil {
-		return database.Wrap(err, "community: thread")
+	t, err := s.store.Thread(ctx, threadID)
+	if err != nil {
+		return err
 	}
 	sp, err := s.moderated(ctx, u, t.SpaceID)
 	if err != nil {
 		return err
 	}
-	set := bson.M{}
 	switch act {
 	case ActLock, ActUnlock:
-		set["locked"] = act == ActLock
+		err = s.store.SetThreadLocked(ctx, t.ID, act == ActLock)
 	case ActPin, ActUnpin:
-		set["pinned"] = act == ActPin
-		set["sortKey"] = sortKey(act == ActPin, t.LastPostAt, t.ID)
+		err = s.store.SetThreadPinned(ctx, t.ID, act == ActPin, sortKey(act == ActPin, t.LastPostAt, t.ID))
 	case ActMove:
-		to, err := s.moderated(ctx, u, toSpace)
-		if err != nil {
+		to, merr := s.moderated(ctx, u, toSpace)
+		if merr != nil {
 			return errkind.Invalid("space", "unknown")
 		}
-		set["spaceId"] = to.ID
-		if _, err := s.posts.UpdateMany(ctx, bson.M{"threadId": t.ID}, bson.M{"$set": bson.M{"spaceId": to.ID}}); err != nil {
-			return database.Wrap(err, "community: move posts")
+		if err := s.store.MovePosts(ctx, t.ID, to.ID); err != nil {
+			return err
 		}
 		for id, inc := range map[string]int{sp.ID: -1, to.ID: 1} {
-			if _, err := s.updateOne(ctx, s.spaces, id, bson.M{"_id": id}, bson.M{"$inc": bson.M{"threads": inc}}); err != nil {
-				return database.Wrap(err, "community: move")
+			if err := s.store.IncSpaceThreads(ctx, id, inc); err != nil {
+				return err
 			}
 		}
+		err = s.store.SetThreadSpace(ctx, t.ID, to.ID)
 	default:
 		return errkind.Invalid("action", "unknown")
 	}
-	if _, err := s.updateOne(ctx, s.threads, t.ID, bson.M{"_id": t.ID}, bson.M{"$set": set}); err != nil {
-		return database.Wrap(err, "community: moderate thread")
+	if err != nil {
+		return err
 	}
 	s.dropFirstPage(sp.ID)
 	s.dropFirstPage(toSpace)
@@ -188,8 +179,8 @@ func (s *Service) Silence(ctx context.Context, u *profile.User, spaceID, userID 
 		return err
 	}
 	until := s.now().Add(d)
-	if _, err := s.updateOne(ctx, s.spaces, sp.ID, bson.M{"_id": sp.ID}, bson.M{"$push": bson.M{"silenced": Silence{UserID: userID, Until: until, Reason: reason}}}); err != nil {
-		return database.Wrap(err, "community: silence")
+	if err := s.store.AddSilence(ctx, sp.ID, Silence{UserID: userID, Until: until, Reason: reason}); err != nil {
+		return err
 	}
 	s.forgetSpace(sp.ID)
 	s.logAction(ctx, Action{SpaceID: sp.ID, By: u.ID, ByName: u.Name, What: "silence", Target: userID + " until " + until.Format(time.RFC3339), Reason: reason})
@@ -199,16 +190,14 @@ func (s *Service) Silence(ctx context.Context, u *profile.User, spaceID, userID 
 // ModerationLog lists moderation actions, newest first (admins: every
 // space; a moderator: the space given).
 func (s *Service) ModerationLog(ctx context.Context, u *profile.User, spaceID string, limit int) ([]Action, error) {
-	f := bson.M{}
 	if spaceID != "" {
 		if _, err := s.moderated(ctx, u, spaceID); err != nil {
 			return nil, err
 		}
-		f["spaceId"] = spaceID
 	} else if !u.Has(profile.RoleAdmin) {
 		return nil, fmt.Errorf("community: the whole log is for admins: %w", errkind.ErrForbidden)
 	}
-	out, err := database.FindAll[Action](ctx, "community: log", s.log, f, options.Find().SetSort(bson.D{{Key: "at", Value: -1}}).SetLimit(int64(limit)))
+	out, err := s.store.Actions(ctx, spaceID, limit)
 	if err != nil {
 		return nil, err
 	}

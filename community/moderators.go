@@ -4,9 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-
-	"ardoise/internal/database"
 	"ardoise/internal/errkind"
 	"ardoise/profile"
 )
@@ -40,12 +37,12 @@ func (s *Service) SetModerator(ctx context.Context, u *profile.User, spaceID, em
 	if err != nil {
 		return err
 	}
-	change, what := bson.M{"$addToSet": bson.M{"moderators": m.ID}}, ActAddModerator
+	what := ActAddModerator
 	if !on {
-		change, what = bson.M{"$pull": bson.M{"moderators": m.ID}}, ActRemoveModerator
+		what = ActRemoveModerator
 	}
-	if _, err := s.updateOne(ctx, s.spaces, sp.ID, bson.M{"_id": sp.ID}, change); err != nil {
-		return database.Wrap(err, "community: moderators")
+	if err := s.store.SetSpaceModerator(ctx, sp.ID, m.ID, on); err != nil {
+		return err
 	}
 	s.forgetSpace(sp.ID)
 	s.logAction(ctx, Action{SpaceID: sp.ID, By: u.ID, ByName: u.Name, What: what, Target: m.ID})

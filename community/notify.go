@@ -9,8 +9,6 @@ import (
 	"strings"
 
 	"github.com/hibiken/asynq"
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"ardoise/internal/database"
 	"ardoise/internal/errkind"
@@ -73,25 +71,25 @@ func (s *Service) HandleNotify(ctx context.Context, t *asynq.Task) error {
 	if err := json.Unmarshal(t.Payload(), &pl); err != nil {
 		return fmt.Errorf("community: notify payload: %v: %w", err, asynq.SkipRetry)
 	}
-	var p Post
-	if err := s.posts.FindOne(ctx, bson.M{"_id": pl.Post}).Decode(&p); err != nil {
-		if err = database.Wrap(err, "community: post"); errkind.IsNotFound(err) {
-			return nil
-		}
+	p, err := s.store.Post(ctx, pl.Post)
+	if errkind.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
 		return err
 	}
 	if !slices.Contains(p.Pending, markerNotify) {
 		return nil
 	}
-	var th Thread
-	if err := s.threads.FindOne(ctx, bson.M{"_id": p.ThreadID}).Decode(&th); err != nil {
-		return database.Wrap(err, "community: thread")
+	th, err := s.store.Thread(ctx, p.ThreadID)
+	if err != nil {
+		return err
 	}
 	sp, err := s.Space(ctx, th.SpaceID)
 	if err != nil {
 		return err
 	}
-	kinds, err := s.recipients(ctx, &p, &th, sp)
+	kinds, err := s.recipients(ctx, p, th, sp)
 	if err != nil {
 		return err
 	}
@@ -101,17 +99,13 @@ func (s *Service) HandleNotify(ctx context.Context, t *asynq.Task) error {
 			return err
 		}
 	}
-	if err := s.scrubIfErased(ctx, &p); err != nil {
+	if err := s.scrubIfErased(ctx, p); err != nil {
 		return err
 	}
 	if err := s.subscribe(ctx, p.AuthorID, "thread:"+th.ID); err != nil {
 		return err
 	}
-	_, err = s.updateOne(ctx, s.posts, p.ID, bson.M{"_id": p.ID}, bson.M{"$pull": bson.M{"pending": markerNotify}})
-	if err != nil {
-		return database.Wrap(err, "community: notified")
-	}
-	return nil
+	return s.store.ClearPostMarker(ctx, p.ID, markerNotify)
 }
 
 // recipients maps each person to notify to why: subscribers of the thread
@@ -123,7 +117,7 @@ func (s *Service) recipients(ctx context.Context, p *Post, th *Thread, sp *Space
 	if p.Seq == 1 {
 		targets = append(targets, "space:"+sp.ID)
 	}
-	subs, err := database.FindAll[Subscription](ctx, "community: subscribers", s.subs, bson.M{"target": bson.M{"$in": targets}}, options.Find().SetLimit(10000))
+	subs, err := s.store.Subscribers(ctx, targets)
 	if err != nil {
 		return nil, err
 	}
@@ -209,14 +203,11 @@ func (s *Service) sees(ctx context.Context, sp *Space, u *profile.User) (bool, e
 // notify inserts a notification once; the first insert counts it unread
 // and, for people who chose immediate mail, sends it.
 func (s *Service) notify(ctx context.Context, n Notification) error {
-	if _, err := s.notes.InsertOne(ctx, n); err != nil {
-		if database.IsDuplicate(err) {
-			return nil
-		}
-		return database.Wrap(err, "community: notification")
+	if added, err := s.store.InsertNotification(ctx, n); err != nil || !added {
+		return err
 	}
-	if _, err := s.updateOne(ctx, s.members, n.UserID, bson.M{"_id": n.UserID}, bson.M{"$inc": bson.M{"unread": 1}}, upsert); err != nil {
-		return database.Wrap(err, "community: count unread")
+	if err := s.store.IncUnread(ctx, n.UserID); err != nil {
+		return err
 	}
 	m, err := s.Member(ctx, n.UserID)
 	if err != nil {
@@ -237,29 +228,17 @@ func (s *Service) notify(ctx context.Context, n Notification) error {
 	if err := s.mailer.Send(ctx, msg); err != nil && !database.IsDuplicate(err) {
 		return err
 	}
-	if _, err := s.notes.UpdateOne(ctx, bson.M{"_id": n.ID}, bson.M{"$set": bson.M{"digested": true}}); err != nil {
-		return database.Wrap(err, "community: mailed")
-	}
-	return nil
+	return s.store.MarkMailed(ctx, n.ID)
 }
 
 // subscribe makes a person follow a target ("space:<id>" or "thread:<id>").
 func (s *Service) subscribe(ctx context.Context, userID, target string) error {
-	_, err := s.subs.UpdateOne(ctx, bson.M{"_id": userID + "|" + target}, bson.M{"$setOnInsert": Subscription{
-		ID: userID + "|" + target, UserID: userID, Target: target, CreatedAt: s.now()}}, upsert)
-	if err != nil && !database.IsDuplicate(err) {
-		return database.Wrap(err, "community: subscribe")
-	}
-	return nil
+	return s.store.Subscribe(ctx, Subscription{ID: userID + "|" + target, UserID: userID, Target: target, CreatedAt: s.now()})
 }
 
 // Subscribed reports whether a person follows a target.
 func (s *Service) Subscribed(ctx context.Context, userID, target string) (bool, error) {
-	n, err := s.subs.CountDocuments(ctx, bson.M{"_id": userID + "|" + target})
-	if err != nil {
-		return false, database.Wrap(err, "community: subscription")
-	}
-	return n > 0, nil
+	return s.store.Subscribed(ctx, userID+"|"+target)
 }
 
 // SetSubscribed follows or stops following a space or thread the person can see.
@@ -270,9 +249,9 @@ func (s *Service) SetSubscribed(ctx context.Context, u *profile.User, kind, id s
 			return err
 		}
 	case "thread":
-		var th Thread
-		if err := s.threads.FindOne(ctx, bson.M{"_id": id}).Decode(&th); err != nil {
-			return database.Wrap(err, "community: thread")
+		th, err := s.store.Thread(ctx, id)
+		if err != nil {
+			return err
 		}
 		if _, err := s.open(ctx, u, th.SpaceID); err != nil {
 			return err
@@ -283,16 +262,12 @@ func (s *Service) SetSubscribed(ctx context.Context, u *profile.User, kind, id s
 	if on {
 		return s.subscribe(ctx, u.ID, kind+":"+id)
 	}
-	_, err := s.subs.DeleteOne(ctx, bson.M{"_id": u.ID + "|" + kind + ":" + id})
-	if err != nil {
-		return database.Wrap(err, "community: unsubscribe")
-	}
-	return nil
+	return s.store.Unsubscribe(ctx, u.ID+"|"+kind+":"+id)
 }
 
 // Notifications returns a person's newest notifications and unread count.
 func (s *Service) Notifications(ctx context.Context, userID string) ([]Notification, int, error) {
-	out, err := database.FindAll[Notification](ctx, "community: notifications", s.notes, bson.M{"userId": userID}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}).SetLimit(50))
+	out, err := s.store.Notifications(ctx, userID)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -305,27 +280,24 @@ func (s *Service) Notifications(ctx context.Context, userID string) ([]Notificat
 
 // MarkRead marks every notification of a person read.
 func (s *Service) MarkRead(ctx context.Context, userID string) error {
-	if _, err := s.notes.UpdateMany(ctx, bson.M{"userId": userID, "read": false}, bson.M{"$set": bson.M{"read": true}}); err != nil {
-		return database.Wrap(err, "community: mark read")
+	if err := s.store.MarkAllRead(ctx, userID); err != nil {
+		return err
 	}
-	_, err := s.updateOne(ctx, s.members, userID, bson.M{"_id": userID}, bson.M{"$set": bson.M{"unread": 0}})
-	if err != nil {
-		return database.Wrap(err, "community: mark read")
-	}
-	return nil
+	return s.store.ResetUnread(ctx, userID)
 }
 
 // Member returns a person's standing (zero when they never took part).
 func (s *Service) Member(ctx context.Context, userID string) (*Member, error) {
-	var m Member
-	if err := s.members.FindOne(ctx, bson.M{"_id": userID}).Decode(&m); err != nil {
-		if err = database.Wrap(err, "community: member"); !errkind.IsNotFound(err) {
-			return nil, err
-		}
+	m, err := s.store.Member(ctx, userID)
+	if errkind.IsNotFound(err) {
+		m, err = &Member{}, nil
+	}
+	if err != nil {
+		return nil, err
 	}
 	m.ID = userID
 	if m.Digest == "" {
 		m.Digest = DigestDaily
 	}
-	return &m, nil
+	return m, nil
 }

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-
 	"ardoise/internal/database"
 	"ardoise/internal/errkind"
 	"ardoise/internal/markdown"
@@ -49,9 +47,9 @@ func (s *Service) newPost(u *profile.User, t *Thread, seq int, body string, now 
 // Reply adds a post to a thread. Its rank is claimed by the insert (the id
 // holds it): two replies at once get two ranks.
 func (s *Service) Reply(ctx context.Context, u *profile.User, threadID, body string) (*Post, error) {
-	var t Thread
-	if err := s.threads.FindOne(ctx, bson.M{"_id": threadID}).Decode(&t); err != nil {
-		return nil, database.Wrap(err, "community: thread")
+	t, err := s.store.Thread(ctx, threadID)
+	if err != nil {
+		return nil, err
 	}
 	sp, err := s.open(ctx, u, t.SpaceID)
 	if err != nil {
@@ -66,10 +64,10 @@ func (s *Service) Reply(ctx context.Context, u *profile.User, threadID, body str
 	now := s.now()
 	var p *Post
 	for seq := t.Posts + 1; ; seq++ {
-		if p, err = s.newPost(u, &t, seq, body, now); err != nil {
+		if p, err = s.newPost(u, t, seq, body, now); err != nil {
 			return nil, err
 		}
-		_, err = s.posts.InsertOne(ctx, p)
+		err = s.store.InsertPost(ctx, p)
 		if err == nil {
 			break
 		}
@@ -77,10 +75,8 @@ func (s *Service) Reply(ctx context.Context, u *profile.User, threadID, body str
 			return nil, database.Wrap(err, "community: reply")
 		}
 	}
-	if _, err := s.updateOne(ctx, s.threads, t.ID, bson.M{"_id": t.ID}, bson.M{
-		"$inc": bson.M{"posts": 1}, "$max": bson.M{"lastPostAt": now, "sortKey": sortKey(t.Pinned, now, t.ID)},
-	}); err != nil {
-		return nil, database.Wrap(err, "community: thread")
+	if err := s.store.CountReply(ctx, t, now); err != nil {
+		return nil, err
 	}
 	s.afterPost(ctx, u, sp)
 	s.dropFirstPage(sp.ID)
@@ -90,19 +86,19 @@ func (s *Service) Reply(ctx context.Context, u *profile.User, threadID, body str
 
 // post reads a post with its thread and space, for someone who can see it.
 func (s *Service) post(ctx context.Context, u *profile.User, postID string) (*Post, *Thread, *Space, error) {
-	var p Post
-	if err := s.posts.FindOne(ctx, bson.M{"_id": postID}).Decode(&p); err != nil {
-		return nil, nil, nil, database.Wrap(err, "community: post")
+	p, err := s.store.Post(ctx, postID)
+	if err != nil {
+		return nil, nil, nil, err
 	}
-	var t Thread
-	if err := s.threads.FindOne(ctx, bson.M{"_id": p.ThreadID}).Decode(&t); err != nil {
-		return nil, nil, nil, database.Wrap(err, "community: thread")
+	t, err := s.store.Thread(ctx, p.ThreadID)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	sp, err := s.open(ctx, u, t.SpaceID)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	return &p, &t, sp, nil
+	return p, t, sp, nil
 }
 
 // Post returns a post its reader can see.
@@ -160,14 +156,11 @@ func (s *Service) Edit(ctx context.Context, u *profile.User, postID, body string
 	// filter on the source it was computed from refuses a post changed since.
 	edits := append(p.Edits, Edit{At: now, Source: p.Source})
 	edits = edits[max(0, len(edits)-MaxEdits):]
-	res, err := s.updateOne(ctx, s.posts, p.ID, bson.M{"_id": p.ID, "source": p.Source}, bson.M{
-		"$set": bson.M{"source": body, "html": html, "policyVersion": markdown.PolicyVersion, "editedAt": now, "tokens": tokens,
-			"edits": edits},
-	})
+	ok, err := s.store.EditPost(ctx, p.ID, p.Source, PostEdit{Source: body, HTML: html, Tokens: tokens, Edits: edits, At: now})
 	if err != nil {
-		return nil, database.Wrap(err, "community: edit")
+		return nil, err
 	}
-	if res.MatchedCount == 0 {
+	if !ok {
 		return nil, fmt.Errorf("community: post changed meanwhile: %w", errkind.ErrConflict)
 	}
 	p.Source, p.HTML, p.EditedAt = body, html, now
@@ -184,13 +177,7 @@ func (s *Service) Delete(ctx context.Context, u *profile.User, postID string) er
 	if p.AuthorID != u.ID {
 		return fmt.Errorf("community: not your post: %w", errkind.ErrForbidden)
 	}
-	if _, err := s.updateOne(ctx, s.posts, p.ID, bson.M{"_id": p.ID}, bson.M{
-		"$set":   bson.M{"deleted": true, "source": "", "html": "", "tokens": []string{}},
-		"$unset": bson.M{"edits": ""},
-	}); err != nil {
-		return database.Wrap(err, "community: delete")
-	}
-	return nil
+	return s.store.ErasePostText(ctx, p.ID)
 }
 
 // Accept marks a reply as the accepted answer of a question; its author
@@ -210,40 +197,39 @@ func (s *Service) Accept(ctx context.Context, u *profile.User, postID string) (*
 	if t.AuthorID != u.ID && !CanModerate(sp, u) {
 		return nil, fmt.Errorf("community: only the question's author accepts: %w", errkind.ErrForbidden)
 	}
-	release, err := s.claims.Lock(ctx, s.threads.Name()+":"+t.ID, 5*time.Second)
+	release, err := s.store.LockThread(ctx, t.ID)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	var cur Thread
-	if err := s.threads.FindOne(ctx, bson.M{"_id": t.ID}).Decode(&cur); err != nil {
-		return nil, database.Wrap(err, "community: thread")
+	cur, err := s.store.Thread(ctx, t.ID)
+	if err != nil {
+		return nil, err
 	}
 	if cur.Accepted == p.ID {
-		return &cur, nil
+		return cur, nil
 	}
-	if _, err := s.threads.UpdateOne(ctx, bson.M{"_id": t.ID}, bson.M{"$set": bson.M{"accepted": p.ID, "acceptedAuthorId": p.AuthorID}}); err != nil {
-		return nil, database.Wrap(err, "community: accept")
+	if err := s.store.SetAccepted(ctx, t.ID, p.ID, p.AuthorID); err != nil {
+		return nil, err
 	}
 	if cur.Accepted != "" {
 		prev := cur.AcceptedAuthorID
 		if prev == "" { // accepted before the author was kept in the thread
-			var old Post
-			if err := s.posts.FindOne(ctx, bson.M{"_id": cur.Accepted}).Decode(&old); err == nil {
+			if old, err := s.store.Post(ctx, cur.Accepted); err == nil {
 				prev = old.AuthorID
 			}
 		}
 		if prev != "" {
-			if _, err := s.updateOne(ctx, s.members, prev, bson.M{"_id": prev, "accepted": bson.M{"$gt": 0}}, bson.M{"$inc": bson.M{"accepted": -1}}); err != nil {
-				return nil, database.Wrap(err, "community: count accepted")
+			if err := s.store.DecAccepted(ctx, prev); err != nil {
+				return nil, err
 			}
 		}
 	}
-	if _, err := s.updateOne(ctx, s.members, p.AuthorID, bson.M{"_id": p.AuthorID}, bson.M{"$inc": bson.M{"accepted": 1}}, upsert); err != nil {
-		return nil, database.Wrap(err, "community: count accepted")
+	if err := s.store.IncAccepted(ctx, p.AuthorID); err != nil {
+		return nil, err
 	}
 	cur.Accepted, cur.AcceptedAuthorID = p.ID, p.AuthorID
-	return &cur, nil
+	return cur, nil
 }
 
 // MaxPreviewsPerMinute bounds the Markdown previews of one account.

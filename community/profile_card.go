@@ -3,10 +3,6 @@ package community
 import (
 	"context"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
-
-	"ardoise/internal/database"
 	"ardoise/profile"
 )
 
@@ -42,18 +38,10 @@ func (s *Service) CardOf(ctx context.Context, handle string, badges func(userID 
 
 // ThreadsBy lists the threads a person started, newest first.
 func (s *Service) ThreadsBy(ctx context.Context, userID string) ([]Thread, error) {
-	out, err := database.FindAll[Thread](ctx, "community: threads by", s.threads, bson.M{"authorId": userID}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}).SetLimit(100))
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return s.store.ThreadsBy(ctx, userID)
 }
 
 // SubscriptionsOf lists what a person follows, newest first.
 func (s *Service) SubscriptionsOf(ctx context.Context, userID string) ([]Subscription, error) {
-	out, err := database.FindAll[Subscription](ctx, "community: subscriptions", s.subs, bson.M{"userId": userID}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}).SetLimit(200))
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return s.store.SubscriptionsOf(ctx, userID)
 }

@@ -4,9 +4,6 @@ import (
 	"context"
 	"slices"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-
-	"ardoise/internal/database"
 	"ardoise/internal/errkind"
 	"ardoise/profile"
 )
@@ -34,24 +31,14 @@ func (s *Service) React(ctx context.Context, u *profile.User, postID, kind strin
 	id := p.ID + "|" + u.ID + "|" + kind
 	inc := 1
 	if on {
-		if _, err := s.reactions.InsertOne(ctx, bson.M{"_id": id, "postId": p.ID, "userId": u.ID, "kind": kind, "at": s.now()}); err != nil {
-			if database.IsDuplicate(err) {
-				return nil
-			}
-			return database.Wrap(err, "community: react")
+		if added, err := s.store.InsertReaction(ctx, id, p.ID, u.ID, kind, s.now()); err != nil || !added {
+			return err
 		}
 	} else {
-		res, err := s.reactions.DeleteOne(ctx, bson.M{"_id": id})
-		if err != nil {
-			return database.Wrap(err, "community: unreact")
-		}
-		if res.DeletedCount == 0 {
-			return nil
+		if removed, err := s.store.DeleteReaction(ctx, id); err != nil || !removed {
+			return err
 		}
 		inc = -1
 	}
-	if _, err := s.updateOne(ctx, s.posts, p.ID, bson.M{"_id": p.ID}, bson.M{"$inc": bson.M{"reactions." + kind: inc}}); err != nil {
-		return database.Wrap(err, "community: count reaction")
-	}
-	return nil
+	return s.store.IncReaction(ctx, p.ID, kind, inc)
 }

@@ -4,11 +4,6 @@ import (
 	"context"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
-
-	"ardoise/internal/database"
 	"ardoise/profile"
 )
 
@@ -85,19 +80,13 @@ type ExportedAction struct {
 	Reason  string    `json:"reason,omitempty"`
 }
 
-// exportLimit bounds each list of an export; far above what one person writes.
-const exportLimit = 100000
-
 // ExportFor gathers what a person wrote or did in the communities: posts
 // (with their Markdown and earlier versions), the threads they started,
 // the reports they filed, their reactions, subscriptions, notifications,
 // moderation actions, uploaded images and standing.
 func (s *Service) ExportFor(ctx context.Context, userID string) (*PersonalData, error) {
-	byDate := func(field string) *options.FindOptionsBuilder {
-		return options.Find().SetSort(bson.D{{Key: field, Value: 1}}).SetLimit(exportLimit)
-	}
 	out := &PersonalData{}
-	posts, err := database.FindAll[Post](ctx, "community: export posts", s.posts, bson.M{"authorId": userID}, byDate("createdAt").SetProjection(bson.M{"tokens": 0}))
+	posts, err := s.store.PostsBy(ctx, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +99,7 @@ func (s *Service) ExportFor(ctx context.Context, userID string) (*PersonalData, 
 		}
 		out.Posts = append(out.Posts, e)
 	}
-	threads, err := database.FindAll[Thread](ctx, "community: export threads", s.threads, bson.M{"authorId": userID}, byDate("createdAt"))
+	threads, err := s.store.ThreadsStartedBy(ctx, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +107,7 @@ func (s *Service) ExportFor(ctx context.Context, userID string) (*PersonalData, 
 	for _, t := range threads {
 		out.ThreadsStarted = append(out.ThreadsStarted, ExportedThread{ID: t.ID, SpaceID: t.SpaceID, Title: t.Title, Question: t.Question, CreatedAt: t.CreatedAt})
 	}
-	flags, err := database.FindAll[Flag](ctx, "community: export flags", s.flags, bson.M{"byId": userID}, byDate("createdAt"))
+	flags, err := s.store.FlagsBy(ctx, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -126,16 +115,16 @@ func (s *Service) ExportFor(ctx context.Context, userID string) (*PersonalData, 
 	for _, f := range flags {
 		out.Flags = append(out.Flags, ExportedFlag{PostID: f.PostID, ThreadID: f.ThreadID, SpaceID: f.SpaceID, Reason: f.Reason, Open: f.Open, CreatedAt: f.CreatedAt})
 	}
-	if out.Reactions, err = database.FindAll[ExportedReaction](ctx, "community: export reactions", s.reactions, bson.M{"userId": userID}, byDate("at")); err != nil {
+	if out.Reactions, err = s.store.ReactionsBy(ctx, userID); err != nil {
 		return nil, err
 	}
-	if out.Subscriptions, err = database.FindAll[Subscription](ctx, "community: export subscriptions", s.subs, bson.M{"userId": userID}, byDate("createdAt")); err != nil {
+	if out.Subscriptions, err = s.store.AllSubscriptionsOf(ctx, userID); err != nil {
 		return nil, err
 	}
-	if out.Notifications, err = database.FindAll[Notification](ctx, "community: export notifications", s.notes, bson.M{"userId": userID}, byDate("createdAt")); err != nil {
+	if out.Notifications, err = s.store.AllNotificationsOf(ctx, userID); err != nil {
 		return nil, err
 	}
-	actions, err := database.FindAll[Action](ctx, "community: export moderation", s.log, bson.M{"by": userID}, byDate("at"))
+	actions, err := s.store.ActionsBy(ctx, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -143,14 +132,13 @@ func (s *Service) ExportFor(ctx context.Context, userID string) (*PersonalData, 
 	for _, a := range actions {
 		out.ModerationActions = append(out.ModerationActions, ExportedAction{At: a.At, SpaceID: a.SpaceID, What: a.What, Target: a.Target, Reason: a.Reason})
 	}
-	images, err := database.FindAll[imageDoc](ctx, "community: export images", s.images, bson.M{"ownerId": userID},
-		byDate("createdAt").SetProjection(bson.M{"data": 0}))
+	images, err := s.store.ImageIDsBy(ctx, userID)
 	if err != nil {
 		return nil, err
 	}
 	out.Images = make([]string, 0, len(images))
-	for _, im := range images {
-		out.Images = append(out.Images, ImagePrefix+im.ID)
+	for _, id := range images {
+		out.Images = append(out.Images, ImagePrefix+id)
 	}
 	if out.Member, err = s.Member(ctx, userID); err != nil {
 		return nil, err
@@ -166,40 +154,17 @@ func (s *Service) ExportFor(ctx context.Context, userID string) (*PersonalData, 
 // moderators' queue, the moderation log); their subscriptions,
 // notifications, reactions, standing and space membership are deleted.
 func (s *Service) DeleteFor(ctx context.Context, userID string) error {
-	signed := bson.M{"$set": bson.M{"authorName": profile.DeletedName, "authorHandle": ""}}
-	if _, err := s.posts.UpdateMany(ctx, bson.M{"authorId": userID}, signed); err != nil {
-		return database.Wrap(err, "community: anonymize posts")
-	}
-	if _, err := s.threads.UpdateMany(ctx, bson.M{"authorId": userID}, bson.M{"$set": bson.M{"authorName": profile.DeletedName}}); err != nil {
-		return database.Wrap(err, "community: anonymize threads")
+	if err := s.store.SignPostsDeleted(ctx, userID); err != nil {
+		return err
 	}
 	if err := s.scrubNotifications(ctx, userID); err != nil {
 		return err
 	}
-	for _, scrub := range []struct {
-		coll   *mongo.Collection
-		filter bson.M
-		field  string
-	}{
-		{s.flags, bson.M{"byId": userID}, "byName"},
-		{s.log, bson.M{"by": userID}, "byName"},
-	} {
-		if _, err := scrub.coll.UpdateMany(ctx, scrub.filter, bson.M{"$set": bson.M{scrub.field: profile.DeletedName}}); err != nil {
-			return database.Wrap(err, "community: scrub name")
-		}
+	if err := s.store.ScrubNameFromModeration(ctx, userID); err != nil {
+		return err
 	}
-	for _, erase := range []struct {
-		coll   *mongo.Collection
-		filter bson.M
-	}{
-		{s.subs, bson.M{"userId": userID}},
-		{s.notes, bson.M{"userId": userID}},
-		{s.members, bson.M{"_id": userID}},
-		{s.reactions, bson.M{"userId": userID}},
-	} {
-		if _, err := erase.coll.DeleteMany(ctx, erase.filter); err != nil {
-			return database.Wrap(err, "community: erase")
-		}
+	if err := s.store.DeletePersonal(ctx, userID); err != nil {
+		return err
 	}
 	return s.profile.ForgetSpaceMembership(ctx, userID)
 }
@@ -207,18 +172,13 @@ func (s *Service) DeleteFor(ctx context.Context, userID string) error {
 // scrubNotifications replaces the person's name in the notifications
 // others received about their posts (and so in digests not sent yet).
 func (s *Service) scrubNotifications(ctx context.Context, userID string) error {
-	posts, err := database.FindAll[Post](ctx, "community: posts to scrub", s.posts, bson.M{"authorId": userID},
-		options.Find().SetProjection(bson.M{"_id": 1}))
+	ids, err := s.store.PostIDsBy(ctx, userID)
 	if err != nil {
 		return err
 	}
-	for start := 0; start < len(posts); start += 500 {
-		ids := []string{}
-		for _, p := range posts[start:min(start+500, len(posts))] {
-			ids = append(ids, p.ID)
-		}
-		if _, err := s.notes.UpdateMany(ctx, bson.M{"postId": bson.M{"$in": ids}}, bson.M{"$set": bson.M{"byName": profile.DeletedName}}); err != nil {
-			return database.Wrap(err, "community: scrub notifications")
+	for start := 0; start < len(ids); start += 500 {
+		if err := s.store.RenameInNotifications(ctx, ids[start:min(start+500, len(ids))], profile.DeletedName); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -229,15 +189,12 @@ func (s *Service) scrubNotifications(ctx context.Context, userID string) error {
 // written notifications after the erasure scrubbed them, so it reads the
 // post's name again once they are written and scrubs them if it changed.
 func (s *Service) scrubIfErased(ctx context.Context, p *Post) error {
-	var now Post
-	if err := s.posts.FindOne(ctx, bson.M{"_id": p.ID}, options.FindOne().SetProjection(bson.M{"authorName": 1})).Decode(&now); err != nil {
-		return database.Wrap(err, "community: post")
+	name, err := s.store.PostAuthorName(ctx, p.ID)
+	if err != nil {
+		return err
 	}
-	if now.AuthorName == p.AuthorName {
+	if name == p.AuthorName {
 		return nil
 	}
-	if _, err := s.notes.UpdateMany(ctx, bson.M{"postId": p.ID}, bson.M{"$set": bson.M{"byName": now.AuthorName}}); err != nil {
-		return database.Wrap(err, "community: scrub notifications")
-	}
-	return nil
+	return s.store.RenameInPostNotifications(ctx, p.ID, name)
 }

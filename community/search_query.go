@@ -3,10 +3,6 @@ package community
 import (
 	"context"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
-
-	"ardoise/internal/database"
 	"ardoise/internal/errkind"
 	"ardoise/profile"
 )
@@ -25,35 +21,31 @@ func (s *Service) Search(ctx context.Context, u *profile.User, q, spaceID, after
 	if len(words) == 0 {
 		return nil, errkind.Invalid("q", "required")
 	}
-	f := bson.M{"tokens": bson.M{"$all": words}, "hidden": false, "deleted": false}
+	var (
+		posts []Post
+		err   error
+	)
 	if spaceID != "" {
-		sp, err := s.open(ctx, u, spaceID)
-		if err != nil {
-			return nil, err
+		sp, oerr := s.open(ctx, u, spaceID)
+		if oerr != nil {
+			return nil, oerr
 		}
-		f["spaceId"] = sp.ID
+		posts, err = s.store.SearchSpace(ctx, words, sp.ID, after, PageSize+1)
 	} else {
-		spaces, err := s.Spaces(ctx, u)
-		if err != nil {
-			return nil, err
+		spaces, serr := s.Spaces(ctx, u)
+		if serr != nil {
+			return nil, serr
 		}
 		ids := []string{}
 		for _, sp := range spaces {
 			ids = append(ids, sp.ID)
 		}
-		f["spaceId"] = bson.M{"$in": ids}
+		posts, err = s.store.SearchSpaces(ctx, words, ids, after, PageSize+1)
 	}
-	if after != "" {
-		f["_id"] = bson.M{"$lt": after}
-	}
-	cur, err := s.posts.Find(ctx, f, options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}).SetLimit(PageSize+1).SetProjection(bson.M{"tokens": 0, "edits": 0}))
 	if err != nil {
-		return nil, database.Wrap(err, "community: search")
+		return nil, err
 	}
-	page := &SearchPage{Results: []Post{}}
-	if err := cur.All(ctx, &page.Results); err != nil {
-		return nil, database.Wrap(err, "community: search")
-	}
+	page := &SearchPage{Results: posts}
 	if len(page.Results) > PageSize {
 		page.Results = page.Results[:PageSize]
 		page.Next = page.Results[PageSize-1].ID

@@ -8,10 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
-
 	"ardoise/courses"
 	"ardoise/internal/claim"
 	"ardoise/internal/database"
@@ -42,20 +38,18 @@ type Deps struct {
 
 // Service is the community domain.
 type Service struct {
-	spaces, threads, posts, flags, log, members *mongo.Collection
-	subs, notes, images, reactions              *mongo.Collection
-	courses                                     *courses.Service
-	profile                                     *profile.Service
-	limiter                                     *ratelimit.Limiter
-	claims                                      *claim.Claims
-	queue                                       *queue.Client
-	mailer                                      *mail.Mailer
-	keys                                        *keyring.Keyring
-	cat                                         *i18n.Catalog
-	baseURL                                     string
-	logger                                      *slog.Logger
-	md                                          *markdown.Renderer
-	now                                         func() time.Time
+	store   *Store
+	courses *courses.Service
+	profile *profile.Service
+	limiter *ratelimit.Limiter
+	queue   *queue.Client
+	mailer  *mail.Mailer
+	keys    *keyring.Keyring
+	cat     *i18n.Catalog
+	baseURL string
+	logger  *slog.Logger
+	md      *markdown.Renderer
+	now     func() time.Time
 
 	mu         sync.Mutex
 	spaceCache map[string]cachedSpace
@@ -77,11 +71,8 @@ const ImagePrefix = "/communaute/images/"
 // NewService returns the service.
 func NewService(d Deps) *Service {
 	return &Service{
-		spaces: d.DB.Collection(SpacesCollection), threads: d.DB.Collection(ThreadsCollection), posts: d.DB.Collection(PostsCollection),
-		flags: d.DB.Collection(FlagsCollection), log: d.DB.Collection(ModerationCollection), members: d.DB.Collection(MembersCollection),
-		subs: d.DB.Collection(SubscriptionsCollection), notes: d.DB.Collection(NotificationsCollection),
-		images: d.DB.Collection(ImagesCollection), reactions: d.DB.Collection(ReactionsCollection),
-		courses: d.Courses, profile: d.Profile, limiter: d.Limiter, claims: d.Claims, queue: d.Queue, mailer: d.Mailer, keys: d.Keys,
+		store:   NewStore(d.DB, d.Claims),
+		courses: d.Courses, profile: d.Profile, limiter: d.Limiter, queue: d.Queue, mailer: d.Mailer, keys: d.Keys,
 		cat: d.Catalog, baseURL: d.BaseURL, logger: d.Logger,
 		md:         markdown.New(markdown.Options{HardWraps: true, ImagePrefixes: []string{ImagePrefix}}),
 		now:        func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) },
@@ -92,38 +83,14 @@ func NewService(d Deps) *Service {
 
 func spaceID(kind, ref string) string { return kind + "-" + ref }
 
-// updateOne updates one document under a lock on it: on FerretDB two
-// updates of one document at once may each overwrite the other's (an
-// update is a read then a write there), which would lose a lock, a pin, an
-// accepted answer or a count. The lock serializes the writers, in every process.
-func (s *Service) updateOne(ctx context.Context, c *mongo.Collection, id string, filter, update bson.M,
-	opts ...options.Lister[options.UpdateOneOptions]) (*mongo.UpdateResult, error) {
-	release, err := s.claims.Lock(ctx, c.Name()+":"+id, 5*time.Second)
-	if err != nil {
-		return nil, err
-	}
-	defer release()
-	return c.UpdateOne(ctx, filter, update, opts...)
-}
-
 // ensureSpace creates a space once (its id derives from kind and ref), or
 // updates its title, and its moderators when sp names them, when it exists.
 func (s *Service) ensureSpace(ctx context.Context, sp Space) error {
 	sp.ID = spaceID(sp.Kind, sp.Ref)
-	set := bson.M{"title": sp.Title, "summary": sp.Summary}
-	onInsert := bson.M{"kind": sp.Kind, "ref": sp.Ref, "visibility": sp.Visibility, "silenced": []Silence{},
-		"threads": 0, "createdAt": s.now()}
-	if sp.Moderators != nil {
-		set["moderators"] = sp.Moderators
-	} else {
-		// Spaces made at start (parents, académies, départements) keep the
-		// moderators given to them since.
-		onInsert["moderators"] = []string{}
-	}
-	_, err := s.updateOne(ctx, s.spaces, sp.ID, bson.M{"_id": sp.ID}, bson.M{"$set": set, "$setOnInsert": onInsert},
-		options.UpdateOne().SetUpsert(true))
-	if err != nil && !database.IsDuplicate(err) {
-		return database.Wrap(err, "community: space "+sp.ID)
+	// Spaces made at start (parents, académies, départements) name no
+	// moderators: they keep the ones given to them since.
+	if err := s.store.UpsertSpace(ctx, sp, s.now()); err != nil {
+		return err
 	}
 	s.forgetSpace(sp.ID)
 	s.mu.Lock()
@@ -209,17 +176,17 @@ func (s *Service) Space(ctx context.Context, id string) (*Space, error) {
 	if ok && time.Now().Before(c.until) {
 		return c.s, nil
 	}
-	var sp Space
-	if err := s.spaces.FindOne(ctx, bson.M{"_id": id}).Decode(&sp); err != nil {
-		return nil, database.Wrap(err, "community: space")
+	sp, err := s.store.Space(ctx, id)
+	if err != nil {
+		return nil, err
 	}
 	s.mu.Lock()
 	if len(s.spaceCache) > 10000 {
 		clear(s.spaceCache)
 	}
-	s.spaceCache[id] = cachedSpace{s: &sp, until: time.Now().Add(30 * time.Second)}
+	s.spaceCache[id] = cachedSpace{s: sp, until: time.Now().Add(30 * time.Second)}
 	s.mu.Unlock()
-	return &sp, nil
+	return sp, nil
 }
 
 func (s *Service) forgetSpace(id string) {
@@ -246,7 +213,7 @@ func (s *Service) Spaces(ctx context.Context, u *profile.User) ([]Space, error) 
 			return nil, err
 		}
 	}
-	all, err := database.FindAll[Space](ctx, "community: spaces", s.spaces, bson.M{}, options.Find().SetSort(bson.D{{Key: "kind", Value: 1}, {Key: "title", Value: 1}}).SetLimit(2000))
+	all, err := s.store.AllSpaces(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -302,8 +269,8 @@ func (s *Service) AddMember(ctx context.Context, u *profile.User, spaceID, email
 	if err != nil {
 		return err
 	}
-	if _, err := s.updateOne(ctx, s.spaces, sp.ID, bson.M{"_id": sp.ID}, bson.M{"$addToSet": bson.M{"members": m.ID}}); err != nil {
-		return database.Wrap(err, "community: add member")
+	if err := s.store.AddSpaceMember(ctx, sp.ID, m.ID); err != nil {
+		return err
 	}
 	s.forgetSpace(sp.ID)
 	s.logAction(ctx, Action{SpaceID: sp.ID, By: u.ID, ByName: u.Name, What: "add-member", Target: m.ID})
@@ -362,7 +329,7 @@ func CanModerate(sp *Space, u *profile.User) bool {
 
 func (s *Service) logAction(ctx context.Context, a Action) {
 	a.ID, a.At = keyring.RandomToken(9), s.now()
-	if _, err := s.log.InsertOne(ctx, a); err != nil {
+	if err := s.store.InsertAction(ctx, a); err != nil {
 		s.logger.Warn("moderation log", "err", err)
 	}
 }

@@ -7,9 +7,6 @@ import (
 	"time"
 	"unicode"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
-
 	"ardoise/internal/database"
 	"ardoise/internal/errkind"
 	"ardoise/internal/keyring"
@@ -61,17 +58,17 @@ func (s *Service) CreateThread(ctx context.Context, u *profile.User, spaceID str
 		return nil, nil, err
 	}
 	p.Tokens = Tokens(title, in.Body)
-	if _, err := s.posts.InsertOne(ctx, p); err != nil {
+	if err := s.store.InsertPost(ctx, p); err != nil {
 		return nil, nil, database.Wrap(err, "community: first post")
 	}
-	if _, err := s.threads.InsertOne(ctx, t); err != nil {
-		return nil, nil, database.Wrap(err, "community: thread")
+	if err := s.store.InsertThread(ctx, t); err != nil {
+		return nil, nil, err
 	}
 	s.enqueueNotify(ctx, p.ID)
 	s.dropFirstPage(sp.ID)
 	s.afterPost(ctx, u, sp)
-	if _, err := s.updateOne(ctx, s.spaces, sp.ID, bson.M{"_id": sp.ID}, bson.M{"$inc": bson.M{"threads": 1}}); err != nil {
-		return nil, nil, database.Wrap(err, "community: count threads")
+	if err := s.store.IncSpaceThreads(ctx, sp.ID, 1); err != nil {
+		return nil, nil, err
 	}
 	return t, p, nil
 }
@@ -96,18 +93,11 @@ func (s *Service) Threads(ctx context.Context, u *profile.User, spaceID, after s
 			return &ThreadPage{Space: sp, Threads: p.Threads, Next: p.Next}, nil
 		}
 	}
-	f := bson.M{"spaceId": sp.ID}
-	if after != "" {
-		f["sortKey"] = bson.M{"$lt": after}
-	}
-	cur, err := s.threads.Find(ctx, f, options.Find().SetSort(bson.D{{Key: "sortKey", Value: -1}}).SetLimit(PageSize+1))
+	threads, err := s.store.ThreadPage(ctx, sp.ID, after, PageSize+1)
 	if err != nil {
-		return nil, database.Wrap(err, "community: threads")
+		return nil, err
 	}
-	page := &ThreadPage{Space: sp, Threads: []Thread{}}
-	if err := cur.All(ctx, &page.Threads); err != nil {
-		return nil, database.Wrap(err, "community: threads")
-	}
+	page := &ThreadPage{Space: sp, Threads: threads}
 	if len(page.Threads) > PageSize {
 		page.Threads = page.Threads[:PageSize]
 		page.Next = page.Threads[PageSize-1].SortKey
@@ -166,23 +156,19 @@ type PostPage struct {
 // after), counting the view: 4 store commands at most (space from cache,
 // module membership from cache once known).
 func (s *Service) Thread(ctx context.Context, u *profile.User, threadID string, after int) (*PostPage, error) {
-	var t Thread
-	if err := s.threads.FindOne(ctx, bson.M{"_id": threadID}).Decode(&t); err != nil {
-		return nil, database.Wrap(err, "community: thread")
+	t, err := s.store.Thread(ctx, threadID)
+	if err != nil {
+		return nil, err
 	}
 	sp, err := s.open(ctx, u, t.SpaceID)
 	if err != nil {
 		return nil, err
 	}
-	cur, err := s.posts.Find(ctx, bson.M{"threadId": t.ID, "seq": bson.M{"$gt": after}},
-		options.Find().SetSort(bson.D{{Key: "seq", Value: 1}}).SetLimit(PageSize+1).SetProjection(bson.M{"tokens": 0}))
+	posts, err := s.store.PostPage(ctx, t.ID, after, PageSize+1)
 	if err != nil {
-		return nil, database.Wrap(err, "community: posts")
+		return nil, err
 	}
-	page := &PostPage{Space: sp, Thread: &t, Posts: []Post{}, Moderator: CanModerate(sp, u)}
-	if err := cur.All(ctx, &page.Posts); err != nil {
-		return nil, database.Wrap(err, "community: posts")
-	}
+	page := &PostPage{Space: sp, Thread: t, Posts: posts, Moderator: CanModerate(sp, u)}
 	if len(page.Posts) > PageSize {
 		page.Posts = page.Posts[:PageSize]
 		page.Next = page.Posts[PageSize-1].Seq
@@ -227,8 +213,5 @@ func (s *Service) countView(ctx context.Context, threadID string) error {
 	delete(s.views, threadID)
 	delete(s.viewSince, threadID)
 	s.mu.Unlock()
-	if _, err := s.updateOne(ctx, s.threads, threadID, bson.M{"_id": threadID}, bson.M{"$inc": bson.M{"views": n}}); err != nil {
-		return database.Wrap(err, "community: count views")
-	}
-	return nil
+	return s.store.IncViews(ctx, threadID, n)
 }
