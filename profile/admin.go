@@ -59,7 +59,7 @@ func (s *Service) SetRole(ctx context.Context, actor Actor, targetID string, r R
 	if err != nil {
 		return nil, err
 	}
-	s.cache.forget(targetID)
+	s.cache.Forget(targetID)
 	return u, s.audit(ctx, actor, "role", u, detail, reason)
 }
 
@@ -81,7 +81,7 @@ func (s *Service) SetSuspended(ctx context.Context, actor Actor, targetID string
 	if err != nil {
 		return nil, err
 	}
-	s.cache.forget(targetID)
+	s.cache.Forget(targetID)
 	action := "reactivate"
 	if suspended {
 		action = "suspend"
@@ -134,7 +134,7 @@ func (s *Service) SetScope(ctx context.Context, actor Actor, targetID, scope, re
 	if err != nil {
 		return nil, err
 	}
-	s.cache.forget(targetID)
+	s.cache.Forget(targetID)
 	return u, s.audit(ctx, actor, "scope", u, FormatScope(before.Scope)+" → "+FormatScope(t), reason)
 }
 

@@ -73,7 +73,7 @@ func (s *Service) VerifyEmail(ctx context.Context, token string) (*User, error) 
 	if errkind.IsNotFound(err) {
 		return nil, ErrBadLink
 	}
-	s.cache.forget(c.UserID)
+	s.cache.Forget(c.UserID)
 	return u, err
 }
 
@@ -137,7 +137,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (*U
 	if errkind.IsNotFound(err) {
 		return nil, ErrBadLink
 	}
-	s.cache.forget(u.ID)
+	s.cache.Forget(u.ID)
 	s.epochBumped(ctx, nu)
 	return nu, err
 }

@@ -79,7 +79,7 @@ func (s *Service) epochBumped(ctx context.Context, u *User) {
 	if u == nil {
 		return
 	}
-	s.cache.forget(u.ID)
+	s.cache.Forget(u.ID)
 	if err := s.revoked.publishEpoch(ctx, u.ID, u.Epoch); err != nil {
 		s.logger.Warn("revocation not published; other processes apply it within 30 s", "user", u.ID, "err", err)
 	}

@@ -19,6 +19,7 @@ import (
 	"ardoise/internal/mail"
 	"ardoise/internal/queue"
 	"ardoise/internal/ratelimit"
+	"ardoise/internal/ttlcache"
 )
 
 // Service is the profile domain: every action on accounts goes through it.
@@ -31,8 +32,8 @@ type Service struct {
 	msgs    *i18n.Catalog
 	baseURL string
 	logger  *slog.Logger
-	cache   *ttlCache[*User]
-	tokens  *ttlCache[APIToken]
+	cache   *ttlcache.Cache[string, *User]
+	tokens  *ttlcache.Cache[string, APIToken]
 	revoked revocations
 	// registerPerIP is how many accounts one address may register an hour.
 	registerPerIP int64
@@ -62,7 +63,7 @@ func NewService(d Deps) *Service {
 	s := &Service{
 		store: d.Store, keys: d.Keys, queue: d.Queue, mailer: d.Mailer, limiter: d.Limiter,
 		msgs: d.Catalog, baseURL: strings.TrimRight(d.BaseURL, "/"), logger: d.Logger,
-		cache: newCache[*User](30 * time.Second), tokens: newCache[APIToken](30 * time.Second), now: func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) },
+		cache: ttlcache.New[string, *User](30*time.Second, maxCached), tokens: ttlcache.New[string, APIToken](30*time.Second, maxCached), now: func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) },
 		revoked: revocations{rdb: d.Redis, prefix: d.RedisPrefix}, registerPerIP: int64(d.RegistrationsPerIP),
 	}
 	if s.registerPerIP <= 0 {
@@ -325,14 +326,14 @@ func (s *Service) UpdateProfile(ctx context.Context, u *User, in ProfileInput) (
 	if err != nil {
 		return nil, err
 	}
-	s.cache.forget(u.ID)
+	s.cache.Forget(u.ID)
 	return nu, nil
 }
 
 // SetLocale records the language a person chose.
 func (s *Service) SetLocale(ctx context.Context, u *User, lang string) error {
 	_, err := s.store.updateUser(ctx, bson.M{"_id": u.ID}, bson.M{"$set": bson.M{"locale": i18n.Supported(lang)}})
-	s.cache.forget(u.ID)
+	s.cache.Forget(u.ID)
 	return err
 }
 
@@ -352,7 +353,7 @@ func (s *Service) ChangePassword(ctx context.Context, u *User, current, next str
 	if errors.Is(err, errkind.ErrNotFound) {
 		return nil, fmt.Errorf("profile: password changed meanwhile: %w", errkind.ErrConflict)
 	}
-	s.cache.forget(u.ID)
+	s.cache.Forget(u.ID)
 	s.epochBumped(ctx, nu)
 	return nu, err
 }
@@ -360,7 +361,7 @@ func (s *Service) ChangePassword(ctx context.Context, u *User, current, next str
 // LogoutEverywhere ends every session and every API token of the person.
 func (s *Service) LogoutEverywhere(ctx context.Context, u *User) error {
 	nu, err := s.store.updateUser(ctx, bson.M{"_id": u.ID}, bson.M{"$inc": bson.M{"epoch": 1}})
-	s.cache.forget(u.ID)
+	s.cache.Forget(u.ID)
 	s.epochBumped(ctx, nu)
 	return err
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sync"
 	"time"
 
 	"ardoise/internal/errkind"
@@ -80,7 +79,7 @@ func (s *Service) userAtEpoch(ctx context.Context, id string, epoch int) (*User,
 	if err != nil || u.Epoch >= epoch {
 		return u, err
 	}
-	s.cache.forget(id)
+	s.cache.Forget(id)
 	return s.cachedUser(ctx, id)
 }
 
@@ -98,7 +97,7 @@ func (s *Service) EndSession(ctx context.Context, cookie string) error {
 // cachedUser reads an account through the short in-memory cache: a busy
 // person's requests cost one store read per cache period, not one each.
 func (s *Service) cachedUser(ctx context.Context, id string) (*User, error) {
-	if u, ok := s.cache.get(id); ok {
+	if u, ok := s.cache.Get(id); ok {
 		return u, nil
 	}
 	u, err := s.store.User(ctx, id)
@@ -108,62 +107,9 @@ func (s *Service) cachedUser(ctx context.Context, id string) (*User, error) {
 		}
 		return nil, err
 	}
-	s.cache.put(u.ID, u)
+	s.cache.Put(u.ID, u)
 	return u, nil
 }
 
-// ttlCache keeps values for a short time. Changes made in this process
-// evict at once; a change made by another process (a suspension, a role
-// change, a revoked token) is seen within the cache period.
-type ttlCache[T any] struct {
-	mu    sync.Mutex
-	ttl   time.Duration
-	items map[string]cached[T]
-}
-
-type cached[T any] struct {
-	v  T
-	at time.Time
-}
-
-// maxCached bounds the memory of a cache.
+// maxCached bounds the memory of the account and token caches.
 const maxCached = 50000
-
-func newCache[T any](ttl time.Duration) *ttlCache[T] {
-	return &ttlCache[T]{ttl: ttl, items: map[string]cached[T]{}}
-}
-
-func (c *ttlCache[T]) get(key string) (T, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.items[key]
-	if !ok || time.Since(e.at) > c.ttl {
-		var zero T
-		return zero, false
-	}
-	return e.v, true
-}
-
-func (c *ttlCache[T]) put(key string, v T) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.items) >= maxCached {
-		// Bounded memory: drop everything expired, or everything if none is.
-		now := time.Now()
-		for k, e := range c.items {
-			if now.Sub(e.at) > c.ttl {
-				delete(c.items, k)
-			}
-		}
-		if len(c.items) >= maxCached {
-			c.items = map[string]cached[T]{}
-		}
-	}
-	c.items[key] = cached[T]{v: v, at: time.Now()}
-}
-
-func (c *ttlCache[T]) forget(key string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.items, key)
-}
