@@ -70,7 +70,7 @@ func (s *Service) DeleteAccount(ctx context.Context, u *User, password string) e
 	if err != nil {
 		return fmt.Errorf("profile: delete account: %w", err)
 	}
-	s.cache.forget(u.ID)
+	s.cache.Forget(u.ID)
 	s.epochBumped(ctx, nu)
 	if err := s.store.deleteTokensOf(ctx, u.ID); err != nil {
 		return err

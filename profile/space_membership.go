@@ -79,7 +79,7 @@ func (s *Service) ResolveSpaceRequest(ctx context.Context, userID, academie stri
 	if errkind.IsNotFound(err) {
 		return nil, fmt.Errorf("profile: request of %s changed meanwhile: %w", userID, errkind.ErrConflict)
 	}
-	s.cache.forget(u.ID)
+	s.cache.Forget(u.ID)
 	return nu, err
 }
 
@@ -87,7 +87,7 @@ func (s *Service) ResolveSpaceRequest(ctx context.Context, userID, academie stri
 // with their account.
 func (s *Service) ForgetSpaceMembership(ctx context.Context, userID string) error {
 	err := s.store.forgetSpaceMembership(ctx, userID)
-	s.cache.forget(userID)
+	s.cache.Forget(userID)
 	return err
 }
 
@@ -105,7 +105,7 @@ func (s *Service) InitSpaceMembership(ctx context.Context) (int, error) {
 		if changed {
 			n++
 		}
-		s.cache.forget(u.ID)
+		s.cache.Forget(u.ID)
 		return nil
 	})
 	return n, err

@@ -61,7 +61,7 @@ func (s *Service) TokenUser(ctx context.Context, token string) (*User, APIToken,
 	// Like sessions, a token costs a store read once per cache period, not
 	// once per request; a revocation in another process applies within it.
 	id := tokenID(token)
-	t, ok := s.tokens.get(id)
+	t, ok := s.tokens.Get(id)
 	if !ok {
 		var err error
 		if t, err = s.store.token(ctx, id); err != nil {
@@ -70,7 +70,7 @@ func (s *Service) TokenUser(ctx context.Context, token string) (*User, APIToken,
 			}
 			return nil, APIToken{}, err
 		}
-		s.tokens.put(id, t)
+		s.tokens.Put(id, t)
 	}
 	if s.now().After(t.ExpiresAt) {
 		return nil, APIToken{}, fmt.Errorf("profile: token expired: %w", errkind.ErrUnauthenticated)
@@ -104,7 +104,7 @@ func (s *Service) Tokens(ctx context.Context, userID string) ([]APIToken, error)
 // RevokeToken deletes one of the person's own tokens; every process
 // refuses it from the next request on.
 func (s *Service) RevokeToken(ctx context.Context, userID, id string) error {
-	s.tokens.forget(id)
+	s.tokens.Forget(id)
 	if err := s.store.deleteToken(ctx, userID, id); err != nil {
 		return err
 	}
