@@ -58,6 +58,10 @@ type Service struct {
 	made       map[string]bool       // département spaces this process made sure exist
 	views      map[string]int        // thread → views not written yet
 	viewSince  map[string]time.Time  // thread → first view not written yet
+
+	stopViews chan struct{} // closed by Close: stops the view ticker
+	viewsDone chan struct{} // closed when the view ticker has stopped
+	closeOnce sync.Once
 }
 
 type cachedSpace struct {
@@ -68,9 +72,9 @@ type cachedSpace struct {
 // ImagePrefix is where the images posts may show live: Ardoise's own uploads.
 const ImagePrefix = "/communaute/images/"
 
-// NewService returns the service.
+// NewService returns the service, with its view ticker started: Close stops it.
 func NewService(d Deps) *Service {
-	return &Service{
+	s := &Service{
 		store:   NewStore(d.DB, d.Claims),
 		courses: d.Courses, profile: d.Profile, limiter: d.Limiter, queue: d.Queue, mailer: d.Mailer, keys: d.Keys,
 		cat: d.Catalog, baseURL: d.BaseURL, logger: d.Logger,
@@ -78,7 +82,10 @@ func NewService(d Deps) *Service {
 		now:        func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) },
 		spaceCache: map[string]cachedSpace{}, memberOf: map[string]time.Time{},
 		views: map[string]int{}, viewSince: map[string]time.Time{}, pages: map[string]cachedPage{}, made: map[string]bool{},
+		stopViews: make(chan struct{}), viewsDone: make(chan struct{}),
 	}
+	go s.flushViewsEvery(viewFlushAge)
+	return s
 }
 
 func spaceID(kind, ref string) string { return kind + "-" + ref }

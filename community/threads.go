@@ -183,35 +183,3 @@ func (s *Service) Thread(ctx context.Context, u *profile.User, threadID string, 
 	}
 	return page, nil
 }
-
-// View counts are buffered in memory and written by $inc every
-// viewFlushCount views or viewFlushAge of a thread, whichever comes first,
-// on the request that reaches it: most thread pages then cost no write. A
-// crash loses at most the buffered views, which only feed a counter.
-const (
-	viewFlushCount = 10
-	viewFlushAge   = 10 * time.Second
-)
-
-func (s *Service) countView(ctx context.Context, threadID string) error {
-	s.mu.Lock()
-	if len(s.views) > 100000 { // bound the memory: a few counts are lost
-		clear(s.views)
-		clear(s.viewSince)
-	}
-	s.views[threadID]++
-	n := s.views[threadID]
-	since, ok := s.viewSince[threadID]
-	if !ok {
-		since = time.Now()
-		s.viewSince[threadID] = since
-	}
-	if n < viewFlushCount && time.Since(since) < viewFlushAge {
-		s.mu.Unlock()
-		return nil
-	}
-	delete(s.views, threadID)
-	delete(s.viewSince, threadID)
-	s.mu.Unlock()
-	return s.store.IncViews(ctx, threadID, n)
-}

@@ -194,10 +194,15 @@ func (s *System) Worker() *worker.Worker {
 	})
 }
 
-// Close releases everything in reverse order of Open: queue clients, then
+// Close releases everything in reverse order of Open: the community's
+// buffered view counts are written first, then the queue clients, then
 // the store client, then the embedded servers, then the data-dir lock.
 func (s *System) Close(ctx context.Context) error {
 	var errs []error
+	if s.Community != nil {
+		// Its buffered thread views are written while the store and the claims are up.
+		errs = append(errs, s.Community.Close(ctx))
+	}
 	if s.asynqClient != nil {
 		// The client shares RDB; closing RDB below closes its connections.
 		s.asynqClient = nil
