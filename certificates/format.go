@@ -3,23 +3,14 @@ package certificates
 import (
 	"strconv"
 	"time"
-	_ "time/tzdata" // French dates without relying on the host's zone files
 
+	"ardoise/internal/clock"
 	"ardoise/internal/i18n"
 )
 
-// paris is the zone of the dates printed on attestations.
-var paris = func() *time.Location {
-	l, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		return time.UTC
-	}
-	return l
-}()
-
 // formatDate writes a date in words: "29 novembre 2026" in French.
 func formatDate(cat *i18n.Catalog, lang string, t time.Time) string {
-	t = t.In(paris)
+	t = t.In(clock.Paris()) // the dates printed on attestations
 	return cat.T(lang, "cert.date", "day", t.Day(),
 		"month", cat.T(lang, "cert.month."+strconv.Itoa(int(t.Month()))), "year", t.Year())
 }

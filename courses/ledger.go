@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
-	_ "time/tzdata" // school years turn in Paris, whatever the host's zone
 
+	"ardoise/internal/clock"
 	"ardoise/profile"
 )
 
@@ -138,15 +138,8 @@ func LineID(learnerID, slug, schoolYear string) string {
 	return learnerID + ":" + slug + ":" + schoolYear
 }
 
-var paris = mustZone("Europe/Paris")
-
-func mustZone(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(fmt.Sprintf("courses: time zone %s: %v", name, err))
-	}
-	return loc
-}
+// paris is the zone of school years, training half-days and hours exports.
+var paris = clock.Paris()
 
 // SchoolYear is the school year of an instant, 1 September to 31 August in
 // Paris time, written "2026-2027".

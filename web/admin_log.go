@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/adaptor/v2"
 	"github.com/gofiber/fiber/v2"
+	"github.com/hibiken/asynq"
 	"github.com/hibiken/asynqmon"
 )
 
@@ -40,11 +41,17 @@ func (a *App) adminMails(c *fiber.Ctx) error {
 const queuesPolicy = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline' https://fonts.googleapis.com; " +
 	"img-src 'self' data:; font-src 'self' data: https://fonts.gstatic.com; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
 
+// newQueuesUI builds the one asynqmon handler of the app. It opens its own
+// Redis connection, which App.Shutdown closes.
+func newQueuesUI(opt asynq.RedisConnOpt) *asynqmon.HTTPHandler {
+	return asynqmon.New(asynqmon.Options{RootPath: "/admin/queues", RedisConnOpt: opt})
+}
+
 // adminQueues serves asynqmon. Its UI calls its JSON API without our CSRF
 // token, so state changes are accepted only from this origin (Origin or
 // Sec-Fetch-Site), on top of the SameSite session cookie and the admin check.
 func (a *App) adminQueues() fiber.Handler {
-	h := adaptor.HTTPHandler(asynqmon.New(asynqmon.Options{RootPath: "/admin/queues", RedisConnOpt: a.AsynqOpt}))
+	h := adaptor.HTTPHandler(a.queuesUI)
 	return func(c *fiber.Ctx) error {
 		c.Set("Content-Security-Policy", queuesPolicy)
 		if c.Method() != http.MethodGet && c.Method() != http.MethodHead && !a.sameOrigin(c) {

@@ -5,6 +5,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net"
 	"net/netip"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/hibiken/asynq"
+	"github.com/hibiken/asynqmon"
 	"github.com/redis/go-redis/v9"
 
 	"ardoise/assessments"
@@ -58,6 +60,8 @@ type App struct {
 	secure  bool
 	catalog *i18n.Catalog
 	logger  *slog.Logger
+	// queuesUI is asynqmon under /admin/queues, built once; Shutdown closes it.
+	queuesUI *asynqmon.HTTPHandler
 }
 
 // New builds the app; a broken template or asset fails here, at start-up.
@@ -80,6 +84,7 @@ func New(d Deps) (*App, error) {
 		IdleTimeout:           120 * time.Second,
 		ErrorHandler:          a.handleError,
 	})
+	a.queuesUI = newQueuesUI(d.AsynqOpt)
 	a.routes()
 	return a, nil
 }
@@ -97,5 +102,9 @@ func (a *App) Fiber() *fiber.App { return a.fiber }
 // Serve accepts connections on ln until Shutdown.
 func (a *App) Serve(ln net.Listener) error { return a.fiber.Listener(ln) }
 
-// Shutdown stops accepting connections and waits for requests in flight, at most until ctx ends.
-func (a *App) Shutdown(ctx context.Context) error { return a.fiber.ShutdownWithContext(ctx) }
+// Shutdown stops accepting connections and waits for requests in flight, at
+// most until ctx ends, then closes asynqmon's Redis connection.
+func (a *App) Shutdown(ctx context.Context) error {
+	err := a.fiber.ShutdownWithContext(ctx)
+	return errors.Join(err, a.queuesUI.Close())
+}

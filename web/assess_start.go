@@ -5,11 +5,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"time"
-	_ "time/tzdata" // French dates without relying on the host's zone files
 
 	"github.com/gofiber/fiber/v2"
 
 	"ardoise/assessments"
+	"ardoise/internal/clock"
 	"ardoise/internal/keyring"
 )
 
@@ -74,13 +74,5 @@ func dateIn(lang string, t time.Time) string {
 	if lang == "en" {
 		return t.Format("2006-01-02 15:04 MST")
 	}
-	return t.In(paris).Format("02/01/2006 à 15:04")
+	return t.In(clock.Paris()).Format("02/01/2006 à 15:04")
 }
-
-var paris = func() *time.Location {
-	l, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		return time.UTC
-	}
-	return l
-}()

@@ -146,8 +146,9 @@ func (a *App) routes() {
 	admin.Get("/attestations", a.adminCertificates)
 	admin.Post("/attestations/:id/revoquer", a.adminCertState(true))
 	admin.Post("/attestations/:id/retablir", a.adminCertState(false))
-	admin.All("/queues", a.adminQueues())
-	admin.All("/queues/*", a.adminQueues())
+	queues := a.adminQueues() // one asynqmon for both paths
+	admin.All("/queues", queues)
+	admin.All("/queues/*", queues)
 
 	// JSON API.
 	api := r.Group("/api/v1")

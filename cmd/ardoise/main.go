@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // Europe/Paris comes with the binary (see internal/clock)
 
 	"ardoise/internal/boot"
 )
