@@ -4,7 +4,9 @@ package mail
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"log/slog"
 	"mime"
@@ -101,7 +103,7 @@ func (m *Mailer) Send(ctx context.Context, msg Message) error {
 		msg.CreatedAt = time.Now().UTC()
 	}
 	if m.smtp != nil {
-		return m.sendSMTP(msg)
+		return m.sendSMTP(ctx, msg)
 	}
 	_, err := m.db.Collection(Collection).UpdateOne(ctx,
 		bson.M{"_id": msg.ID}, bson.M{"$setOnInsert": msg}, options.UpdateOne().SetUpsert(true))
@@ -112,18 +114,75 @@ func (m *Mailer) Send(ctx context.Context, msg Message) error {
 	return nil
 }
 
-func (m *Mailer) sendSMTP(msg Message) error {
-	var auth smtp.Auth
-	if m.smtp.User != nil {
-		pw, _ := m.smtp.User.Password()
-		host, _, _ := net.SplitHostPort(m.smtp.Host)
-		auth = smtp.PlainAuth("", m.smtp.User.Username(), pw, host)
+// sendSMTP does what smtp.SendMail does, but on a connection bound to ctx:
+// the dial, and every read and write after it, stop at ctx's deadline or
+// when ctx is cancelled (a task's timeout, a shutdown).
+func (m *Mailer) sendSMTP(ctx context.Context, msg Message) (err error) {
+	host, _, _ := net.SplitHostPort(m.smtp.Host)
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", m.smtp.Host)
+	if err != nil {
+		return fmt.Errorf("mail: smtp: %w", err)
 	}
-	if err := smtp.SendMail(m.smtp.Host, auth, m.from, []string{msg.To}, m.compose(msg)); err != nil {
+	// When ctx ends, a deadline in the past wakes any blocked read or write
+	// at once (after ctx.Err is set, so the error says why).
+	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
+	defer func() {
+		if err != nil && ctx.Err() != nil {
+			err = fmt.Errorf("%w (%w)", err, ctx.Err())
+		}
+	}()
+	c, err := smtp.NewClient(conn, host)
+	if err != nil {
+		conn.Close()
+		return fmt.Errorf("mail: smtp: %w", err)
+	}
+	defer c.Close()
+	if err := m.converse(c, host, msg); err != nil {
 		return fmt.Errorf("mail: smtp: %w", err)
 	}
 	m.logger.Info("mail sent", "id", msg.ID, "to", msg.To)
 	return nil
+}
+
+// converse runs smtp.SendMail's exchange on c: STARTTLS when offered,
+// AUTH when the URL has a user, then the envelope, the data and QUIT.
+func (m *Mailer) converse(c *smtp.Client, host string, msg Message) error {
+	if err := c.Hello("localhost"); err != nil {
+		return err
+	}
+	if ok, _ := c.Extension("STARTTLS"); ok {
+		if err := c.StartTLS(&tls.Config{ServerName: host}); err != nil {
+			return err
+		}
+	}
+	if m.smtp.User != nil {
+		if ok, _ := c.Extension("AUTH"); !ok {
+			return errors.New("server doesn't support AUTH")
+		}
+		pw, _ := m.smtp.User.Password()
+		if err := c.Auth(smtp.PlainAuth("", m.smtp.User.Username(), pw, host)); err != nil {
+			return err
+		}
+	}
+	if err := c.Mail(m.from); err != nil {
+		return err
+	}
+	if err := c.Rcpt(msg.To); err != nil {
+		return err
+	}
+	w, err := c.Data()
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(m.compose(msg)); err != nil {
+		return err
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	return c.Quit()
 }
 
 // compose writes msg as a MIME message: plain text, or multipart/mixed
