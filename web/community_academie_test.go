@@ -69,6 +69,18 @@ func TestAcademieChangeNeedsApproval(t *testing.T) {
 			t.Fatal(err)
 		}
 
+		// The mover wants no digest until after the move, from before they
+		// follow anything: the worker's scheduled daily digest (enqueued when
+		// it starts, late under load) would otherwise legitimately mail them,
+		// while still in Lyon and on the default daily digest, of the thread
+		// (the first post's notify task may run after the follow). That mail
+		// is today's digest: it is not the post-move digest this test checks,
+		// and the test's own SendDigests for today would then send nothing.
+		// With "none" first, every digest that can mention the mover's
+		// notifications is sent after the move.
+		if resp, _ := env.PostForm(t, cm, "/profil/courriels-communaute", url.Values{"digest": {"none"}}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("digest preference: %d", resp.StatusCode)
+		}
 		// A Lyon thread the mover and the stayer follow.
 		resp, _ := env.PostForm(t, ca, "/communaute/academie-lyon/fils", url.Values{"title": {"Entre collègues lyonnais"}, "body": {"Qui vient à la réunion ?"}})
 		if resp.StatusCode != http.StatusSeeOther {
@@ -82,9 +94,6 @@ func TestAcademieChangeNeedsApproval(t *testing.T) {
 		}
 		// A reply while the mover still belongs to Lyon: a notification that
 		// waits for a digest (no mail for now).
-		if resp, _ := env.PostForm(t, cm, "/profil/courriels-communaute", url.Values{"digest": {"none"}}); resp.StatusCode != http.StatusSeeOther {
-			t.Fatalf("digest preference: %d", resp.StatusCode)
-		}
 		env.Sys.Limiter.Reset(ctx, "post-gap:"+author.ID)
 		if resp, _ := env.PostForm(t, ca, "/communaute/fils/"+threadID+"/reponses", url.Values{"body": {"Ce sera salle 12."}}); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("first reply: %d", resp.StatusCode)
