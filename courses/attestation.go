@@ -5,10 +5,7 @@ import (
 	"fmt"
 	"math"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-
 	"ardoise/certificates"
-	"ardoise/internal/database"
 	"ardoise/internal/errkind"
 	"ardoise/profile"
 )
@@ -78,10 +75,5 @@ func (s *Service) AttestationDone(ctx context.Context, lineID string, revision i
 		return false, err
 	}
 	defer release()
-	res, err := s.store.ledger.UpdateOne(ctx, bson.M{"_id": lineID, "events": bson.M{"$size": revision}},
-		bson.M{"$pull": bson.M{"pending": markerAttestation}})
-	if err != nil {
-		return false, database.Wrap(err, "courses: attestation done")
-	}
-	return res.MatchedCount == 1, nil
+	return s.store.attestationDone(ctx, lineID, revision)
 }

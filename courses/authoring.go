@@ -10,8 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-
 	"ardoise/certificates"
 	"ardoise/internal/claim"
 	"ardoise/internal/database"
@@ -119,7 +117,7 @@ func (s *Service) SaveDraft(ctx context.Context, a Author, slug string, src Sour
 	switch {
 	case errkind.IsNotFound(err):
 		m = &ModuleDoc{Slug: slug, Owners: []string{a.ID}, Draft: refs, DraftAt: now, DraftBy: a.ID, CreatedAt: now, Competences: []string{}}
-		if _, err := s.store.modules.InsertOne(ctx, m); err != nil {
+		if err := s.store.insertModule(ctx, m); err != nil {
 			if database.IsDuplicate(err) {
 				return nil, nil, fmt.Errorf("courses: module %s created meanwhile: %w", slug, errkind.ErrConflict)
 			}
@@ -132,9 +130,8 @@ func (s *Service) SaveDraft(ctx context.Context, a Author, slug string, src Sour
 	if !canEdit(m, a.ID, a.Admin) {
 		return nil, nil, fmt.Errorf("courses: module %s belongs to other trainers: %w", slug, errkind.ErrForbidden)
 	}
-	if _, err := s.store.modules.UpdateOne(ctx, bson.M{"_id": slug},
-		bson.M{"$set": bson.M{"draft": refs, "draftAt": now, "draftBy": a.ID}}); err != nil {
-		return nil, nil, database.Wrap(err, "courses: save draft")
+	if err := s.store.saveDraft(ctx, slug, refs, now, a.ID); err != nil {
+		return nil, nil, err
 	}
 	m.Draft, m.DraftAt, m.DraftBy = refs, now, a.ID
 	return m, problems, nil
@@ -164,16 +161,14 @@ func (s *Service) Publish(ctx context.Context, a Author, slug, note string) (*Ve
 	v := &Version{ID: slug + "@" + strconv.Itoa(m.Latest+1), Slug: slug, Number: m.Latest + 1, Hash: src.Hash(),
 		Files: m.Draft, PolicyVersion: markdown.PolicyVersion, PublishedBy: a.ID, PublishedAt: s.now(), Note: strings.TrimSpace(note)}
 	// The version's id claims its number: two publications at once cannot both get it.
-	if _, err := s.store.versions.InsertOne(ctx, v); err != nil {
+	if err := s.store.insertVersion(ctx, v); err != nil {
 		if database.IsDuplicate(err) {
 			return nil, fmt.Errorf("courses: version %s published meanwhile: %w", v.ID, errkind.ErrConflict)
 		}
 		return nil, database.Wrap(err, "courses: publish")
 	}
-	if _, err := s.store.modules.UpdateOne(ctx, bson.M{"_id": slug}, bson.M{"$set": bson.M{
-		"latest": v.Number, "published": true, "title": mod.Title, "audience": mod.Audience, "competences": mod.Competences,
-	}}); err != nil {
-		return nil, database.Wrap(err, "courses: publish")
+	if err := s.store.setPublished(ctx, slug, v.Number, mod); err != nil {
+		return nil, err
 	}
 	if err := s.saveRendering(ctx, v.ID, mod); err != nil {
 		return nil, err
@@ -198,9 +193,9 @@ func (s *Service) Export(ctx context.Context, slug string, number int) (Source, 
 		}
 		return s.store.source(ctx, m.Draft)
 	}
-	var v Version
-	if err := s.store.versions.FindOne(ctx, bson.M{"_id": slug + "@" + strconv.Itoa(number)}).Decode(&v); err != nil {
-		return Source{}, database.Wrap(err, "courses: version")
+	v, err := s.store.version(ctx, slug, number)
+	if err != nil {
+		return Source{}, err
 	}
 	return s.store.source(ctx, v.Files)
 }
@@ -269,8 +264,5 @@ func (s *Service) AddCoOwner(ctx context.Context, a Author, slug, trainerID stri
 	if _, err := s.Editable(ctx, a, slug); err != nil {
 		return err
 	}
-	if _, err := s.store.modules.UpdateOne(ctx, bson.M{"_id": slug}, bson.M{"$addToSet": bson.M{"owners": trainerID}}); err != nil {
-		return database.Wrap(err, "courses: add co-owner")
-	}
-	return nil
+	return s.store.addOwner(ctx, slug, trainerID)
 }

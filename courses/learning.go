@@ -39,7 +39,7 @@ func (s *Service) Enrol(ctx context.Context, userID, slug string) (*Enrolment, e
 	}
 	e := &Enrolment{ID: EnrolmentID(userID, slug), UserID: userID, Slug: slug, Title: doc.Title, Version: doc.Latest,
 		EnrolledAt: s.now(), Pages: []PageProgress{}, Quizzes: []QuizResult{}}
-	if _, err := s.store.enrolments.InsertOne(ctx, e); err != nil {
+	if err := s.store.insertEnrolment(ctx, e); err != nil {
 		if database.IsDuplicate(err) {
 			return s.store.enrolment(ctx, e.ID)
 		}

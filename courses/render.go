@@ -5,10 +5,6 @@ import (
 	"strconv"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
-
-	"ardoise/internal/database"
 	"ardoise/internal/markdown"
 )
 
@@ -30,16 +26,12 @@ type rendering struct {
 // saveRendering stores a version's rendering, replacing an older one.
 func (s *Service) saveRendering(ctx context.Context, id string, m *Module) error {
 	r := rendering{ID: id, PolicyVersion: markdown.PolicyVersion, Module: m, RenderedAt: s.now()}
-	if _, err := s.store.renders.ReplaceOne(ctx, bson.M{"_id": id}, r, options.Replace().SetUpsert(true)); err != nil {
-		return database.Wrap(err, "courses: store rendering")
-	}
-	return nil
+	return s.store.saveRendering(ctx, r)
 }
 
 // rendered reads a version's stored rendering when the current policy made it.
 func (s *Service) rendered(ctx context.Context, id string) (*Module, bool) {
-	var r rendering
-	err := s.store.renders.FindOne(ctx, bson.M{"_id": id, "policyVersion": markdown.PolicyVersion}).Decode(&r)
+	r, err := s.store.rendering(ctx, id, markdown.PolicyVersion)
 	if err != nil || r.Module == nil {
 		return nil, false
 	}
@@ -56,7 +48,7 @@ type RerenderReport struct {
 // sanitizing policy; with all, every version.
 func (s *Service) Rerender(ctx context.Context, all bool) (RerenderReport, error) {
 	var rep RerenderReport
-	versions, err := database.FindAll[Version](ctx, "courses: versions", s.store.versions, bson.M{}, options.Find().SetProjection(bson.M{"_id": 1, "slug": 1, "number": 1}))
+	versions, err := s.store.versionIDs(ctx)
 	if err != nil {
 		return rep, err
 	}

@@ -6,10 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
-
-	"ardoise/internal/database"
 	"ardoise/internal/errkind"
 	"ardoise/profile"
 )
@@ -26,76 +22,40 @@ type LineFilter struct {
 // maxReviewPage bounds a page of lines (and a bulk action).
 const maxReviewPage = 200
 
-// scopeFilter is the query for lines within an inspector's territory.
-// An inspector without a territory sees nothing.
-func scopeFilter(scope profile.Territory) (bson.M, error) {
-	if scope.Academie == "" {
-		return nil, fmt.Errorf("courses: inspector without a territory: %w", errkind.ErrForbidden)
-	}
-	f := bson.M{"territory.academie": scope.Academie}
-	if scope.Departement != "" {
-		f["territory.departement"] = scope.Departement
-	}
-	if scope.Circonscription != "" {
-		f["territory.circonscription"] = scope.Circonscription
-	}
-	if scope.UAI != "" {
-		f["territory.uai"] = scope.UAI
-	}
-	return f, nil
-}
-
 // ErrOwnLine refuses a review of the reviewer's own ledger line: nobody
 // validates, rejects or exports their own hours; an admin does.
 var ErrOwnLine = &errkind.DeniedError{Code: "own_line"}
 
-// reviewFilter is the query for the lines a reviewer may act on: those of
-// an inspector's scope (never their own territory as they typed it), or
-// every line for an admin, who reviews what inspectors may not; except the
-// reviewer's own lines, which go to another admin.
-func reviewFilter(reviewer *profile.User) (bson.M, error) {
-	f := bson.M{}
-	if !reviewer.Has(profile.RoleAdmin) {
-		var err error
-		if f, err = scopeFilter(reviewer.InspectionScope()); err != nil {
-			return nil, err
+// reviewScope is the lines a reviewer may act on: those of an inspector's
+// scope (never their own territory as they typed it), or every line for an
+// admin, who reviews what inspectors may not; except the reviewer's own
+// lines, which go to another admin. An inspector without a territory sees
+// nothing.
+func reviewScope(reviewer *profile.User) (lineScope, error) {
+	sc := lineScope{all: reviewer.Has(profile.RoleAdmin), except: reviewer.ID}
+	if !sc.all {
+		sc.territory = reviewer.InspectionScope()
+		if sc.territory.Academie == "" {
+			return lineScope{}, fmt.Errorf("courses: inspector without a territory: %w", errkind.ErrForbidden)
 		}
 	}
-	f["learnerId"] = bson.M{"$ne": reviewer.ID}
-	return f, nil
+	return sc, nil
 }
 
 // Lines lists the ledger lines of an inspector's scope, by id, a page at a
 // time (range on the id, never skip); next is empty on the last page. The
 // inspector's own lines are not listed.
 func (s *Service) Lines(ctx context.Context, inspector *profile.User, lf LineFilter) (lines []Line, next string, err error) {
-	f, err := reviewFilter(inspector)
+	sc, err := reviewScope(inspector)
 	if err != nil {
 		return nil, "", err
-	}
-	if lf.SchoolYear != "" {
-		f["schoolYear"] = lf.SchoolYear
-	}
-	if lf.State != "" {
-		f["state"] = lf.State
-	}
-	if lf.Slug != "" {
-		f["slug"] = lf.Slug
-	}
-	if lf.After != "" {
-		f["_id"] = bson.M{"$gt": lf.After}
 	}
 	limit := lf.Limit
 	if limit <= 0 || limit > maxReviewPage {
 		limit = maxReviewPage
 	}
-	cur, err := s.store.ledger.Find(ctx, f, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit+1)))
-	if err != nil {
-		return nil, "", database.Wrap(err, "courses: ledger")
-	}
-	lines = []Line{}
-	if err := cur.All(ctx, &lines); err != nil {
-		return nil, "", database.Wrap(err, "courses: ledger")
+	if lines, err = s.store.linePage(ctx, sc, lf, limit); err != nil {
+		return nil, "", err
 	}
 	if len(lines) > limit {
 		lines = lines[:limit]
@@ -148,18 +108,16 @@ func (s *Service) Review(ctx context.Context, inspector *profile.User, ids []str
 		}
 		l := lines[i]
 		ev := Event{At: now, By: inspector.ID, ByName: inspector.Name, Action: action, State: transitions[action].to, Reason: reason}
-		update := bson.M{"$set": bson.M{"state": ev.State, "pendingAt": now}, "$push": bson.M{"events": ev},
-			"$addToSet": bson.M{"pending": markerAttestation}}
 		release, err := s.lockLine(ctx, l.ID)
 		if err != nil {
 			return rep, err
 		}
-		res, err := s.store.ledger.UpdateOne(ctx, bson.M{"_id": l.ID, "state": l.State, "events": bson.M{"$size": len(l.Events)}}, update)
+		matched, err := s.store.reviewLine(ctx, &l, ev, now)
 		release()
 		if err != nil {
-			return rep, database.Wrap(err, "courses: review")
+			return rep, err
 		}
-		if res.MatchedCount == 0 {
+		if !matched {
 			rep.Skipped = append(rep.Skipped, id) // changed meanwhile
 			continue
 		}
@@ -182,9 +140,9 @@ func (s *Service) refuseOwnLines(ctx context.Context, reviewer *profile.User, id
 	if len(own) == 0 {
 		return nil
 	}
-	n, err := s.store.ledger.CountDocuments(ctx, bson.M{"_id": bson.M{"$in": own}, "learnerId": reviewer.ID})
+	n, err := s.store.countLinesOf(ctx, own, reviewer.ID)
 	if err != nil {
-		return database.Wrap(err, "courses: ledger")
+		return err
 	}
 	if n > 0 {
 		return ErrOwnLine
@@ -194,16 +152,11 @@ func (s *Service) refuseOwnLines(ctx context.Context, reviewer *profile.User, id
 
 // linesIn reads lines by id, keeping those the reviewer may act on.
 func (s *Service) linesIn(ctx context.Context, inspector *profile.User, ids []string) ([]Line, error) {
-	f, err := reviewFilter(inspector)
+	sc, err := reviewScope(inspector)
 	if err != nil {
 		return nil, err
 	}
-	f["_id"] = bson.M{"$in": ids}
-	lines, err := database.FindAll[Line](ctx, "courses: ledger", s.store.ledger, f)
-	if err != nil {
-		return nil, err
-	}
-	return lines, nil
+	return s.store.linesIn(ctx, sc, ids)
 }
 
 // ExportLines returns the validated lines of the inspector's scope for a
@@ -212,19 +165,15 @@ func (s *Service) linesIn(ctx context.Context, inspector *profile.User, ids []st
 // again is true (a lost file can be produced anew; their state stays). The
 // inspector's own lines are never in their export: an admin exports them.
 func (s *Service) ExportLines(ctx context.Context, inspector *profile.User, schoolYear string, again bool) ([]Line, error) {
-	f, err := reviewFilter(inspector)
+	sc, err := reviewScope(inspector)
 	if err != nil {
 		return nil, err
-	}
-	if schoolYear != "" {
-		f["schoolYear"] = schoolYear
 	}
 	states := []string{StateValidated}
 	if again {
 		states = append(states, StateExported)
 	}
-	f["state"] = bson.M{"$in": states}
-	lines, err := database.FindAll[Line](ctx, "courses: export", s.store.ledger, f, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	lines, err := s.store.exportableLines(ctx, sc, schoolYear, states)
 	if err != nil {
 		return nil, err
 	}
@@ -243,9 +192,8 @@ func (s *Service) ExportLines(ctx context.Context, inspector *profile.User, scho
 			defer release()
 		}
 		ev := Event{At: s.now(), By: inspector.ID, ByName: inspector.Name, Action: ActionExport, State: StateExported}
-		if _, err := s.store.ledger.UpdateMany(ctx, bson.M{"_id": bson.M{"$in": ids}, "state": StateValidated},
-			bson.M{"$set": bson.M{"state": StateExported}, "$push": bson.M{"events": ev}}); err != nil {
-			return nil, database.Wrap(err, "courses: export")
+		if err := s.store.markExported(ctx, ids, ev); err != nil {
+			return nil, err
 		}
 		for i := range lines {
 			if lines[i].State == StateValidated {
@@ -268,7 +216,7 @@ type YearHours struct {
 // HoursOf returns a person's ledger by school year, newest first. Rejected
 // lines are listed but count for nothing.
 func (s *Service) HoursOf(ctx context.Context, userID string) ([]YearHours, error) {
-	lines, err := database.FindAll[Line](ctx, "courses: hours", s.store.ledger, bson.M{"learnerId": userID}, options.Find().SetLimit(1000))
+	lines, err := s.store.linesOfLearner(ctx, userID)
 	if err != nil {
 		return nil, err
 	}

@@ -1,12 +1,6 @@
 package courses
 
-import (
-	"context"
-
-	"go.mongodb.org/mongo-driver/v2/bson"
-
-	"ardoise/internal/database"
-)
+import "context"
 
 // PersonalData is what the courses domain stores about a person.
 type PersonalData struct {
@@ -38,12 +32,8 @@ func (s *Service) ExportFor(ctx context.Context, userID string) (*PersonalData, 
 // included, tied to the account's anonymous tombstone; nothing in them is
 // rewritten.
 func (s *Service) DeleteFor(ctx context.Context, userID string) error {
-	if _, err := s.store.enrolments.DeleteMany(ctx, bson.M{"userId": userID}); err != nil {
-		return database.Wrap(err, "courses: delete enrolments")
+	if err := s.store.deleteEnrolmentsOf(ctx, userID); err != nil {
+		return err
 	}
-	if _, err := s.store.sessions.UpdateMany(ctx, bson.M{"participants.userId": userID},
-		bson.M{"$pull": bson.M{"participants": bson.M{"userId": userID, "attended": bson.M{"$size": 0}}}}); err != nil {
-		return database.Wrap(err, "courses: sessions")
-	}
-	return nil
+	return s.store.leaveSessions(ctx, userID)
 }

@@ -9,10 +9,7 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
-	"ardoise/internal/database"
 	"ardoise/internal/errkind"
 	"ardoise/internal/keyring"
 	"ardoise/internal/queue"
@@ -133,32 +130,27 @@ func (s *Service) CreateSession(ctx context.Context, trainer *profile.User, slug
 	}
 	ss := &Session{ID: keyring.RandomToken(9), Slug: slug, Title: doc.Title, Version: doc.Latest, TrainerID: trainer.ID,
 		TrainerName: trainer.Name, Place: place, HalfDays: halfDays, Participants: []Participant{}, CreatedAt: s.now()}
-	if _, err := s.store.sessions.InsertOne(ctx, ss); err != nil {
-		return nil, database.Wrap(err, "courses: create session")
+	if err := s.store.insertSession(ctx, ss); err != nil {
+		return nil, err
 	}
 	return ss, nil
 }
 
 // Session returns a session its trainer (or an admin) may manage.
 func (s *Service) Session(ctx context.Context, trainer *profile.User, id string) (*Session, error) {
-	var ss Session
-	if err := s.store.sessions.FindOne(ctx, bson.M{"_id": id}).Decode(&ss); err != nil {
-		return nil, database.Wrap(err, "courses: session")
+	ss, err := s.store.session(ctx, id)
+	if err != nil {
+		return nil, err
 	}
 	if ss.TrainerID != trainer.ID && !trainer.Has(profile.RoleAdmin) {
 		return nil, fmt.Errorf("courses: session %s: %w", id, errkind.ErrNotFound)
 	}
-	return &ss, nil
+	return ss, nil
 }
 
 // SessionsOf lists the sessions a trainer leads, newest first.
 func (s *Service) SessionsOf(ctx context.Context, trainerID string) ([]Session, error) {
-	out, err := database.FindAll[Session](ctx, "courses: sessions", s.store.sessions, bson.M{"trainerId": trainerID},
-		options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}).SetLimit(200))
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return s.store.sessionsOf(ctx, trainerID)
 }
 
 // updateSession writes a session changed by fn, if still open and unchanged since read.
@@ -180,15 +172,11 @@ func (s *Service) updateSession(ctx context.Context, trainer *profile.User, id s
 	if err := fn(ss); err != nil {
 		return nil, err
 	}
-	set := bson.M{"participants": ss.Participants, "seq": ss.Seq + 1}
-	if ss.Closed() {
-		set["closedAt"], set["pending"], set["pendingAt"] = ss.ClosedAt, ss.Pending, ss.PendingAt
-	}
-	res, err := s.store.sessions.UpdateOne(ctx, bson.M{"_id": id, "seq": ss.Seq}, bson.M{"$set": set})
+	saved, err := s.store.saveSession(ctx, ss)
 	if err != nil {
-		return nil, database.Wrap(err, "courses: session")
+		return nil, err
 	}
-	if res.MatchedCount == 0 {
+	if !saved {
 		return nil, fmt.Errorf("courses: session %s changed meanwhile: %w", id, errkind.ErrConflict)
 	}
 	ss.Seq++
@@ -346,11 +334,11 @@ func (s *Service) EnqueueSessionPending(ctx context.Context, id, marker string) 
 // every half-day was attended (the line is credited), otherwise the line
 // goes to review with no amount.
 func (s *Service) creditSession(ctx context.Context, id string) error {
-	var ss Session
-	if err := s.store.sessions.FindOne(ctx, bson.M{"_id": id}).Decode(&ss); err != nil {
-		if err = database.Wrap(err, "courses: session"); errkind.IsNotFound(err) {
-			return nil
-		}
+	ss, err := s.store.session(ctx, id)
+	if errkind.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
 		return err
 	}
 	if !slices.Contains(ss.Pending, markerCreditSession) {
@@ -361,7 +349,7 @@ func (s *Service) creditSession(ctx context.Context, id string) error {
 		return err
 	}
 	rate, _ := s.rates.On(ss.HalfDays[0].Date)
-	runs, err := s.runners(ctx, &ss)
+	runs, err := s.runners(ctx, ss)
 	if err != nil {
 		return err
 	}
@@ -409,7 +397,7 @@ func (s *Service) creditSession(ctx context.Context, id string) error {
 		return err
 	}
 	defer release()
-	return clearMarker(ctx, s.store.sessions, id, markerCreditSession)
+	return s.store.sessionCredited(ctx, id)
 }
 
 // creditPaid credits a paid line, holding it for review when, with it, the
@@ -426,8 +414,7 @@ func (s *Service) creditPaid(ctx context.Context, l *Line, rate Rate) error {
 		return err
 	}
 	defer release()
-	year, err := database.FindAll[Line](ctx, "courses: allocation", s.store.ledger,
-		bson.M{"learnerId": l.LearnerID, "schoolYear": l.SchoolYear})
+	year, err := s.store.linesOfYear(ctx, l.LearnerID, l.SchoolYear)
 	if err != nil {
 		return err
 	}

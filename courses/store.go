@@ -79,7 +79,10 @@ type Version struct {
 	Note          string    `bson:"note"`
 }
 
-// Store keeps modules, versions and files.
+// Store keeps every collection of the courses domain. Its methods are
+// grouped by what they are about: modules, versions, files and renderings
+// (store.go, store_modules.go), enrolments (store_learning.go), the hours
+// ledger (store_ledger.go) and training sessions (store_sessions.go).
 type Store struct {
 	modules, versions, files, enrolments, ledger, sessions, renders *mongo.Collection
 }

@@ -7,7 +7,6 @@ import (
 	"slices"
 
 	"github.com/hibiken/asynq"
-	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"ardoise/internal/database"
 	"ardoise/internal/errkind"
@@ -95,7 +94,7 @@ func (s *Service) HandleCreditHours(ctx context.Context, t *asynq.Task) error {
 			return err
 		}
 	}
-	return clearMarker(ctx, s.store.enrolments, e.ID, markerCredit)
+	return s.store.enrolmentCredited(ctx, e.ID)
 }
 
 // lineFor builds the ledger line of a completed enrolment.
@@ -128,7 +127,7 @@ func (s *Service) credit(ctx context.Context, l *Line) error {
 	if l.State == StateCredited {
 		l.Pending, l.PendingAt = []string{markerAttestation}, now
 	}
-	if _, err := s.store.ledger.InsertOne(ctx, l); err != nil {
+	if err := s.store.insertLine(ctx, l); err != nil {
 		if database.IsDuplicate(err) {
 			return nil
 		}
@@ -142,9 +141,5 @@ func (s *Service) credit(ctx context.Context, l *Line) error {
 
 // Line returns a ledger line.
 func (s *Service) Line(ctx context.Context, id string) (*Line, error) {
-	var l Line
-	if err := s.store.ledger.FindOne(ctx, bson.M{"_id": id}).Decode(&l); err != nil {
-		return nil, database.Wrap(err, "courses: ledger line")
-	}
-	return &l, nil
+	return s.store.line(ctx, id)
 }
