@@ -216,7 +216,8 @@ func (s *Service) AnswerWith(ctx context.Context, id string, o Owner, challengeI
 	// The guarded update below is atomic on MongoDB but not on FerretDB (see
 	// internal/claim): the claim on (test, answer number) lets one of two
 	// concurrent answers through on every store.
-	if won, err := s.claims.Take(ctx, "answer:"+t.ID+":"+strconv.Itoa(t.Answered), claimTTL); err != nil {
+	claimKey := "answer:" + t.ID + ":" + strconv.Itoa(t.Answered)
+	if won, err := s.claims.Take(ctx, claimKey, claimTTL); err != nil {
 		return nil, fmt.Errorf("assessments: %w: %w", errkind.ErrUnavailable, err)
 	} else if !won {
 		return nil, &StaleError{Test: t}
@@ -231,6 +232,12 @@ func (s *Service) AnswerWith(ctx context.Context, id string, o Owner, challengeI
 	}
 	matched, err := s.store.recordAnswer(ctx, t, challengeID, rec, now)
 	if err != nil {
+		// The write the claim guarded failed: release it, so that a retry
+		// goes through at once instead of being refused for claimTTL. The
+		// release outlives a cancelled request.
+		if rerr := s.claims.Release(context.WithoutCancel(ctx), claimKey); rerr != nil {
+			s.logger.Warn("answer claim not released; it expires by itself", "test", t.ID, "err", rerr)
+		}
 		return nil, err
 	}
 	if !matched {

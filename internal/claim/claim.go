@@ -39,6 +39,16 @@ func (c *Claims) Take(ctx context.Context, key string, ttl time.Duration) (bool,
 	return ok, nil
 }
 
+// Release gives up a claim taken with Take, so that the next Take of key
+// succeeds at once: the caller calls it when the write the claim guarded
+// failed, rather than leave the claim standing for its whole ttl.
+func (c *Claims) Release(ctx context.Context, key string) error {
+	if err := c.rdb.Del(ctx, c.prefix+key).Err(); err != nil {
+		return fmt.Errorf("claim %s: release: %w", key, err)
+	}
+	return nil
+}
+
 // lockWait is how long Lock waits for a lock another writer holds.
 const lockWait = 3 * time.Second
 

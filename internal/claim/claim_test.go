@@ -51,3 +51,22 @@ func TestLockSerializesWriters(t *testing.T) {
 		t.Fatalf("second lock: %v", err)
 	}
 }
+
+// TestReleaseFreesTheClaim: after Release, the next Take of the key wins at once.
+func TestReleaseFreesTheClaim(t *testing.T) {
+	mr := miniredis.RunT(t)
+	c := claim.New(redis.NewClient(&redis.Options{Addr: mr.Addr()}), "test:")
+	ctx := context.Background()
+	if won, err := c.Take(ctx, "k", time.Minute); err != nil || !won {
+		t.Fatalf("first Take = %v, %v", won, err)
+	}
+	if won, _ := c.Take(ctx, "k", time.Minute); won {
+		t.Fatal("a second Take won a standing claim")
+	}
+	if err := c.Release(ctx, "k"); err != nil {
+		t.Fatal(err)
+	}
+	if won, err := c.Take(ctx, "k", time.Minute); err != nil || !won {
+		t.Fatalf("Take after Release = %v, %v", won, err)
+	}
+}
