@@ -69,8 +69,11 @@ func NewService(d Deps) *Service {
 // worker runs.
 func (s *Service) SetSource(src Source) { s.source = src }
 
-// Store gives access to the store.
-func (s *Service) Store() *Store { return s.store }
+// ByCode returns the certificate with a normalized code (see
+// NormalizeCode), for an admin who looks it up.
+func (s *Service) ByCode(ctx context.Context, code string) (*Certificate, error) {
+	return s.store.ByCode(ctx, code)
+}
 
 // VerifyURL is the public verification page of a code.
 func (s *Service) VerifyURL(code string) string { return verifyURL(s.baseURL, code) }

@@ -72,7 +72,7 @@ func TestIssueIsIdempotent(t *testing.T) {
 				t.Fatalf("%s: %d mails (%v)", src, len(mails), err)
 			}
 			m := mails[0]
-			c, _ := s.Store().ByID(ctx, id)
+			c, _ := certificates.NewStore(env.Sys.DB).ByID(ctx, id)
 			for _, want := range []string{"http://localhost/verifier/" + c.Code, "http://localhost/profil/attestations/" + id + ".pdf", "Évaluer avec le numérique", certificates.DisplayCode(c.Code)} {
 				if !strings.Contains(m.Body, want) {
 					t.Errorf("%s: mail body lacks %q:\n%s", src, want, m.Body)
@@ -159,7 +159,7 @@ func TestVerifyRevokeReinstate(t *testing.T) {
 			t.Errorf("revoked public %+v, %v", p, err)
 		}
 		// The reason stays in the record (holder, admins), never in the public view.
-		if stored, _ := s.Store().ByID(ctx, c.ID); stored == nil || stored.RevokedReason != "Erreur de saisie" {
+		if stored, _ := certificates.NewStore(env.Sys.DB).ByID(ctx, c.ID); stored == nil || stored.RevokedReason != "Erreur de saisie" {
 			t.Errorf("the record lost the reason: %+v", stored)
 		}
 		if raw, _ := json.Marshal(p); strings.Contains(string(raw), "Erreur de saisie") || strings.Contains(string(raw), "revokedReason") {
@@ -212,7 +212,7 @@ func TestVerifyRevokeReinstate(t *testing.T) {
 		if c, err := s.Issue(ctx, nothing); err != nil || c != nil {
 			t.Errorf("revoked, never issued: %+v, %v", c, err)
 		}
-		if _, err := s.Store().ByID(ctx, "att-line-never"); !errkind.IsNotFound(err) {
+		if _, err := certificates.NewStore(env.Sys.DB).ByID(ctx, "att-line-never"); !errkind.IsNotFound(err) {
 			t.Errorf("never issued: %v", err)
 		}
 	})

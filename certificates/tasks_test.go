@@ -88,7 +88,7 @@ func TestErasureDuringIssue(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		stored, err := s.Store().ByID(ctx, c.ID)
+		stored, err := certificates.NewStore(env.Sys.DB).ByID(ctx, c.ID)
 		if err != nil || c.HolderName != certificates.DeletedName || stored.HolderName != certificates.DeletedName {
 			t.Fatalf("issued during erasure: %q, stored %+v %v", c.HolderName, stored, err)
 		}

@@ -68,7 +68,7 @@ func TestDraftPublishExport(t *testing.T) {
 			go func() { defer wg.Done(); svc.Publish(ctx, owner, "module-essai", "en même temps") }()
 		}
 		wg.Wait()
-		vs, err := env.Sys.Courses.Store().Versions(ctx, "module-essai")
+		vs, err := env.Sys.Courses.Versions(ctx, "module-essai")
 		if err != nil {
 			t.Fatal(err)
 		}

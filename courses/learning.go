@@ -30,12 +30,9 @@ func (s *Service) Enrol(ctx context.Context, userID, slug string) (*Enrolment, e
 	if !u.EmailVerified {
 		return nil, errkind.EmailUnverified()
 	}
-	doc, err := s.store.Module(ctx, slug)
+	doc, err := s.PublishedModule(ctx, slug)
 	if err != nil {
 		return nil, err
-	}
-	if !doc.Published {
-		return nil, ErrNotPublished
 	}
 	e := &Enrolment{ID: EnrolmentID(userID, slug), UserID: userID, Slug: slug, Title: doc.Title, Version: doc.Latest,
 		EnrolledAt: s.now(), Pages: []PageProgress{}, Quizzes: []QuizResult{}}

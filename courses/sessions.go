@@ -118,12 +118,9 @@ func (s *Service) CreateSession(ctx context.Context, trainer *profile.User, slug
 	if len(halfDays) == 0 {
 		return nil, errkind.Invalid("halfDays", "required")
 	}
-	doc, err := s.store.Module(ctx, slug)
+	doc, err := s.PublishedModule(ctx, slug)
 	if err != nil {
 		return nil, err
-	}
-	if !doc.Published {
-		return nil, ErrNotPublished
 	}
 	if _, ok := s.rates.On(halfDays[0].Date); !ok {
 		return nil, errkind.Invalid("halfDays", "no_rate")

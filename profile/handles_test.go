@@ -111,7 +111,7 @@ func TestScopeFollowsOnlyAdmins(t *testing.T) {
 	if err != nil || !u.InspectionScope().IsZero() {
 		t.Errorf("a promoted inspector oversees %+v (%v) before an admin sets a scope", u.InspectionScope(), err)
 	}
-	log, err := p.Store().Audit(ctx, insp.ID, time.Time{}, 10)
+	log, err := p.Audit(ctx, insp.ID, time.Time{}, 10)
 	if err != nil || len(log) != 2 || log[1].Detail != "inspector → trainer (lyon/69 → —)" {
 		t.Errorf("audit: %+v %v", log, err)
 	}

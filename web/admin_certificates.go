@@ -28,7 +28,7 @@ func (a *App) renderAdminCert(c *fiber.Ctx, status int, code, notice string, err
 		n, ok := certificates.NormalizeCode(code)
 		var err error
 		if ok {
-			v.Certificate, err = a.Certificates.Store().ByCode(c.UserContext(), n)
+			v.Certificate, err = a.Certificates.ByCode(c.UserContext(), n)
 		}
 		switch {
 		case !ok || errkind.IsNotFound(err):

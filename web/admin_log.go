@@ -21,7 +21,7 @@ func parseBefore(c *fiber.Ctx) time.Time {
 }
 
 func (a *App) adminAudit(c *fiber.Ctx) error {
-	entries, err := a.Profile.Store().Audit(c.UserContext(), "", parseBefore(c), 100)
+	entries, err := a.Profile.Audit(c.UserContext(), "", parseBefore(c), 100)
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ func (a *App) renderAdminUsers(c *fiber.Ctx, status int, errs map[string]string,
 	if len(search) > 100 {
 		search = search[:100]
 	}
-	pg, err := a.Profile.Store().ListUsers(c.UserContext(), search, c.Query("apres"), 50)
+	pg, err := a.Profile.ListUsers(c.UserContext(), search, c.Query("apres"), 50)
 	if err != nil {
 		return err
 	}

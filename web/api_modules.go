@@ -78,7 +78,7 @@ func (a *App) apiModulePublish(c *fiber.Ctx) error {
 }
 
 func (a *App) apiModules(c *fiber.Ctx) error {
-	mods, err := a.Courses.Store().PublishedModules(c.UserContext())
+	mods, err := a.Courses.PublishedModules(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -90,12 +90,9 @@ func (a *App) apiModules(c *fiber.Ctx) error {
 }
 
 func (a *App) apiModule(c *fiber.Ctx) error {
-	doc, err := a.Courses.Store().Module(c.UserContext(), c.Params("slug"))
+	doc, err := a.Courses.PublishedModule(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
-	}
-	if !doc.Published {
-		return courses.ErrNotPublished
 	}
 	m, err := a.Courses.Published(c.UserContext(), doc.Slug, doc.Latest)
 	if err != nil {

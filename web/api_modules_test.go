@@ -137,7 +137,7 @@ func TestVersionsDiffAndRollback(t *testing.T) {
 	if resp, _ := env.PostForm(t, c, "/formation/modules/ent-essai/restaurer/1", nil); resp.StatusCode != 303 {
 		t.Fatalf("rollback: %d", resp.StatusCode)
 	}
-	vs, _ := svc.Store().Versions(ctx, "ent-essai")
+	vs, _ := svc.Versions(ctx, "ent-essai")
 	if len(vs) != 3 || vs[0].Number != 3 || vs[0].Hash != v1.Hash {
 		t.Errorf("after rollback: %+v", vs)
 	}

@@ -1,19 +1,11 @@
 package web
 
 import (
-	"slices"
-
 	"github.com/gofiber/fiber/v2"
 
 	"ardoise/courses"
 	"ardoise/profile"
 )
-
-// catalogueEntry is one module in the catalogue.
-type catalogueEntry struct {
-	Doc    courses.ModuleDoc
-	Module *courses.Module
-}
 
 // competenceOption is one choice of the catalogue's competence filter.
 type competenceOption struct {
@@ -22,7 +14,7 @@ type competenceOption struct {
 
 // catalogueView is what the catalogue shows.
 type catalogueView struct {
-	Entries     []catalogueEntry
+	Entries     []courses.CatalogueEntry
 	Audience    string
 	Competence  string
 	Competences []competenceOption
@@ -38,7 +30,7 @@ func (a *App) learnCatalogue(c *fiber.Ctx) error {
 			v.Audience = audienceOf(u)
 		}
 	}
-	entries, err := a.catalogue(c, v.Audience, v.Competence)
+	entries, err := a.Courses.Catalogue(c.UserContext(), v.Audience, v.Competence)
 	if err != nil {
 		return err
 	}
@@ -49,30 +41,6 @@ func (a *App) learnCatalogue(c *fiber.Ctx) error {
 		}
 	}
 	return a.render(c, fiber.StatusOK, "learn_catalogue", page{Title: "learn.catalogue.title", Data: v})
-}
-
-// catalogue returns the published modules matching the filters, with their
-// latest version (kept in memory once read).
-func (a *App) catalogue(c *fiber.Ctx, audience, competence string) ([]catalogueEntry, error) {
-	docs, err := a.Courses.Store().PublishedModules(c.UserContext())
-	if err != nil {
-		return nil, err
-	}
-	out := []catalogueEntry{}
-	for _, d := range docs {
-		if audience != "" && d.Audience != courses.AudienceAll && d.Audience != audience {
-			continue
-		}
-		if competence != "" && !slices.Contains(d.Competences, competence) {
-			continue
-		}
-		m, err := a.Courses.Published(c.UserContext(), d.Slug, d.Latest)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, catalogueEntry{Doc: d, Module: m})
-	}
-	return out, nil
 }
 
 // audienceOf is the audience a person belongs to.

@@ -26,12 +26,9 @@ func (a *App) learnModule(c *fiber.Ctx) error {
 
 func (a *App) renderModule(c *fiber.Ctx, status int, notice string, errs map[string]string) error {
 	ctx := c.UserContext()
-	doc, err := a.Courses.Store().Module(ctx, c.Params("slug"))
+	doc, err := a.Courses.PublishedModule(ctx, c.Params("slug"))
 	if err != nil {
 		return err
-	}
-	if !doc.Published {
-		return courses.ErrNotPublished
 	}
 	v := moduleView{Doc: doc}
 	if notice != "" {

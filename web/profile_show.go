@@ -1,8 +1,6 @@
 package web
 
 import (
-	"slices"
-
 	"github.com/gofiber/fiber/v2"
 
 	"ardoise/assessments"
@@ -111,13 +109,7 @@ func (a *App) recommendFor(c *fiber.Ctx, u *profile.User, tests []assessments.Te
 		if t.Result == nil || len(t.Result.Competences) == 0 {
 			continue
 		}
-		recs, err := a.Courses.Recommend(c.UserContext(), t.Result.Levels(), audienceOf(u), 6)
-		if err != nil {
-			return nil, err
-		}
-		return slices.DeleteFunc(recs, func(r courses.Recommendation) bool {
-			return slices.ContainsFunc(enrolled, func(e courses.Enrolment) bool { return e.Slug == r.Module.Slug })
-		}), nil
+		return a.Courses.RecommendUnfollowed(c.UserContext(), t.Result.Levels(), audienceOf(u), 6, enrolled)
 	}
 	return nil, nil
 }

@@ -25,7 +25,7 @@ func (a *App) trainerModules(c *fiber.Ctx) error {
 }
 
 func (a *App) renderTrainerModules(c *fiber.Ctx, status int, v trainerModulesView) error {
-	mods, err := a.Courses.Store().ModulesOf(c.UserContext(), authorOf(currentUser(c)))
+	mods, err := a.Courses.ModulesOf(c.UserContext(), authorOf(currentUser(c)))
 	if err != nil {
 		return err
 	}

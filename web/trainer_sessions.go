@@ -24,7 +24,7 @@ func (a *App) renderSessions(c *fiber.Ctx, status int, errs map[string]string) e
 	if err != nil {
 		return err
 	}
-	mods, err := a.Courses.Store().PublishedModules(ctx)
+	mods, err := a.Courses.PublishedModules(ctx)
 	if err != nil {
 		return err
 	}

@@ -24,7 +24,7 @@ func (a *App) trainerVersions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	vs, err := a.Courses.Store().Versions(ctx, m.Slug)
+	vs, err := a.Courses.Versions(ctx, m.Slug)
 	if err != nil {
 		return err
 	}

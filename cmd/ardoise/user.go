@@ -129,7 +129,7 @@ func listUsers(ctx context.Context, p *profile.Service, search string, stdout io
 	fmt.Fprintln(tw, "ID\tEMAIL\tNAME\tHANDLE\tROLE\tKIND\tVERIFIED\tSUSPENDED")
 	after := ""
 	for {
-		pg, err := p.Store().ListUsers(ctx, search, after, 200)
+		pg, err := p.ListUsers(ctx, search, after, 200)
 		if err != nil {
 			return err
 		}

@@ -29,7 +29,7 @@ func (s *System) SeedModules(ctx context.Context) ([]string, error) {
 			continue
 		}
 		slug := e.Name()
-		if _, err := s.Courses.Store().Module(ctx, slug); err == nil {
+		if _, err := s.Courses.Module(ctx, slug); err == nil {
 			continue
 		} else if !errkind.IsNotFound(err) {
 			return nil, err
