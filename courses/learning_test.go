@@ -166,7 +166,7 @@ func TestLearnCompleteCreditAndReview(t *testing.T) {
 		if err := svc.EnqueuePending(ctx, e.ID, "credit-hours"); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(300 * time.Millisecond)
+		env.DrainQueues(t, 10*time.Second)
 		if hours, _ := svc.HoursOf(ctx, teacher.ID); len(hours) != 1 || len(hours[0].Lines) != 1 || hours[0].ObligationMinutes != 10 {
 			t.Fatalf("hours: %+v", hours)
 		}
@@ -264,7 +264,7 @@ func TestFinishWithTimeShortGoesToReview(t *testing.T) {
 		l, err := svc.Line(ctx, lineID)
 		return err == nil && l.State == courses.StateToReview && l.ActiveMinutes == 0 && l.NeededMinutes == 5
 	})
-	time.Sleep(300 * time.Millisecond)
+	env.DrainQueues(t, 10*time.Second)
 	if certs, _ := env.Sys.Certificates.ForHolder(ctx, teacher.ID); len(certs) != 0 {
 		t.Fatal("an attestation was issued for hours still to review")
 	}

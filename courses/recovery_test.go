@@ -91,7 +91,7 @@ func TestCompletionCreditsOnceWhateverFails(t *testing.T) {
 	if _, err := sweeper.SweepOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(500 * time.Millisecond)
+	env.DrainQueues(t, 10*time.Second) // whatever the retry and the sweep enqueued has run
 	count := func(coll string, filter bson.M) int64 {
 		n, err := env.Sys.DB.Collection(coll).CountDocuments(context.Background(), filter)
 		if err != nil {

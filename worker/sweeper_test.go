@@ -41,7 +41,7 @@ func TestSweeperRecoversLostTasks(t *testing.T) {
 		t.Fatalf("the restart kept the task: %+v", info)
 	}
 	env.StartWorker(t)
-	time.Sleep(300 * time.Millisecond)
+	env.DrainQueues(t, 10*time.Second)
 	if msgs, _ := env.Sys.Mailer.To(ctx, u.Email); len(msgs) != 0 {
 		t.Fatalf("a mail was sent without its task: %v", msgs)
 	}
@@ -72,7 +72,7 @@ func TestSweeperRecoversLostTasks(t *testing.T) {
 	if !got.PendingAt.IsZero() {
 		t.Errorf("pendingAt left after all markers are done: %v", got.PendingAt)
 	}
-	time.Sleep(300 * time.Millisecond)
+	env.DrainQueues(t, 10*time.Second) // the second sweep's task, if any, has run
 	if msgs, _ := env.Sys.Mailer.To(context.Background(), u.Email); len(msgs) != 1 {
 		t.Errorf("%d mails, want exactly 1", len(msgs))
 	}
