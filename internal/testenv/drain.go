@@ -1,7 +1,7 @@
 package testenv
 
 import (
-	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -19,17 +19,33 @@ func (e *Env) DrainQueues(t testing.TB, timeout time.Duration) {
 	insp := asynq.NewInspector(e.Sys.AsynqOpt)
 	defer insp.Close()
 	names := e.Sys.Queue.Names()
-	queues := []string{names.Of(queue.Critical), names.Of(queue.Default), names.Of(queue.Low)}
-	Eventually(t, timeout, "the queues drained", func() bool {
+	ours := map[string]bool{names.Of(queue.Critical): true, names.Of(queue.Default): true, names.Of(queue.Low): true}
+	deadline := time.Now().Add(timeout)
+	for {
+		busy := ""
+		queues, err := insp.Queues() // a queue nothing was ever enqueued on is not there
+		if err != nil {
+			busy = " " + err.Error()
+		}
 		for _, q := range queues {
-			info, err := insp.GetQueueInfo(q)
-			if errors.Is(err, asynq.ErrQueueNotFound) {
-				continue // nothing was ever enqueued there
+			if !ours[q] {
+				continue // another package's queues, on a shared Redis
 			}
-			if err != nil || info.Pending+info.Active+info.Scheduled+info.Retry+info.Aggregating != 0 {
-				return false
+			info, err := insp.GetQueueInfo(q)
+			switch {
+			case err != nil:
+				busy += fmt.Sprintf(" %s: %v;", q, err)
+			case info.Pending+info.Active+info.Scheduled+info.Retry+info.Aggregating != 0:
+				busy += fmt.Sprintf(" %s: %d pending, %d active, %d scheduled, %d retry, %d aggregating;",
+					q, info.Pending, info.Active, info.Scheduled, info.Retry, info.Aggregating)
 			}
 		}
-		return true
-	})
+		if busy == "" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("testenv: the queues did not drain within %s:%s", timeout, busy)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
