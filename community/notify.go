@@ -132,7 +132,7 @@ func (s *Service) recipients(ctx context.Context, p *Post, th *Thread, sp *Space
 		return nil, err
 	}
 	for _, handle := range Mentions(p.Source) {
-		u, err := s.profile.Store().UserByHandle(ctx, handle)
+		u, err := s.profile.UserByHandle(ctx, handle)
 		if errkind.IsNotFound(err) {
 			continue
 		}

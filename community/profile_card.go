@@ -21,7 +21,7 @@ type Card struct {
 // CardOf returns the public card of the person with this handle; badges
 // counts their valid attestations.
 func (s *Service) CardOf(ctx context.Context, handle string, badges func(userID string) int) (*Card, error) {
-	u, err := s.profile.Store().UserByHandle(ctx, handle)
+	u, err := s.profile.UserByHandle(ctx, handle)
 	if err != nil {
 		return nil, err
 	}

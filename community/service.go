@@ -117,7 +117,7 @@ func (s *Service) Seed(ctx context.Context) error {
 	} else if n > 0 {
 		s.logger.Info("community: space membership set from the territory", "accounts", n)
 	}
-	mods, err := s.courses.Store().PublishedModules(ctx)
+	mods, err := s.courses.PublishedModules(ctx)
 	if err != nil {
 		return err
 	}
