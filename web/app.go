@@ -15,13 +15,11 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/hibiken/asynq"
 	"github.com/hibiken/asynqmon"
-	"github.com/redis/go-redis/v9"
 
 	"ardoise/assessments"
 	"ardoise/certificates"
 	"ardoise/community"
 	"ardoise/courses"
-	"ardoise/internal/database"
 	"ardoise/internal/i18n"
 	"ardoise/internal/keyring"
 	"ardoise/internal/mail"
@@ -32,8 +30,9 @@ import (
 
 // Deps are the services the web app serves.
 type Deps struct {
-	DB           *database.DB
-	Redis        redis.UniversalClient
+	// Ready tells /readyz whether the store and the queue answer; the app
+	// holds neither.
+	Ready        Pinger
 	AsynqOpt     asynq.RedisConnOpt
 	Profile      *profile.Service
 	Assessments  *assessments.Service

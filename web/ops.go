@@ -40,14 +40,20 @@ func (a *App) operator(c *fiber.Ctx) bool {
 	return false
 }
 
+// Pinger checks what the app depends on for /readyz.
+type Pinger interface {
+	// Ping returns, by name ("store", "queue"), the error of each
+	// dependency, nil for one that answered.
+	Ping(ctx context.Context) map[string]error
+}
+
 // readyz answers 200 when the store and the queue both answer. Only
 // operators are told which failed and why: the errors name internal hosts.
 func (a *App) readyz(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
-	errs := map[string]error{"store": a.DB.Ping(ctx), "queue": a.Redis.Ping(ctx).Err()}
 	var failed []string
-	for name, err := range errs {
+	for name, err := range a.Ready.Ping(ctx) {
 		if err != nil {
 			failed = append(failed, name+": "+err.Error())
 		}

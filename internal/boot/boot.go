@@ -179,7 +179,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (sys *System, er
 // Web builds the HTTP application.
 func (s *System) Web() (*web.App, error) {
 	return web.New(web.Deps{
-		DB: s.DB, Redis: s.RDB, AsynqOpt: s.AsynqOpt, Profile: s.Profile, Assessments: s.Assessments, Courses: s.Courses,
+		Ready: readiness{db: s.DB, rdb: s.RDB}, AsynqOpt: s.AsynqOpt, Profile: s.Profile, Assessments: s.Assessments, Courses: s.Courses,
 		Certificates: s.Certificates, Community: s.Community, Mailer: s.Mailer, Keys: s.Keys,
 		Catalog: s.Catalog, Metrics: s.Metrics, Limiter: s.Limiter, Logger: s.Logger, BaseURL: s.Cfg.BaseURL,
 		OpsNetworks: s.Cfg.OpsNetworks,
