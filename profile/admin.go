@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-
 	"ardoise/internal/errkind"
 )
 
@@ -47,15 +45,14 @@ func (s *Service) SetRole(ctx context.Context, actor Actor, targetID string, r R
 	if err != nil {
 		return nil, err
 	}
-	update := bson.M{"$set": bson.M{"roles": rolesFor(r), "updatedAt": s.now()}}
 	detail := string(before.MainRole()) + " → " + string(r)
-	if r != RoleInspector && r != RoleAdmin && !before.Scope.IsZero() {
+	dropScope := r != RoleInspector && r != RoleAdmin && !before.Scope.IsZero()
+	if dropScope {
 		// A scope outlives no inspector role: a later promotion starts
 		// with none until an admin sets one again.
-		update["$unset"] = bson.M{"scope": ""}
 		detail += " (" + FormatScope(before.Scope) + " → —)"
 	}
-	u, err := s.store.updateUser(ctx, bson.M{"_id": targetID, "deleted": bson.M{"$ne": true}}, update)
+	u, err := s.store.setRoles(ctx, targetID, rolesFor(r), dropScope, s.now())
 	if err != nil {
 		return nil, err
 	}
@@ -73,11 +70,7 @@ func (s *Service) SetSuspended(ctx context.Context, actor Actor, targetID string
 	if actor.ID == targetID {
 		return nil, fmt.Errorf("profile: an admin cannot suspend themselves: %w", errkind.ErrForbidden)
 	}
-	update := bson.M{"$set": bson.M{"suspended": suspended, "updatedAt": s.now()}}
-	if suspended {
-		update["$inc"] = bson.M{"epoch": 1}
-	}
-	u, err := s.store.updateUser(ctx, bson.M{"_id": targetID, "deleted": bson.M{"$ne": true}}, update)
+	u, err := s.store.setSuspended(ctx, targetID, suspended, s.now())
 	if err != nil {
 		return nil, err
 	}
@@ -129,8 +122,7 @@ func (s *Service) SetScope(ctx context.Context, actor Actor, targetID, scope, re
 	if before.Deleted {
 		return nil, fmt.Errorf("profile: scope of an erased account: %w", errkind.ErrNotFound)
 	}
-	u, err := s.store.updateUser(ctx, bson.M{"_id": targetID, "deleted": bson.M{"$ne": true}},
-		bson.M{"$set": bson.M{"scope": t, "updatedAt": s.now()}})
+	u, err := s.store.setScope(ctx, targetID, t, s.now())
 	if err != nil {
 		return nil, err
 	}

@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-
 	"ardoise/internal/errkind"
 )
 
@@ -68,8 +66,7 @@ func (s *Service) VerifyEmail(ctx context.Context, token string) (*User, error) 
 	if err != nil || json.Unmarshal(raw, &c) != nil || s.now().Unix() > c.Expires {
 		return nil, ErrBadLink
 	}
-	u, err := s.store.updateUser(ctx, bson.M{"_id": c.UserID, "emailLower": c.Email, "deleted": bson.M{"$ne": true}},
-		bson.M{"$set": bson.M{"emailVerified": true}})
+	u, err := s.store.verifyEmail(ctx, c.UserID, c.Email)
 	if errkind.IsNotFound(err) {
 		return nil, ErrBadLink
 	}
@@ -85,7 +82,7 @@ func (s *Service) ResendVerification(ctx context.Context, u *User) error {
 	if ok, wait, err := s.limiter.Allow(ctx, "verify-mail:"+u.ID, 3, time.Hour); err == nil && !ok {
 		return &errkind.RateLimitedError{RetryAfter: wait}
 	}
-	return s.addMarker(ctx, u.ID, markerVerify+strconv.FormatInt(s.now().UnixNano(), 10), nil)
+	return s.addMarker(ctx, u.ID, markerVerify+strconv.FormatInt(s.now().UnixNano(), 10), time.Time{})
 }
 
 // RequestReset queues a password-reset email when an account has this
@@ -110,7 +107,7 @@ func (s *Service) RequestReset(ctx context.Context, email string) error {
 		return nil
 	}
 	now := s.now()
-	return s.addMarker(ctx, u.ID, markerReset+strconv.FormatInt(now.UnixNano(), 10), bson.M{"resetRequestedAt": now})
+	return s.addMarker(ctx, u.ID, markerReset+strconv.FormatInt(now.UnixNano(), 10), now)
 }
 
 // ResetPassword sets a new password from a reset link. The link works once,
@@ -131,9 +128,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (*U
 		return nil, ErrBadLink
 	}
 	// The filter on the old hash makes two concurrent uses of one link succeed once.
-	nu, err := s.store.updateUser(ctx, bson.M{"_id": u.ID, "passwordHash": u.PasswordHash},
-		bson.M{"$set": bson.M{"passwordHash": HashPassword(password), "emailVerified": true, "updatedAt": s.now()},
-			"$unset": bson.M{"resetRequestedAt": ""}, "$inc": bson.M{"epoch": 1}})
+	nu, err := s.store.replacePassword(ctx, u, HashPassword(password), true, s.now())
 	if errkind.IsNotFound(err) {
 		return nil, ErrBadLink
 	}
@@ -161,13 +156,10 @@ func (s *Service) openReset(token string) (resetClaim, error) {
 	return c, nil
 }
 
-// addMarker records a pending mail in the user document, then enqueues it.
-func (s *Service) addMarker(ctx context.Context, userID, marker string, set bson.M) error {
-	if set == nil {
-		set = bson.M{}
-	}
-	set["pendingAt"] = s.now()
-	if _, err := s.store.updateUser(ctx, bson.M{"_id": userID}, bson.M{"$set": set, "$push": bson.M{"pending": marker}}); err != nil {
+// addMarker records a pending mail in the user document (with the time of
+// a reset request when resetAt is not zero), then enqueues it.
+func (s *Service) addMarker(ctx context.Context, userID, marker string, resetAt time.Time) error {
+	if err := s.store.addPending(ctx, userID, marker, s.now(), resetAt); err != nil {
 		return err
 	}
 	s.enqueueMail(ctx, userID, marker)

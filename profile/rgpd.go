@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-
 	"ardoise/internal/errkind"
 	"ardoise/internal/mail"
 )
@@ -56,17 +54,7 @@ func (s *Service) DeleteAccount(ctx context.Context, u *User, password string) e
 	}
 	email := u.Email
 	now := s.now()
-	nu, err := s.store.updateUser(ctx, bson.M{"_id": u.ID}, bson.M{
-		"$set": bson.M{
-			"email": "", "emailLower": "deleted:" + u.ID, "emailVerified": false,
-			"name": DeletedName, "displayName": "", "handle": "supprime-" + u.ID,
-			"territory": Territory{}, "passwordHash": "", "deleted": true, "suspended": true,
-			"roles": rolesFor(RoleLearner), "updatedAt": now, "deletedAt": now,
-		},
-		"$unset": bson.M{"territoryHistory": "", "pending": "", "pendingAt": "", "resetRequestedAt": "", "locale": "",
-			"handleSkeleton": "", "scope": ""},
-		"$inc": bson.M{"epoch": 1},
-	})
+	nu, err := s.store.eraseUser(ctx, u.ID, now)
 	if err != nil {
 		return fmt.Errorf("profile: delete account: %w", err)
 	}

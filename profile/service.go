@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"ardoise/internal/errkind"
 	"ardoise/internal/i18n"
@@ -298,8 +297,8 @@ func (s *Service) UpdateProfile(ctx context.Context, u *User, in ProfileInput) (
 		return nil, err
 	}
 	now := s.now()
-	set := bson.M{"name": name, "displayName": display, "handle": handle, "territory": terr,
-		"locale": i18n.Supported(in.Locale), "updatedAt": now}
+	edit := profileEdit{Name: name, DisplayName: display, Handle: handle, Territory: terr,
+		Locale: i18n.Supported(in.Locale), At: now}
 	if handle != u.Handle || u.HandleSkeleton == "" {
 		// An update that breaks a unique index is not reported as a duplicate
 		// by FerretDB, so the handle and its look-alikes (same skeleton) are
@@ -312,7 +311,7 @@ func (s *Service) UpdateProfile(ctx context.Context, u *User, in ProfileInput) (
 		case err == nil && other.ID != u.ID && handle != u.Handle:
 			return nil, errkind.Invalid("handle", "taken")
 		case err != nil || other.ID == u.ID:
-			set["handleSkeleton"] = skel
+			edit.Skeleton = skel
 		}
 		if handle != u.Handle {
 			if other, err := s.store.UserByHandle(ctx, handle); err == nil && other.ID != u.ID {
@@ -320,12 +319,11 @@ func (s *Service) UpdateProfile(ctx context.Context, u *User, in ProfileInput) (
 			}
 		}
 	}
-	update := bson.M{"$set": set}
 	if terr != u.Territory && !u.Territory.IsZero() {
-		update["$push"] = bson.M{"territoryHistory": TerritoryChange{Territory: u.Territory, Until: now}}
+		edit.Left = &TerritoryChange{Territory: u.Territory, Until: now}
 	}
-	moveSpaces(u, terr, update, now)
-	nu, err := s.store.updateUser(ctx, bson.M{"_id": u.ID}, update)
+	edit.Spaces = moveSpaces(u, terr)
+	nu, err := s.store.editProfile(ctx, u.ID, edit)
 	if err != nil {
 		return nil, err
 	}
@@ -335,7 +333,7 @@ func (s *Service) UpdateProfile(ctx context.Context, u *User, in ProfileInput) (
 
 // SetLocale records the language a person chose.
 func (s *Service) SetLocale(ctx context.Context, u *User, lang string) error {
-	_, err := s.store.updateUser(ctx, bson.M{"_id": u.ID}, bson.M{"$set": bson.M{"locale": i18n.Supported(lang)}})
+	err := s.store.setLocale(ctx, u.ID, i18n.Supported(lang))
 	s.cache.Forget(u.ID)
 	return err
 }
@@ -351,8 +349,7 @@ func (s *Service) ChangePassword(ctx context.Context, u *User, current, next str
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	nu, err := s.store.updateUser(ctx, bson.M{"_id": u.ID, "passwordHash": u.PasswordHash},
-		bson.M{"$set": bson.M{"passwordHash": HashPassword(next), "updatedAt": s.now()}, "$inc": bson.M{"epoch": 1}})
+	nu, err := s.store.replacePassword(ctx, u, HashPassword(next), false, s.now())
 	if errors.Is(err, errkind.ErrNotFound) {
 		return nil, fmt.Errorf("profile: password changed meanwhile: %w", errkind.ErrConflict)
 	}
@@ -363,7 +360,7 @@ func (s *Service) ChangePassword(ctx context.Context, u *User, current, next str
 
 // LogoutEverywhere ends every session and every API token of the person.
 func (s *Service) LogoutEverywhere(ctx context.Context, u *User) error {
-	nu, err := s.store.updateUser(ctx, bson.M{"_id": u.ID}, bson.M{"$inc": bson.M{"epoch": 1}})
+	nu, err := s.store.bumpEpoch(ctx, u.ID)
 	s.cache.Forget(u.ID)
 	s.epochBumped(ctx, nu)
 	return err

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-
 	"ardoise/internal/errkind"
 )
 
@@ -31,22 +29,20 @@ func admitted(t Territory) SpaceMembership {
 	return SpaceMembership{SpaceAcademie: t.Academie, SpaceDepartement: t.Departement}
 }
 
-// moveSpaces adds to a profile update what a new territory does to the
-// person's space membership: within the same académie (or a first
-// académie, or none) it applies at once; another académie becomes a
-// request, made again only when the académie asked changes.
-func moveSpaces(u *User, terr Territory, update bson.M, now time.Time) {
-	set := update["$set"].(bson.M)
-	clearRequest := func() { update["$unset"] = bson.M{"spaceRequest": "", "spaceRequestAt": ""} }
+// moveSpaces is what a new territory does to the person's space
+// membership: within the same académie (or a first académie, or none) it
+// applies at once; another académie becomes a request, made again only
+// when the académie asked changes.
+func moveSpaces(u *User, terr Territory) spaceMove {
 	switch {
 	case terr.Academie == u.SpaceAcademie || u.SpaceAcademie == "" || terr.Academie == "":
 		// Moving within the académie, declaring a first one, or leaving
 		// every académie (losing access needs nobody's approval).
-		set["spaceAcademie"], set["spaceDepartement"] = terr.Academie, terr.Departement
-		clearRequest()
+		return spaceMove{Admit: true}
 	case terr.Academie != u.SpaceRequest:
-		set["spaceRequest"], set["spaceRequestAt"] = terr.Academie, now
+		return spaceMove{Request: terr.Academie}
 	}
+	return spaceMove{}
 }
 
 // SpaceRequests lists the people who moved to an académie and wait to be
@@ -69,13 +65,7 @@ func (s *Service) ResolveSpaceRequest(ctx context.Context, userID, academie stri
 	if u.SpaceRequest != academie || academie == "" {
 		return nil, fmt.Errorf("profile: no request of %s to join %s: %w", userID, academie, errkind.ErrNotFound)
 	}
-	filter := bson.M{"_id": u.ID, "spaceRequest": academie}
-	update := bson.M{"$unset": bson.M{"spaceRequest": "", "spaceRequestAt": ""}}
-	if approve {
-		filter["territory.academie"], filter["territory.departement"] = u.Territory.Academie, u.Territory.Departement
-		update["$set"] = bson.M{"spaceAcademie": u.Territory.Academie, "spaceDepartement": u.Territory.Departement}
-	}
-	nu, err := s.store.updateUser(ctx, filter, update)
+	nu, err := s.store.resolveSpaceRequest(ctx, u, academie, approve)
 	if errkind.IsNotFound(err) {
 		return nil, fmt.Errorf("profile: request of %s changed meanwhile: %w", userID, errkind.ErrConflict)
 	}
