@@ -68,12 +68,6 @@ func NewService(d Deps) *Service {
 // without waiting for it).
 func (s *Service) SetClock(now func() time.Time) { s.now = now }
 
-// Store gives access to the store.
-//
-// Deprecated: only the communities still call it, until they use
-// PublishedModules; handlers and other domains go through the service.
-func (s *Service) Store() *Store { return s.store }
-
 // Author is who edits: trainers edit the modules they own or co-own;
 // admins edit any.
 type Author struct {

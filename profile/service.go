@@ -71,12 +71,6 @@ func NewService(d Deps) *Service {
 	return s
 }
 
-// Store gives access to the underlying store.
-//
-// Deprecated: only the communities still call it, until they use
-// UserByHandle; handlers and other domains go through the service.
-func (s *Service) Store() *Store { return s.store }
-
 // newID returns a random 24-hex-digit id, like an ObjectID but unguessable.
 func newID() string {
 	b := make([]byte, 12)
