@@ -1,10 +1,7 @@
 package certificates_test
 
 import (
-	"bytes"
-	"compress/zlib"
 	"context"
-	"io"
 	"sync"
 	"testing"
 	"time"
@@ -85,29 +82,4 @@ func (s *source) doneCount(id string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.done[id]
-}
-
-// pdfText inflates the PDF's compressed streams, so a test can look for
-// the words drawn on the page.
-func pdfText(t *testing.T, data []byte) string {
-	t.Helper()
-	var out bytes.Buffer
-	rest := data
-	for {
-		i := bytes.Index(rest, []byte("stream\n"))
-		if i < 0 {
-			break
-		}
-		rest = rest[i+len("stream\n"):]
-		j := bytes.Index(rest, []byte("endstream"))
-		if j < 0 {
-			break
-		}
-		if r, err := zlib.NewReader(bytes.NewReader(rest[:j])); err == nil {
-			b, _ := io.ReadAll(r)
-			out.Write(b)
-		}
-		rest = rest[j:]
-	}
-	return out.String()
 }

@@ -242,7 +242,7 @@ func TestPDF(t *testing.T) {
 		if len(data) >= 60*1024 {
 			t.Errorf("PDF is %d bytes, want under 60 KB", len(data))
 		}
-		text := pdfText(t, data)
+		text := testenv.PDFText(data)
 		for _, want := range []string{
 			certificates.DisplayCode(c.Code), "/verifier/" + c.Code,
 			"Attestation de formation", "3 h 30", "29 novembre 2026", "Quiz r\xe9ussi : 80 %",
@@ -260,7 +260,7 @@ func TestPDF(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if data, _, err := s.PDF(ctx, ci.ID, "u-lukasz", false); err != nil || !strings.Contains(pdfText(t, data), "Lukasz Nguyen") {
+		if data, _, err := s.PDF(ctx, ci.ID, "u-lukasz", false); err != nil || !strings.Contains(testenv.PDFText(data), "Lukasz Nguyen") {
 			t.Errorf("PDF of Łukasz Nguyễn lacks \"Lukasz Nguyen\" (%v)", err)
 		}
 
@@ -318,7 +318,7 @@ func TestRGPD(t *testing.T) {
 			t.Errorf("another holder's PDF deleted")
 		}
 		data, _, err := s.PDF(ctx, c.ID, "", true)
-		if err != nil || strings.Contains(pdfText(t, data), "Claire") {
+		if err != nil || strings.Contains(testenv.PDFText(data), "Claire") {
 			t.Errorf("regenerated PDF after erasure still names the holder (%v)", err)
 		}
 	})

@@ -113,7 +113,7 @@ func TestErasureDuringIssue(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if text := pdfText(t, pdf); strings.Contains(text, "Claire") {
+		if text := testenv.PDFText(pdf); strings.Contains(text, "Claire") {
 			t.Error("the PDF names the erased holder")
 		}
 		if msgs, _ := env.Sys.Mailer.To(ctx, req.HolderEmail); len(msgs) != 0 {

@@ -121,7 +121,7 @@ func TestAttestationAfterErasureNamesNobody(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if text := pdfText(pdf); strings.Contains(text, teacher.Name) || !strings.Contains(text, "Compte supprim") {
+		if text := testenv.PDFText(pdf); strings.Contains(text, teacher.Name) || !strings.Contains(text, "Compte supprim") {
 			t.Errorf("the PDF does not print %q instead of the name", profile.DeletedName)
 		}
 	})

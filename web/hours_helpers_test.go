@@ -1,11 +1,8 @@
 package web_test
 
 import (
-	"bytes"
-	"compress/zlib"
 	"encoding/csv"
 	"fmt"
-	"io"
 	"strings"
 	"testing"
 	"time"
@@ -110,27 +107,4 @@ func column(t *testing.T, rows [][]string, name string) []string {
 		out = append(out, r[i])
 	}
 	return out
-}
-
-// pdfText inflates a PDF's compressed streams to look for drawn words.
-func pdfText(data []byte) string {
-	var out bytes.Buffer
-	rest := data
-	for {
-		i := bytes.Index(rest, []byte("stream\n"))
-		if i < 0 {
-			break
-		}
-		rest = rest[i+len("stream\n"):]
-		j := bytes.Index(rest, []byte("endstream"))
-		if j < 0 {
-			break
-		}
-		if r, err := zlib.NewReader(bytes.NewReader(rest[:j])); err == nil {
-			b, _ := io.ReadAll(r)
-			out.Write(b)
-		}
-		rest = rest[j:]
-	}
-	return out.String()
 }
