@@ -27,7 +27,7 @@ func localTarget(s, fallback string) string {
 
 // cleanPath reports whether s is a path on this site by the rules of localTarget.
 func cleanPath(s string) bool {
-	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || !utf8.ValidString(s) {
+	if !strings.HasPrefix(s, "/") || strings.Contains(s, "//") || !utf8.ValidString(s) {
 		return false
 	}
 	for _, r := range s {
@@ -35,7 +35,7 @@ func cleanPath(s string) bool {
 			return false
 		}
 	}
-	return !strings.Contains(s, "//")
+	return true
 }
 
 // asciiTarget percent-encodes the bytes of s above 0x7e.
