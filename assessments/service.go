@@ -23,7 +23,7 @@ const timerGrace = 5 * time.Second
 type Service struct {
 	store    *Store
 	keys     *keyring.Keyring
-	queue    *queue.Client
+	outbox   *queue.Outbox
 	claims   *claim.Claims
 	logger   *slog.Logger
 	cooldown time.Duration
@@ -45,9 +45,10 @@ const paramsRefresh = 5 * time.Minute
 
 // Deps are what the service needs.
 type Deps struct {
-	Store    *Store
-	Keys     *keyring.Keyring
-	Queue    *queue.Client
+	Store *Store
+	Keys  *keyring.Keyring
+	// Outbox enqueues the work of the markers the service records.
+	Outbox   *queue.Outbox
 	Claims   *claim.Claims
 	Logger   *slog.Logger
 	Cooldown time.Duration
@@ -64,7 +65,7 @@ func NewService(d Deps) (*Service, error) {
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("assessments: content has %d problems, the first: %s (run `ardoise content check`)", len(problems), problems[0])
 	}
-	return &Service{store: d.Store, keys: d.Keys, queue: d.Queue, claims: d.Claims, logger: d.Logger, cooldown: d.Cooldown,
+	return &Service{store: d.Store, keys: d.Keys, outbox: d.Outbox, claims: d.Claims, logger: d.Logger, cooldown: d.Cooldown,
 		now:     func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) },
 		current: bank, banks: map[string]*Bank{bank.Version: bank}, params: map[string]*ItemParams{}}, nil
 }

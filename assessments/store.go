@@ -30,7 +30,6 @@ const (
 var Indexes = []database.Index{
 	{Collection: TestsCollection, Keys: []string{"userId", "scope.framework", "-createdAt"}},
 	{Collection: TestsCollection, Keys: []string{"anonKey", "scope.framework", "-createdAt"}, Sparse: true},
-	{Collection: TestsCollection, Keys: []string{"pendingAt"}, Sparse: true},
 	{Collection: TestsCollection, Keys: []string{"createdAt"}},
 	{Collection: ResultsCollection, Keys: []string{"userId", "scope.framework", "-createdAt"}},
 	{Collection: ResultsCollection, Keys: []string{"anonKey", "scope.framework", "-createdAt"}, Sparse: true},

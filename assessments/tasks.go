@@ -32,20 +32,24 @@ type testPayload struct {
 	TestID string `json:"t"`
 }
 
-// EnqueuePending enqueues the task of a pending marker of a test; the
-// sweeper calls it for markers older than a minute.
-func (s *Service) EnqueuePending(ctx context.Context, testID, marker string) error {
-	if marker != markerResponses {
-		return fmt.Errorf("assessments: unknown marker %q", marker)
+// NewCopyResponsesTask returns the task that archives a finished test.
+func NewCopyResponsesTask(testID string) (*asynq.Task, error) {
+	p, err := json.Marshal(testPayload{TestID: testID})
+	if err != nil {
+		return nil, err
 	}
-	p, _ := json.Marshal(testPayload{TestID: testID})
-	return s.queue.Enqueue(ctx, asynq.NewTask(TypeCopyResponses, p), TypeCopyResponses+":"+testID, queue.Low)
+	return asynq.NewTask(TypeCopyResponses, p), nil
+}
+
+// Markers are the assessments' pending work, registered with the outbox:
+// a finished test waits for its answers to be archived.
+var Markers = []queue.Marker{
+	{Collection: TestsCollection, Name: markerResponses, Priority: queue.Low,
+		Task: func(id, _ string) (*asynq.Task, error) { return NewCopyResponsesTask(id) }},
 }
 
 func (s *Service) enqueueResponses(ctx context.Context, testID string) {
-	if err := s.EnqueuePending(ctx, testID, markerResponses); err != nil {
-		s.logger.Warn("enqueue responses copy; the sweeper will retry", "test", testID, "err", err)
-	}
+	s.outbox.After(ctx, TestsCollection, testID, markerResponses)
 }
 
 // response is one answer as calibration reads it.

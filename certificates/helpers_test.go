@@ -19,7 +19,7 @@ func each(t *testing.T, fn func(t *testing.T, env *testenv.Env, s *certificates.
 			t.Fatal(err)
 		}
 		s := certificates.NewService(certificates.Deps{
-			DB: env.Sys.DB, Queue: env.Sys.Queue, Mailer: env.Sys.Mailer, Catalog: env.Sys.Catalog,
+			DB: env.Sys.DB, Mailer: env.Sys.Mailer, Catalog: env.Sys.Catalog,
 			BaseURL: "http://localhost", Logger: env.Sys.Logger,
 		})
 		fn(t, env, s)

@@ -12,7 +12,6 @@ import (
 	"ardoise/internal/errkind"
 	"ardoise/internal/i18n"
 	"ardoise/internal/mail"
-	"ardoise/internal/queue"
 )
 
 // Source is the domain whose events an attestation attests (the courses'
@@ -35,7 +34,6 @@ type Source interface {
 // Deps are what the service needs.
 type Deps struct {
 	DB      *database.DB
-	Queue   *queue.Client
 	Mailer  *mail.Mailer
 	Catalog *i18n.Catalog
 	BaseURL string // public address, without trailing slash, for links and QR codes
@@ -45,7 +43,6 @@ type Deps struct {
 // Service is the certificates domain.
 type Service struct {
 	store   *Store
-	queue   *queue.Client
 	mailer  *mail.Mailer
 	cat     *i18n.Catalog
 	baseURL string
@@ -60,7 +57,7 @@ func NewService(d Deps) *Service {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &Service{store: NewStore(d.DB), queue: d.Queue, mailer: d.Mailer, cat: d.Catalog,
+	return &Service{store: NewStore(d.DB), mailer: d.Mailer, cat: d.Catalog,
 		baseURL: strings.TrimSuffix(d.BaseURL, "/"), logger: logger,
 		now: func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }}
 }

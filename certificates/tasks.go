@@ -9,7 +9,6 @@ import (
 	"github.com/hibiken/asynq"
 
 	"ardoise/internal/errkind"
-	"ardoise/internal/queue"
 )
 
 // TypeIssue is the task that issues (or revokes, or reinstates) the
@@ -20,27 +19,14 @@ type issuePayload struct {
 	SourceID string `json:"s"`
 }
 
-// NewIssueTask returns the issue task of a source.
+// NewIssueTask returns the issue task of a source. The source's domain
+// registers it as the task of its attestation marker with the outbox.
 func NewIssueTask(sourceID string) (*asynq.Task, error) {
 	p, err := json.Marshal(issuePayload{SourceID: sourceID})
 	if err != nil {
 		return nil, err
 	}
 	return asynq.NewTask(TypeIssue, p), nil
-}
-
-// TaskID is the asynq task id of a source's issue task, so that a source
-// has at most one such task queued.
-func TaskID(sourceID string) string { return TypeIssue + ":" + sourceID }
-
-// Enqueue enqueues the issue task of a source; the source's sweeper calls
-// it again for markers left pending.
-func (s *Service) Enqueue(ctx context.Context, sourceID string) error {
-	t, err := NewIssueTask(sourceID)
-	if err != nil {
-		return err
-	}
-	return s.queue.Enqueue(ctx, t, TaskID(sourceID), queue.Default)
 }
 
 // HandleIssue asks the source what to issue, issues it (idempotently),

@@ -8,7 +8,6 @@ import (
 	"github.com/hibiken/asynq"
 
 	"ardoise/certificates"
-	"ardoise/internal/queue"
 	"ardoise/internal/testenv"
 )
 
@@ -23,8 +22,8 @@ func TestHandleIssue(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if task.Type() != certificates.TypeIssue || certificates.TaskID("line-7") != "certificates:issue:line-7" {
-			t.Errorf("task %s, id %s", task.Type(), certificates.TaskID("line-7"))
+		if task.Type() != certificates.TypeIssue {
+			t.Errorf("task %s", task.Type())
 		}
 		for range 2 { // a retried task changes nothing
 			if err := s.HandleIssue(ctx, task); err != nil {
@@ -63,28 +62,6 @@ func TestHandleIssue(t *testing.T) {
 		// A bad payload is not retried.
 		if err := s.HandleIssue(ctx, asynq.NewTask(certificates.TypeIssue, []byte("{"))); !errors.Is(err, asynq.SkipRetry) {
 			t.Errorf("bad payload: %v", err)
-		}
-		// Enqueueing twice is fine: the task id deduplicates, and the queue
-		// holds exactly one task for the source (no worker runs here).
-		for range 2 {
-			if err := s.Enqueue(ctx, "line-7"); err != nil {
-				t.Fatal(err)
-			}
-		}
-		insp := asynq.NewInspector(env.Sys.AsynqOpt)
-		defer insp.Close()
-		pending, err := insp.ListPendingTasks(env.Sys.Queue.Names().Of(queue.Default), asynq.PageSize(1000))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var ids []string
-		for _, ti := range pending {
-			if ti.Type == certificates.TypeIssue && strings.Contains(string(ti.Payload), `"line-7"`) {
-				ids = append(ids, ti.ID)
-			}
-		}
-		if len(ids) != 1 || ids[0] != certificates.TaskID("line-7") {
-			t.Errorf("after enqueueing twice, the queue holds issue tasks %q for line-7, want exactly [%q]", ids, certificates.TaskID("line-7"))
 		}
 	})
 }

@@ -47,20 +47,24 @@ type notifyPayload struct {
 	Post string `json:"p"`
 }
 
-// EnqueuePending enqueues the task of a post's marker; the sweeper calls
-// it for markers older than a minute.
-func (s *Service) EnqueuePending(ctx context.Context, postID, marker string) error {
-	if marker != markerNotify {
-		return fmt.Errorf("community: unknown post marker %q", marker)
+// NewNotifyTask returns the task that notifies the readers of a new post.
+func NewNotifyTask(postID string) (*asynq.Task, error) {
+	p, err := json.Marshal(notifyPayload{Post: postID})
+	if err != nil {
+		return nil, err
 	}
-	p, _ := json.Marshal(notifyPayload{Post: postID})
-	return s.queue.Enqueue(ctx, asynq.NewTask(TypeNotify, p), TypeNotify+":"+postID, queue.Default)
+	return asynq.NewTask(TypeNotify, p), nil
+}
+
+// Markers are the community's pending work, registered with the outbox: a
+// new post waits for its notifications.
+var Markers = []queue.Marker{
+	{Collection: PostsCollection, Name: markerNotify, Priority: queue.Default,
+		Task: func(id, _ string) (*asynq.Task, error) { return NewNotifyTask(id) }},
 }
 
 func (s *Service) enqueueNotify(ctx context.Context, postID string) {
-	if err := s.EnqueuePending(ctx, postID, markerNotify); err != nil {
-		s.logger.Warn("enqueue notify; the sweeper will retry", "post", postID, "err", err)
-	}
+	s.outbox.After(ctx, PostsCollection, postID, markerNotify)
 }
 
 // HandleNotify writes the post's notifications (one per person, by a

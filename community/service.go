@@ -28,7 +28,8 @@ type Deps struct {
 	Courses *courses.Service
 	Profile *profile.Service
 	Limiter *ratelimit.Limiter
-	Queue   *queue.Client
+	// Outbox enqueues the work of the markers the service records.
+	Outbox  *queue.Outbox
 	Mailer  *mail.Mailer
 	Keys    *keyring.Keyring
 	Catalog *i18n.Catalog
@@ -42,7 +43,7 @@ type Service struct {
 	courses *courses.Service
 	profile *profile.Service
 	limiter *ratelimit.Limiter
-	queue   *queue.Client
+	outbox  *queue.Outbox
 	mailer  *mail.Mailer
 	keys    *keyring.Keyring
 	cat     *i18n.Catalog
@@ -76,7 +77,7 @@ const ImagePrefix = "/communaute/images/"
 func NewService(d Deps) *Service {
 	s := &Service{
 		store:   NewStore(d.DB, d.Claims),
-		courses: d.Courses, profile: d.Profile, limiter: d.Limiter, queue: d.Queue, mailer: d.Mailer, keys: d.Keys,
+		courses: d.Courses, profile: d.Profile, limiter: d.Limiter, outbox: d.Outbox, mailer: d.Mailer, keys: d.Keys,
 		cat: d.Catalog, baseURL: d.BaseURL, logger: d.Logger,
 		md:         markdown.New(markdown.Options{HardWraps: true, ImagePrefixes: []string{ImagePrefix}}),
 		now:        func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) },

@@ -38,7 +38,6 @@ var Indexes = []database.Index{
 	{Collection: FlagsCollection, Keys: []string{"spaceId", "open", "-createdAt"}},
 	{Collection: ModerationCollection, Keys: []string{"-at"}},
 	{Collection: ModerationCollection, Keys: []string{"spaceId", "-at"}},
-	{Collection: PostsCollection, Keys: []string{"pendingAt"}, Sparse: true},
 	{Collection: SubscriptionsCollection, Keys: []string{"target", "userId"}},
 	{Collection: SubscriptionsCollection, Keys: []string{"userId", "-createdAt"}},
 	{Collection: NotificationsCollection, Keys: []string{"userId", "-createdAt"}},

@@ -23,7 +23,7 @@ import (
 type Service struct {
 	store   *Store
 	known   func(string) bool
-	queue   *queue.Client
+	outbox  *queue.Outbox
 	profile *profile.Service
 	certs   *certificates.Service
 	rates   Allocation
@@ -46,9 +46,10 @@ func (s *Service) OnPublish(fn func(ctx context.Context, slug, title string, own
 // Deps are what the courses domain works with. Known says whether a
 // competence id exists in the referentials.
 type Deps struct {
-	Store        *Store
-	Known        func(string) bool
-	Queue        *queue.Client
+	Store *Store
+	Known func(string) bool
+	// Outbox enqueues the work of the markers the service records.
+	Outbox       *queue.Outbox
 	Profile      *profile.Service
 	Certificates *certificates.Service
 	Allocation   Allocation
@@ -59,7 +60,7 @@ type Deps struct {
 
 // NewService returns the service.
 func NewService(d Deps) *Service {
-	return &Service{store: d.Store, known: d.Known, queue: d.Queue, profile: d.Profile, certs: d.Certificates,
+	return &Service{store: d.Store, known: d.Known, outbox: d.Outbox, profile: d.Profile, certs: d.Certificates,
 		rates: d.Allocation, claims: d.Claims, logger: d.Logger, parsed: map[string]*Module{},
 		now: func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }}
 }

@@ -163,7 +163,7 @@ func TestLearnCompleteCreditAndReview(t *testing.T) {
 			t.Fatalf("attestation mail: %+v", msgs)
 		}
 		// A retried task credits nothing more.
-		if err := svc.EnqueuePending(ctx, e.ID, "credit-hours"); err != nil {
+		if err := env.Sys.Outbox.Enqueue(ctx, courses.EnrolmentsCollection, e.ID, "credit-hours"); err != nil {
 			t.Fatal(err)
 		}
 		env.DrainQueues(t, 10*time.Second)

@@ -1,7 +1,6 @@
 package courses_test
 
 import (
-	"context"
 	"errors"
 	"io"
 	"log/slog"
@@ -10,13 +9,11 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
-	"go.mongodb.org/mongo-driver/v2/bson"
 
-	"ardoise/certificates"
 	"ardoise/courses"
 	"ardoise/internal/errkind"
+	"ardoise/internal/queue"
 	"ardoise/internal/testenv"
-	"ardoise/worker"
 )
 
 // TestCompletionCreditsOnceWhateverFails: two completion events at once,
@@ -67,9 +64,7 @@ func TestCompletionCreditsOnceWhateverFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	env.StartWorker(t)
-	sweeper := worker.NewSweeper(env.Sys.DB, slog.New(slog.NewTextHandler(io.Discard, nil)), 0,
-		worker.SweepSource{Collection: courses.EnrolmentsCollection, Enqueue: svc.EnqueuePending},
-		worker.SweepSource{Collection: courses.LedgerCollection, Enqueue: svc.EnqueueLinePending})
+	sweeper := queue.NewSweeper(env.Sys.DB, env.Sys.Outbox, slog.New(slog.NewTextHandler(io.Discard, nil)), 0)
 	lineID := courses.LineID(teacher.ID, slug, courses.SchoolYear(c.now()))
 	testenv.Eventually(t, 20*time.Second, "the attestation after sweeping", func() bool {
 		if _, err := sweeper.SweepOnce(ctx); err != nil {
@@ -92,21 +87,24 @@ func TestCompletionCreditsOnceWhateverFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	env.DrainQueues(t, 10*time.Second) // whatever the retry and the sweep enqueued has run
-	count := func(coll string, filter bson.M) int64 {
-		n, err := env.Sys.DB.Collection(coll).CountDocuments(context.Background(), filter)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return n
+	hours, err := svc.HoursOf(ctx, teacher.ID)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if n := count(courses.LedgerCollection, bson.M{"learnerId": teacher.ID}); n != 1 {
-		t.Errorf("%d ledger lines, want 1", n)
+	lines := 0
+	for _, y := range hours {
+		lines += len(y.Lines)
 	}
-	if n := count(certificates.Collection, bson.M{"holderId": teacher.ID}); n != 1 {
-		t.Errorf("%d attestations, want 1", n)
+	if lines != 1 {
+		t.Errorf("%d ledger lines, want 1", lines)
 	}
-	if n := count(certificates.PDFCollection, bson.M{}); n != 1 {
-		t.Errorf("%d PDFs, want 1", n)
+	certs, err := env.Sys.Certificates.ForHolder(ctx, teacher.ID)
+	if err != nil || len(certs) != 1 {
+		t.Fatalf("%d attestations (%v), want 1", len(certs), err)
+	}
+	// PDFs are keyed by certificate: one certificate, one PDF.
+	if pdf, _, err := env.Sys.Certificates.PDF(ctx, certs[0].ID, teacher.ID, false); err != nil || len(pdf) == 0 {
+		t.Errorf("the attestation has no PDF: %v", err)
 	}
 	if msgs, _ := env.Sys.Mailer.To(ctx, teacher.Email); len(msgs) != 1 {
 		t.Errorf("%d mails, want 1", len(msgs))

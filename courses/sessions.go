@@ -2,17 +2,13 @@ package courses
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/hibiken/asynq"
-
 	"ardoise/internal/errkind"
 	"ardoise/internal/keyring"
-	"ardoise/internal/queue"
 	"ardoise/profile"
 )
 
@@ -310,19 +306,8 @@ func (s *Service) CloseSession(ctx context.Context, trainer *profile.User, id st
 	if err != nil {
 		return nil, err
 	}
-	if err := s.EnqueueSessionPending(ctx, id, markerCreditSession); err != nil {
-		s.logger.Warn("enqueue session credit; the sweeper will retry", "session", id, "err", err)
-	}
+	s.outbox.After(ctx, SessionsCollection, id, markerCreditSession)
 	return ss, nil
-}
-
-// EnqueueSessionPending enqueues the task of a pending marker of a session.
-func (s *Service) EnqueueSessionPending(ctx context.Context, id, marker string) error {
-	if marker != markerCreditSession {
-		return fmt.Errorf("courses: unknown session marker %q", marker)
-	}
-	p, _ := json.Marshal(creditPayload{Session: id})
-	return s.queue.Enqueue(ctx, asynq.NewTask(TypeCreditHours, p), TypeCreditHours+":session:"+id, queue.Default)
 }
 
 // creditSession writes one paid ledger line per participant who attended

@@ -35,10 +35,8 @@ var Indexes = []database.Index{
 	{Collection: FilesCollection},
 	{Collection: RendersCollection},
 	{Collection: EnrolmentsCollection, Keys: []string{"userId", "-enrolledAt"}},
-	{Collection: EnrolmentsCollection, Keys: []string{"pendingAt"}, Sparse: true},
 	{Collection: LedgerCollection, Keys: []string{"learnerId", "schoolYear"}},
 	{Collection: LedgerCollection, Keys: []string{"territory.academie", "territory.departement", "schoolYear", "_id"}},
-	{Collection: LedgerCollection, Keys: []string{"pendingAt"}, Sparse: true},
 	{Collection: SessionsCollection, Keys: []string{"trainerId", "-createdAt"}},
 	{Collection: SessionsCollection, Keys: []string{"participants.userId"}},
 }

@@ -8,61 +8,81 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"ardoise/certificates"
 	"ardoise/internal/database"
 	"ardoise/internal/errkind"
 	"ardoise/internal/queue"
 	"ardoise/profile"
 )
 
-// TypeCreditHours credits the hours of a completion: it writes the ledger
-// line (deterministic id, so a retry credits nothing more) and asks for
-// the attestation. Its payload names an enrolment or a closed session.
-const TypeCreditHours = "courses:credit-hours"
+// Task types.
+const (
+	// TypeCreditHours credits the hours of a completed enrolment: it writes
+	// the ledger line (deterministic id, so a retry credits nothing more)
+	// and asks for the attestation.
+	TypeCreditHours = "courses:credit-hours"
+	// TypeCreditSession credits the participants of a closed session.
+	TypeCreditSession = "courses:credit-session"
+)
 
 type creditPayload struct {
 	Enrolment string `json:"e,omitempty"`
 	Session   string `json:"s,omitempty"`
 }
 
-// EnqueuePending enqueues the task of a pending marker of an enrolment;
-// the sweeper calls it for markers older than a minute.
-func (s *Service) EnqueuePending(ctx context.Context, id, marker string) error {
-	if marker != markerCredit {
-		return fmt.Errorf("courses: unknown enrolment marker %q", marker)
+// NewCreditHoursTask returns the task that credits a completed enrolment.
+func NewCreditHoursTask(enrolmentID string) (*asynq.Task, error) {
+	p, err := json.Marshal(creditPayload{Enrolment: enrolmentID})
+	if err != nil {
+		return nil, err
 	}
-	p, _ := json.Marshal(creditPayload{Enrolment: id})
-	// Critical: the learner is waiting for the attestation.
-	return s.queue.Enqueue(ctx, asynq.NewTask(TypeCreditHours, p), TypeCreditHours+":"+id, queue.Critical)
+	return asynq.NewTask(TypeCreditHours, p), nil
 }
 
-// EnqueueLinePending enqueues the task of a pending marker of a ledger line.
-func (s *Service) EnqueueLinePending(ctx context.Context, id, marker string) error {
-	if marker != markerAttestation {
-		return fmt.Errorf("courses: unknown ledger marker %q", marker)
+// NewCreditSessionTask returns the task that credits a closed session.
+func NewCreditSessionTask(sessionID string) (*asynq.Task, error) {
+	p, err := json.Marshal(creditPayload{Session: sessionID})
+	if err != nil {
+		return nil, err
 	}
-	return s.certs.Enqueue(ctx, id)
+	return asynq.NewTask(TypeCreditSession, p), nil
+}
+
+// Markers are the courses' pending work, registered with the outbox: a
+// completed enrolment waits for its hours (critical: the learner is waiting
+// for the attestation), a closed session for its participants' hours, and a
+// ledger line for its attestation to match its state.
+var Markers = []queue.Marker{
+	{Collection: EnrolmentsCollection, Name: markerCredit, Priority: queue.Critical,
+		Task: func(id, _ string) (*asynq.Task, error) { return NewCreditHoursTask(id) }},
+	{Collection: SessionsCollection, Name: markerCreditSession, Priority: queue.Default,
+		Task: func(id, _ string) (*asynq.Task, error) { return NewCreditSessionTask(id) }},
+	{Collection: LedgerCollection, Name: markerAttestation, Priority: queue.Default,
+		Task: func(id, _ string) (*asynq.Task, error) { return certificates.NewIssueTask(id) }},
 }
 
 func (s *Service) enqueueCredit(ctx context.Context, enrolmentID string) {
-	if err := s.EnqueuePending(ctx, enrolmentID, markerCredit); err != nil {
-		s.logger.Warn("enqueue credit-hours; the sweeper will retry", "enrolment", enrolmentID, "err", err)
-	}
+	s.outbox.After(ctx, EnrolmentsCollection, enrolmentID, markerCredit)
 }
 
 func (s *Service) enqueueAttestation(ctx context.Context, lineID string) {
-	if err := s.certs.Enqueue(ctx, lineID); err != nil {
-		s.logger.Warn("enqueue attestation; the sweeper will retry", "line", lineID, "err", err)
-	}
+	s.outbox.After(ctx, LedgerCollection, lineID, markerAttestation)
 }
 
-// HandleCreditHours credits a completed enrolment or a closed session.
+// HandleCreditSession credits a closed session's participants.
+func (s *Service) HandleCreditSession(ctx context.Context, t *asynq.Task) error {
+	var p creditPayload
+	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.Session == "" {
+		return fmt.Errorf("courses: session credit payload %q: %w", t.Payload(), asynq.SkipRetry)
+	}
+	return s.creditSession(ctx, p.Session)
+}
+
+// HandleCreditHours credits a completed enrolment.
 func (s *Service) HandleCreditHours(ctx context.Context, t *asynq.Task) error {
 	var p creditPayload
-	if err := json.Unmarshal(t.Payload(), &p); err != nil {
-		return fmt.Errorf("courses: credit payload: %v: %w", err, asynq.SkipRetry)
-	}
-	if p.Session != "" {
-		return s.creditSession(ctx, p.Session)
+	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.Enrolment == "" {
+		return fmt.Errorf("courses: credit payload %q: %w", t.Payload(), asynq.SkipRetry)
 	}
 	e, err := s.store.enrolment(ctx, p.Enrolment)
 	if errkind.IsNotFound(err) {

@@ -169,9 +169,7 @@ func (s *Service) addMarker(ctx context.Context, userID, marker string, resetAt 
 // enqueueMail enqueues the task for a marker already stored. A failure is
 // only logged: the sweeper enqueues it again.
 func (s *Service) enqueueMail(ctx context.Context, userID, marker string) {
-	if err := s.EnqueuePending(ctx, userID, marker); err != nil {
-		s.logger.Warn("enqueue mail; the sweeper will retry", "user", userID, "marker", marker, "err", err)
-	}
+	s.outbox.After(ctx, UsersCollection, userID, marker)
 }
 
 var errNoSuchMarker = errors.New("profile: unknown pending marker")

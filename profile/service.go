@@ -25,7 +25,7 @@ import (
 type Service struct {
 	store   *Store
 	keys    *keyring.Keyring
-	queue   *queue.Client
+	outbox  *queue.Outbox
 	mailer  *mail.Mailer
 	limiter *ratelimit.Limiter
 	msgs    *i18n.Catalog
@@ -41,9 +41,10 @@ type Service struct {
 
 // Deps are what the service needs.
 type Deps struct {
-	Store   *Store
-	Keys    *keyring.Keyring
-	Queue   *queue.Client
+	Store *Store
+	Keys  *keyring.Keyring
+	// Outbox enqueues the work of the markers the service records.
+	Outbox  *queue.Outbox
 	Mailer  *mail.Mailer
 	Limiter *ratelimit.Limiter
 	Catalog *i18n.Catalog
@@ -60,7 +61,7 @@ type Deps struct {
 // NewService builds the service.
 func NewService(d Deps) *Service {
 	s := &Service{
-		store: d.Store, keys: d.Keys, queue: d.Queue, mailer: d.Mailer, limiter: d.Limiter,
+		store: d.Store, keys: d.Keys, outbox: d.Outbox, mailer: d.Mailer, limiter: d.Limiter,
 		msgs: d.Catalog, baseURL: strings.TrimRight(d.BaseURL, "/"), logger: d.Logger,
 		cache: ttlcache.New[string, *User](30*time.Second, maxCached), tokens: ttlcache.New[string, APIToken](30*time.Second, maxCached), now: func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) },
 		revoked: revocations{rdb: d.Redis, prefix: d.RedisPrefix}, registerPerIP: int64(d.RegistrationsPerIP),

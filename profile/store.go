@@ -28,7 +28,6 @@ var Indexes = []database.Index{
 	{Collection: UsersCollection, Keys: []string{"handle"}, Unique: true},
 	// Sparse: accounts from before skeletons, or erased, have none.
 	{Collection: UsersCollection, Keys: []string{"handleSkeleton"}, Unique: true, Sparse: true},
-	{Collection: UsersCollection, Keys: []string{"pendingAt"}, Sparse: true},
 	{Collection: UsersCollection, Keys: []string{"createdAt"}},
 	{Collection: TokensCollection, Keys: []string{"userId", "createdAt"}},
 	{Collection: TokensCollection, Keys: []string{"expiresAt"}},

@@ -35,24 +35,24 @@ func NewSendMailTask(userID, marker string) (*asynq.Task, error) {
 	return asynq.NewTask(TypeSendMail, p), nil
 }
 
-func mailTaskID(userID, marker string) string { return TypeSendMail + ":" + userID + ":" + marker }
+// mailID is the id of a marker's message in the mail outbox, so that a
+// retried task never sends it twice.
+func mailID(userID, marker string) string { return TypeSendMail + ":" + userID + ":" + marker }
 
-// EnqueuePending enqueues the task for a marker of the users collection; the
-// sweeper calls it for markers older than a minute.
-func (s *Service) EnqueuePending(ctx context.Context, userID, marker string) error {
-	t, err := NewSendMailTask(userID, marker)
-	if err != nil {
-		return err
-	}
-	p := queue.Default
-	if strings.HasPrefix(marker, markerReset) {
-		p = queue.Critical // a person is waiting at the screen
-	}
-	return s.queue.Enqueue(ctx, t, mailTaskID(userID, marker), p)
+func mailTask(id, marker string) (*asynq.Task, error) { return NewSendMailTask(id, marker) }
+
+// Markers are profile's pending work, registered with the outbox: the
+// welcome mail, and each verification and reset mail (a reset is critical:
+// a person is waiting at the screen).
+var Markers = []queue.Marker{
+	{Collection: UsersCollection, Name: markerWelcome, Priority: queue.Default, Task: mailTask},
+	{Collection: UsersCollection, Name: markerVerify, Priority: queue.Default, Task: mailTask},
+	{Collection: UsersCollection, Name: markerReset, Priority: queue.Critical, Task: mailTask},
 }
 
 // HandleSendMail sends the mail of a marker, then clears the marker. It is
-// idempotent: the message id is the task id, and a cleared marker means done.
+// idempotent: the message id is the user's and the marker's, and a cleared
+// marker means done.
 func (s *Service) HandleSendMail(ctx context.Context, t *asynq.Task) error {
 	var p mailPayload
 	if err := json.Unmarshal(t.Payload(), &p); err != nil {
@@ -73,7 +73,7 @@ func (s *Service) HandleSendMail(ctx context.Context, t *asynq.Task) error {
 		if err != nil {
 			return fmt.Errorf("%v: %w", err, asynq.SkipRetry)
 		}
-		msg.ID = mailTaskID(u.ID, p.Marker)
+		msg.ID = mailID(u.ID, p.Marker)
 		if err := s.mailer.Send(ctx, msg); err != nil {
 			return err
 		}

@@ -12,7 +12,6 @@ import (
 	queuepkg "ardoise/internal/queue"
 	"ardoise/internal/testenv"
 	"ardoise/profile"
-	"ardoise/worker"
 )
 
 // TestSweeperRecoversLostTasks loses the queue (the embedded Redis restarts
@@ -46,12 +45,11 @@ func TestSweeperRecoversLostTasks(t *testing.T) {
 		t.Fatalf("a mail was sent without its task: %v", msgs)
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	src := worker.SweepSource{Collection: profile.UsersCollection, Enqueue: env.Sys.Profile.EnqueuePending}
 	// A fresh marker is left alone: its task may still be on its way.
-	if n, err := worker.NewSweeper(env.Sys.DB, logger, time.Minute, src).SweepOnce(ctx); err != nil || n != 0 {
+	if n, err := queuepkg.NewSweeper(env.Sys.DB, env.Sys.Outbox, logger, time.Minute).SweepOnce(ctx); err != nil || n != 0 {
 		t.Fatalf("fresh marker swept: %d %v", n, err)
 	}
-	old := worker.NewSweeper(env.Sys.DB, logger, 0, src)
+	old := queuepkg.NewSweeper(env.Sys.DB, env.Sys.Outbox, logger, 0)
 	for i := 0; i < 2; i++ { // twice: the second finds the task already queued
 		if n, err := old.SweepOnce(ctx); err != nil || (i == 0 && n != 1) {
 			t.Fatalf("sweep %d: %d %v", i, n, err)

@@ -25,8 +25,10 @@ import (
 
 // Deps are what the worker runs.
 type Deps struct {
-	RedisOpt     asynq.RedisConnOpt
-	Queue        *queue.Client
+	RedisOpt asynq.RedisConnOpt
+	Queue    *queue.Client
+	// Outbox and DB are what the sweeper reads: every registered marker's collection.
+	Outbox       *queue.Outbox
 	DB           *database.DB
 	Profile      *profile.Service
 	Assessments  *assessments.Service
@@ -45,7 +47,7 @@ type Deps struct {
 type Worker struct {
 	d       Deps
 	srv     *asynq.Server
-	sweeper *Sweeper
+	sweeper *queue.Sweeper
 	sched   *Schedule
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
@@ -73,14 +75,7 @@ func New(d Deps) *Worker {
 			d.Logger.Warn("task failed", "type", t.Type(), "err", err)
 		}),
 	})
-	w.sweeper = NewSweeper(d.DB, d.Logger, DefaultSweepAge,
-		SweepSource{Collection: profile.UsersCollection, Enqueue: d.Profile.EnqueuePending},
-		SweepSource{Collection: assessments.TestsCollection, Enqueue: d.Assessments.EnqueuePending},
-		SweepSource{Collection: courses.EnrolmentsCollection, Enqueue: d.Courses.EnqueuePending},
-		SweepSource{Collection: courses.SessionsCollection, Enqueue: d.Courses.EnqueueSessionPending},
-		SweepSource{Collection: courses.LedgerCollection, Enqueue: d.Courses.EnqueueLinePending},
-		SweepSource{Collection: community.PostsCollection, Enqueue: d.Community.EnqueuePending},
-	)
+	w.sweeper = queue.NewSweeper(d.DB, d.Outbox, d.Logger, queue.DefaultSweepAge)
 	w.sched = NewSchedule(d.Queue, d.Logger,
 		Periodic{Type: profile.TypeCleanTokens, Every: 24 * time.Hour, Priority: queue.Low},
 		Periodic{Type: assessments.TypeCleanAnonymous, Every: 24 * time.Hour, Priority: queue.Low},
@@ -92,7 +87,7 @@ func New(d Deps) *Worker {
 }
 
 // Sweeper returns the outbox sweeper (tests call SweepOnce).
-func (w *Worker) Sweeper() *Sweeper { return w.sweeper }
+func (w *Worker) Sweeper() *queue.Sweeper { return w.sweeper }
 
 func (w *Worker) mux() *asynq.ServeMux {
 	mux := asynq.NewServeMux()
@@ -103,6 +98,7 @@ func (w *Worker) mux() *asynq.ServeMux {
 	mux.HandleFunc(assessments.TypeCleanAnonymous, w.d.Assessments.HandleCleanAnonymous)
 	mux.HandleFunc(assessments.TypeCalibrate, w.d.Assessments.HandleCalibrate)
 	mux.HandleFunc(courses.TypeCreditHours, w.d.Courses.HandleCreditHours)
+	mux.HandleFunc(courses.TypeCreditSession, w.d.Courses.HandleCreditSession)
 	mux.HandleFunc(certificates.TypeIssue, w.d.Certificates.HandleIssue)
 	mux.HandleFunc(community.TypeNotify, w.d.Community.HandleNotify)
 	mux.HandleFunc(community.TypeDigestDaily, w.d.Community.HandleDigestDaily)
@@ -130,7 +126,10 @@ func (w *Worker) Start() error {
 	ctx, cancel := context.WithCancel(context.Background())
 	w.cancel = cancel
 	w.wg.Add(2)
-	go w.sweeper.run(ctx, &w.wg, w.d.SweepEvery)
+	go func() {
+		defer w.wg.Done()
+		w.sweeper.Run(ctx, w.d.SweepEvery)
+	}()
 	go w.sched.run(ctx, &w.wg, w.d.ScheduleEvery)
 	return nil
 }

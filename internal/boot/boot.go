@@ -51,6 +51,7 @@ type System struct {
 	Mailer       *mail.Mailer
 	Limiter      *ratelimit.Limiter
 	Queue        *queue.Client
+	Outbox       *queue.Outbox
 	Profile      *profile.Service
 	Assessments  *assessments.Service
 	Courses      *courses.Service
@@ -73,7 +74,12 @@ func Indexes() []database.Index {
 	all = append(all, courses.Indexes...)
 	all = append(all, certificates.Indexes...)
 	all = append(all, community.Indexes...)
-	return all
+	return append(all, queue.PendingIndexes(Markers()...)...)
+}
+
+// Markers lists every domain's pending work, registered with the outbox.
+func Markers() [][]queue.Marker {
+	return [][]queue.Marker{profile.Markers, assessments.Markers, courses.Markers, community.Markers}
 }
 
 // Open starts or connects to the store and the queue and builds the domain services.
@@ -135,8 +141,9 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (sys *System, er
 	s.Limiter = ratelimit.New(s.RDB, "ardoise:"+cfg.QueuePrefix+"rl:")
 	s.asynqClient = asynq.NewClientFromRedisClient(s.RDB)
 	s.Queue = queue.NewClient(s.asynqClient, queue.Names{Prefix: cfg.QueuePrefix})
+	s.Outbox = queue.NewOutbox(s.Queue, logger, Markers()...)
 	s.Profile = profile.NewService(profile.Deps{
-		Store: profile.NewStore(s.DB), Keys: s.Keys, Queue: s.Queue, Mailer: s.Mailer, Limiter: s.Limiter,
+		Store: profile.NewStore(s.DB), Keys: s.Keys, Outbox: s.Outbox, Mailer: s.Mailer, Limiter: s.Limiter,
 		Catalog: s.Catalog, BaseURL: cfg.BaseURL, Logger: logger,
 		Redis: s.RDB, RedisPrefix: "ardoise:" + cfg.QueuePrefix + "auth:", RegistrationsPerIP: cfg.RegistrationsPerIP,
 	})
@@ -145,7 +152,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (sys *System, er
 	}
 	claims := claim.New(s.RDB, "ardoise:"+cfg.QueuePrefix+"claim:")
 	s.Assessments, err = assessments.NewService(assessments.Deps{
-		Store: assessments.NewStore(s.DB), Keys: s.Keys, Queue: s.Queue, Logger: logger, Cooldown: cfg.RetryCooldown,
+		Store: assessments.NewStore(s.DB), Keys: s.Keys, Outbox: s.Outbox, Logger: logger, Cooldown: cfg.RetryCooldown,
 		Claims: claims,
 	})
 	if err != nil {
@@ -160,15 +167,15 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (sys *System, er
 		}
 	}
 	s.Certificates = certificates.NewService(certificates.Deps{
-		DB: s.DB, Queue: s.Queue, Mailer: s.Mailer, Catalog: s.Catalog, BaseURL: cfg.BaseURL, Logger: logger,
+		DB: s.DB, Mailer: s.Mailer, Catalog: s.Catalog, BaseURL: cfg.BaseURL, Logger: logger,
 	})
 	s.Courses = courses.NewService(courses.Deps{
-		Store: courses.NewStore(s.DB), Known: s.Assessments.Bank().HasCompetence, Queue: s.Queue, Profile: s.Profile,
+		Store: courses.NewStore(s.DB), Known: s.Assessments.Bank().HasCompetence, Outbox: s.Outbox, Profile: s.Profile,
 		Certificates: s.Certificates, Allocation: cfg.Allocation, Claims: claims, Logger: logger,
 	})
 	s.Certificates.SetSource(s.Courses)
 	s.Community = community.NewService(community.Deps{DB: s.DB, Claims: claims, Courses: s.Courses, Profile: s.Profile, Limiter: s.Limiter,
-		Queue: s.Queue, Mailer: s.Mailer, Keys: s.Keys, Catalog: s.Catalog, BaseURL: cfg.BaseURL, Logger: logger})
+		Outbox: s.Outbox, Mailer: s.Mailer, Keys: s.Keys, Catalog: s.Catalog, BaseURL: cfg.BaseURL, Logger: logger})
 	s.Courses.OnPublish(s.Community.EnsureModuleSpace)
 	if err := s.Community.Seed(ctx); err != nil {
 		return nil, err
@@ -189,7 +196,7 @@ func (s *System) Web() (*web.App, error) {
 // Worker builds the background worker.
 func (s *System) Worker() *worker.Worker {
 	return worker.New(worker.Deps{
-		RedisOpt: s.AsynqOpt, Queue: s.Queue, DB: s.DB, Profile: s.Profile, Assessments: s.Assessments, Courses: s.Courses,
+		RedisOpt: s.AsynqOpt, Queue: s.Queue, Outbox: s.Outbox, DB: s.DB, Profile: s.Profile, Assessments: s.Assessments, Courses: s.Courses,
 		Certificates: s.Certificates, Community: s.Community, Metrics: s.Metrics, Logger: s.Logger,
 	})
 }

@@ -1,11 +1,10 @@
-package worker
+package queue
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -14,32 +13,22 @@ import (
 	"ardoise/internal/database"
 )
 
-// SweepSource is a collection whose documents carry pending markers: a
-// `pending` array of marker strings and the `pendingAt` time they were last
-// (re-)enqueued. Enqueue must be the same function the domain calls right
-// after the state change, with a task id derived from (id, marker), so that
-// a sweep never duplicates work still queued.
-type SweepSource struct {
-	Collection string
-	Enqueue    func(ctx context.Context, id, marker string) error
-}
-
 // Sweeper re-enqueues pending markers older than Age: the store is the source
 // of truth, the queue only delivers, so losing Redis loses no work.
 type Sweeper struct {
-	db      *database.DB
-	sources []SweepSource
-	age     time.Duration
-	logger  *slog.Logger
-	now     func() time.Time
+	db     *database.DB
+	outbox *Outbox
+	age    time.Duration
+	logger *slog.Logger
+	now    func() time.Time
 }
 
 // DefaultSweepAge is how old a marker must be before the sweeper re-enqueues it.
 const DefaultSweepAge = time.Minute
 
-// NewSweeper returns a sweeper over sources.
-func NewSweeper(db *database.DB, logger *slog.Logger, age time.Duration, sources ...SweepSource) *Sweeper {
-	return &Sweeper{db: db, sources: sources, age: age, logger: logger, now: func() time.Time { return time.Now().UTC() }}
+// NewSweeper returns a sweeper over the collections of the outbox's markers.
+func NewSweeper(db *database.DB, o *Outbox, logger *slog.Logger, age time.Duration) *Sweeper {
+	return &Sweeper{db: db, outbox: o, age: age, logger: logger, now: func() time.Time { return time.Now().UTC() }}
 }
 
 type pendingDoc struct {
@@ -57,17 +46,17 @@ func (s *Sweeper) SweepOnce(ctx context.Context) (int, error) {
 	cutoff := s.now().Add(-s.age)
 	total := 0
 	var errs []error
-	for _, src := range s.sources {
-		coll := s.db.Collection(src.Collection)
+	for _, name := range s.outbox.Collections() {
+		coll := s.db.Collection(name)
 		cur, err := coll.Find(ctx, bson.M{"pendingAt": bson.M{"$lt": cutoff}},
 			options.Find().SetProjection(bson.M{"pending": 1, "pendingAt": 1}).SetLimit(sweepBatch))
 		if err != nil {
-			errs = append(errs, fmt.Errorf("sweeper: %s: %w", src.Collection, err))
+			errs = append(errs, fmt.Errorf("sweeper: %s: %w", name, err))
 			continue
 		}
 		var docs []pendingDoc
 		if err := cur.All(ctx, &docs); err != nil {
-			errs = append(errs, fmt.Errorf("sweeper: %s: %w", src.Collection, err))
+			errs = append(errs, fmt.Errorf("sweeper: %s: %w", name, err))
 			continue
 		}
 		for _, d := range docs {
@@ -82,7 +71,7 @@ func (s *Sweeper) SweepOnce(ctx context.Context) (int, error) {
 			}
 			ok := true
 			for _, m := range d.Pending {
-				if err := src.Enqueue(ctx, d.ID, m); err != nil {
+				if err := s.outbox.Enqueue(ctx, name, d.ID, m); err != nil {
 					errs = append(errs, err)
 					ok = false
 					continue
@@ -104,9 +93,8 @@ func (s *Sweeper) SweepOnce(ctx context.Context) (int, error) {
 	return total, errors.Join(errs...)
 }
 
-// run sweeps every interval until ctx ends.
-func (s *Sweeper) run(ctx context.Context, wg *sync.WaitGroup, every time.Duration) {
-	defer wg.Done()
+// Run sweeps every interval until ctx ends.
+func (s *Sweeper) Run(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
