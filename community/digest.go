@@ -2,6 +2,8 @@ package community
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/url"
 	"slices"
@@ -129,7 +131,11 @@ func (s *Service) digestFor(ctx context.Context, userID, freq string, period tim
 		fmt.Fprintf(&b, "  %s/communaute/fils/%s\n", s.baseURL, tid)
 	}
 	b.WriteString("\n" + s.cat.T(lang, "community.mail.footer", "unsubscribe", s.UnsubscribeURL(userID)))
-	msg := mail.Message{ID: "digest:" + freq + ":" + period.UTC().Format("2006-01-02") + ":" + userID, To: u.Email,
+	// The id names the notifications it carries: a retry after a crash
+	// between the send and the marking finds its message already stored and
+	// sends nothing twice, while a notification that arrived meanwhile makes
+	// a new message instead of being marked emailed without being in one.
+	msg := mail.Message{ID: digestID(freq, period, userID, ids), To: u.Email,
 		Subject: s.cat.T(lang, "community.mail.digest_subject", "n", len(notes)), Body: b.String()}
 	if err := s.mailer.Send(ctx, msg); err != nil && !database.IsDuplicate(err) {
 		return false, err
@@ -138,6 +144,12 @@ func (s *Service) digestFor(ctx context.Context, userID, freq string, period tim
 		return false, err
 	}
 	return true, nil
+}
+
+// digestID is the mail id of the digest of notifications ids.
+func digestID(freq string, period time.Time, userID string, ids []string) string {
+	h := sha256.Sum256([]byte(strings.Join(ids, ",")))
+	return "digest:" + freq + ":" + period.UTC().Format("2006-01-02") + ":" + userID + ":" + hex.EncodeToString(h[:8])
 }
 
 // stillVisible keeps the notifications of threads the person can still

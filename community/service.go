@@ -18,6 +18,7 @@ import (
 	"ardoise/internal/markdown"
 	"ardoise/internal/queue"
 	"ardoise/internal/ratelimit"
+	"ardoise/internal/ttlcache"
 	"ardoise/profile"
 )
 
@@ -52,22 +53,17 @@ type Service struct {
 	md      *markdown.Renderer
 	now     func() time.Time
 
-	mu         sync.Mutex
-	spaceCache map[string]cachedSpace
-	memberOf   map[string]time.Time  // userID|spaceID → until when membership is known
-	pages      map[string]cachedPage // space → its first page of threads
-	made       map[string]bool       // département spaces this process made sure exist
-	views      map[string]int        // thread → views not written yet
-	viewSince  map[string]time.Time  // thread → first view not written yet
+	mu        sync.Mutex
+	spaces    *ttlcache.Cache[string, *Space]     // space id → space, 30 s
+	memberOf  *ttlcache.Cache[string, bool]       // userID|spaceID → follows its module, 1 min once true
+	pages     *ttlcache.Cache[string, ThreadPage] // space → its first page of threads, firstPageTTL
+	made      map[string]bool                     // département spaces this process made sure exist
+	views     map[string]int                      // thread → views not written yet
+	viewSince map[string]time.Time                // thread → first view not written yet
 
 	stopViews chan struct{} // closed by Close: stops the view ticker
 	viewsDone chan struct{} // closed when the view ticker has stopped
 	closeOnce sync.Once
-}
-
-type cachedSpace struct {
-	s     *Space
-	until time.Time
 }
 
 // ImagePrefix is where the images posts may show live: Ardoise's own uploads.
@@ -79,10 +75,11 @@ func NewService(d Deps) *Service {
 		store:   NewStore(d.DB, d.Claims),
 		courses: d.Courses, profile: d.Profile, limiter: d.Limiter, outbox: d.Outbox, mailer: d.Mailer, keys: d.Keys,
 		cat: d.Catalog, baseURL: d.BaseURL, logger: d.Logger,
-		md:         markdown.New(markdown.Options{HardWraps: true, ImagePrefixes: []string{ImagePrefix}}),
-		now:        func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) },
-		spaceCache: map[string]cachedSpace{}, memberOf: map[string]time.Time{},
-		views: map[string]int{}, viewSince: map[string]time.Time{}, pages: map[string]cachedPage{}, made: map[string]bool{},
+		md:     markdown.New(markdown.Options{HardWraps: true, ImagePrefixes: []string{ImagePrefix}}),
+		now:    func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) },
+		spaces: ttlcache.New[string, *Space](30*time.Second, 10000), memberOf: ttlcache.New[string, bool](time.Minute, 100000),
+		pages: ttlcache.New[string, ThreadPage](firstPageTTL, 10000),
+		views: map[string]int{}, viewSince: map[string]time.Time{}, made: map[string]bool{},
 		stopViews: make(chan struct{}), viewsDone: make(chan struct{}),
 	}
 	go s.flushViewsEvery(viewFlushAge)
@@ -178,30 +175,18 @@ func (s *Service) CreateTheme(ctx context.Context, u *profile.User, title, summa
 // Space returns a space, from a 30-second cache: spaces change rarely and
 // every page needs theirs.
 func (s *Service) Space(ctx context.Context, id string) (*Space, error) {
-	s.mu.Lock()
-	c, ok := s.spaceCache[id]
-	s.mu.Unlock()
-	if ok && time.Now().Before(c.until) {
-		return c.s, nil
+	if sp, ok := s.spaces.Get(id); ok {
+		return sp, nil
 	}
 	sp, err := s.store.Space(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	if len(s.spaceCache) > 10000 {
-		clear(s.spaceCache)
-	}
-	s.spaceCache[id] = cachedSpace{s: sp, until: time.Now().Add(30 * time.Second)}
-	s.mu.Unlock()
+	s.spaces.Put(id, sp)
 	return sp, nil
 }
 
-func (s *Service) forgetSpace(id string) {
-	s.mu.Lock()
-	delete(s.spaceCache, id)
-	s.mu.Unlock()
-}
+func (s *Service) forgetSpace(id string) { s.spaces.Forget(id) }
 
 // ensured reports whether this process already made sure a space exists:
 // a visit should not write.
@@ -308,10 +293,7 @@ func (s *Service) open(ctx context.Context, u *profile.User, id string) (*Space,
 // a minute once true.
 func (s *Service) enrolled(ctx context.Context, userID string, sp *Space) (bool, error) {
 	key := userID + "|" + sp.ID
-	s.mu.Lock()
-	until, ok := s.memberOf[key]
-	s.mu.Unlock()
-	if ok && time.Now().Before(until) {
+	if _, ok := s.memberOf.Get(key); ok {
 		return true, nil
 	}
 	_, _, err := s.courses.Enrolment(ctx, userID, sp.Ref)
@@ -321,12 +303,7 @@ func (s *Service) enrolled(ctx context.Context, userID string, sp *Space) (bool,
 	if err != nil {
 		return false, err
 	}
-	s.mu.Lock()
-	if len(s.memberOf) > 100000 {
-		clear(s.memberOf)
-	}
-	s.memberOf[key] = time.Now().Add(time.Minute)
-	s.mu.Unlock()
+	s.memberOf.Put(key, true)
 	return true, nil
 }
 

@@ -113,35 +113,13 @@ func (s *Service) Threads(ctx context.Context, u *profile.User, spaceID, after s
 // see it within firstPageTTL.
 const firstPageTTL = 5 * time.Second
 
-type cachedPage struct {
-	page  ThreadPage
-	until time.Time
-}
-
-func (s *Service) firstPage(spaceID string) (ThreadPage, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c, ok := s.pages[spaceID]
-	if !ok || time.Now().After(c.until) {
-		return ThreadPage{}, false
-	}
-	return c.page, true
-}
+func (s *Service) firstPage(spaceID string) (ThreadPage, bool) { return s.pages.Get(spaceID) }
 
 func (s *Service) keepFirstPage(spaceID string, p *ThreadPage) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.pages) > 10000 {
-		clear(s.pages)
-	}
-	s.pages[spaceID] = cachedPage{page: ThreadPage{Threads: p.Threads, Next: p.Next}, until: time.Now().Add(firstPageTTL)}
+	s.pages.Put(spaceID, ThreadPage{Threads: p.Threads, Next: p.Next})
 }
 
-func (s *Service) dropFirstPage(spaceID string) {
-	s.mu.Lock()
-	delete(s.pages, spaceID)
-	s.mu.Unlock()
-}
+func (s *Service) dropFirstPage(spaceID string) { s.pages.Forget(spaceID) }
 
 // PostPage is a thread with a page of its posts.
 type PostPage struct {

@@ -2,6 +2,7 @@ package community_test
 
 import (
 	"testing"
+	"time"
 
 	"ardoise/community"
 	"ardoise/internal/testenv"
@@ -38,5 +39,26 @@ func TestViewsFlushedAtClose(t *testing.T) {
 		if n := views(); n != 3 {
 			t.Fatalf("views after close: %d, want 3", n)
 		}
+	})
+}
+
+// A thread seen once is counted by the service's ticker, without a later
+// view or a shutdown to write it.
+func TestViewsFlushedByTicker(t *testing.T) {
+	env := testenv.New(t, testenv.WithoutServer(), testenv.WithoutWorker())
+	ctx := testenv.Ctx(t)
+	svc := env.Sys.Community
+	u := veteran(t, env, profile.RoleLearner)
+	th, _, err := svc.CreateThread(ctx, u, "academie-lyon", community.NewThread{Title: "Une seule vue", Body: "Un message."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Thread(ctx, u, th.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	// The ticker writes every 10 s: within 15 s the view is in the store.
+	testenv.Eventually(t, 15*time.Second, "the buffered view written by the ticker", func() bool {
+		threads, err := svc.ThreadsBy(ctx, u.ID)
+		return err == nil && len(threads) == 1 && threads[0].Views == 1
 	})
 }

@@ -1,38 +1,36 @@
-// Package testenv gives each test a real Ardoise: a fresh database on the
-// embedded FerretDB (SQLite), its own queue names on a miniredis, and the
-// app running on a random port with its worker. When ARDOISE_TEST_POSTGRES_URL
-// and ARDOISE_TEST_REDIS_URL are set, ForEachBackend also runs the test on
-// FerretDB over PostgreSQL and a real Redis. No mocks.
+// Package testenv is the application fixture of the tests: a real Ardoise
+// on a fresh database of the store fixture (internal/teststore), its own
+// queue names on a miniredis, and the app running on a random port with its
+// worker. When ARDOISE_TEST_POSTGRES_URL and ARDOISE_TEST_REDIS_URL are set,
+// ForEachBackend also runs the test on FerretDB over PostgreSQL and a real
+// Redis. No mocks. Tests that need only a database use internal/teststore.
 package testenv
 
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
 	"os"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"ardoise/internal/boot"
 	"ardoise/internal/embedded"
-	"ardoise/internal/keyring"
+	"ardoise/internal/teststore"
 	"ardoise/web"
 	"ardoise/worker"
 )
 
 // Backend names a store and queue pair.
-type Backend string
+type Backend = teststore.Backend
 
 // The backends.
 const (
-	SQLite   Backend = "sqlite"   // embedded FerretDB over SQLite, miniredis
-	Postgres Backend = "postgres" // embedded FerretDB over PostgreSQL, real Redis
+	SQLite   = teststore.SQLite   // embedded FerretDB over SQLite, miniredis
+	Postgres = teststore.Postgres // embedded FerretDB over PostgreSQL, real Redis
 )
 
 // Env is one test's running Ardoise.
@@ -74,68 +72,23 @@ func WithConfig(f func(*boot.Config)) Option { return func(o *options) { o.confi
 
 // Backends lists the backends this run can use: SQLite always, PostgreSQL
 // with real Redis when both ARDOISE_TEST_* variables are set.
-func Backends() []Backend {
-	if os.Getenv("ARDOISE_TEST_POSTGRES_URL") != "" && os.Getenv("ARDOISE_TEST_REDIS_URL") != "" {
-		return []Backend{SQLite, Postgres}
-	}
-	return []Backend{SQLite}
-}
+func Backends() []Backend { return teststore.Backends() }
 
 // ForEachBackend runs fn as a subtest on every available backend. Without
-// the ARDOISE_TEST_* variables it says once that PostgreSQL and Redis are skipped.
+// the ARDOISE_TEST_* variables it says that PostgreSQL and Redis are skipped.
 func ForEachBackend(t *testing.T, fn func(t *testing.T, env *Env), opts ...Option) {
 	t.Helper()
-	for _, b := range []Backend{SQLite, Postgres} {
-		t.Run(string(b), func(t *testing.T) {
-			if b == Postgres && len(Backends()) == 1 {
-				t.Skip("ARDOISE_TEST_POSTGRES_URL and ARDOISE_TEST_REDIS_URL are not set: skipping FerretDB over PostgreSQL with real Redis")
-			}
-			fn(t, New(t, append([]Option{WithBackend(b)}, opts...)...))
-		})
-	}
+	teststore.Run(t, func(t *testing.T, b Backend) {
+		fn(t, New(t, append([]Option{WithBackend(b)}, opts...)...))
+	})
 }
 
-// shared servers, one of each per test binary.
+// one miniredis per test binary, shared by the SQLite envs.
 var (
-	sqliteOnce, pgOnce, redisOnce sync.Once
-	sqliteStore, pgStore          *embedded.Store
-	sharedRedis                   *embedded.Redis
-	sqliteErr, pgErr, redisErr    error
+	redisOnce   sync.Once
+	sharedRedis *embedded.Redis
+	redisErr    error
 )
-
-func storeURI(t testing.TB, b Backend) string {
-	t.Helper()
-	switch b {
-	case Postgres:
-		pgOnce.Do(func() {
-			pgStore, pgErr = embedded.StartStore(embedded.StoreOptions{PostgresURL: os.Getenv("ARDOISE_TEST_POSTGRES_URL"), Logger: quietLogger()})
-		})
-		if pgErr != nil {
-			t.Fatalf("testenv: FerretDB over PostgreSQL: %v", pgErr)
-		}
-		return pgStore.URI()
-	default:
-		sqliteOnce.Do(func() {
-			dir, err := os.MkdirTemp("", "ardoise-test-store-")
-			if err != nil {
-				sqliteErr = err
-				return
-			}
-			sqliteStore, sqliteErr = embedded.StartStore(embedded.StoreOptions{SQLiteDir: dir, Logger: quietLogger()})
-		})
-		if sqliteErr != nil {
-			t.Fatalf("testenv: FerretDB over SQLite: %v", sqliteErr)
-		}
-		return sqliteStore.URI()
-	}
-}
-
-func quietLogger() *slog.Logger {
-	if os.Getenv("ARDOISE_TEST_LOG") != "" {
-		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	}
-	return slog.New(slog.NewTextHandler(io.Discard, nil))
-}
 
 // New starts a fresh Ardoise for t and stops it when t ends.
 func New(t testing.TB, opts ...Option) *Env {
@@ -145,8 +98,8 @@ func New(t testing.TB, opts ...Option) *Env {
 		f(&o)
 	}
 	env := &Env{Backend: o.backend}
-	dbName := "t" + strings.ToLower(strings.NewReplacer("-", "", "_", "").Replace(keyring.RandomToken(9)))
-	uri := strings.TrimSuffix(storeURI(t, o.backend), "/") + "/" + dbName
+	dbName := teststore.FreshName()
+	uri := teststore.URI(t, o.backend, dbName)
 	redisURL := ""
 	switch {
 	case o.ownRedis:
@@ -178,7 +131,7 @@ func New(t testing.TB, opts ...Option) *Env {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	sys, err := boot.Open(ctx, cfg, quietLogger())
+	sys, err := boot.Open(ctx, cfg, teststore.Logger())
 	if err != nil {
 		t.Fatalf("testenv: open: %v", err)
 	}
@@ -192,6 +145,9 @@ func New(t testing.TB, opts ...Option) *Env {
 		if env.Worker != nil {
 			env.Worker.Shutdown()
 		}
+		// The community writes its buffered views on closing: before the
+		// drop, or they would create the collection again.
+		_ = env.Sys.Community.Close(ctx)
 		_ = env.Sys.DB.Drop(ctx)
 		_ = env.Sys.Close(ctx)
 	})
@@ -257,7 +213,7 @@ func (e *Env) String() string { return fmt.Sprintf("ardoise on %s at %s", e.Back
 // the process would after a restart.
 func (e *Env) Restarted(t testing.TB) *boot.System {
 	t.Helper()
-	sys, err := boot.Open(Ctx(t), e.Sys.Cfg, quietLogger())
+	sys, err := boot.Open(Ctx(t), e.Sys.Cfg, teststore.Logger())
 	if err != nil {
 		t.Fatalf("testenv: reopen: %v", err)
 	}
@@ -281,7 +237,7 @@ func (e *Env) Restart(t testing.TB) {
 	closeCtx, cancelClose := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancelClose()
 	_ = e.Sys.Close(closeCtx)
-	sys, err := boot.Open(Ctx(t), e.Sys.Cfg, quietLogger())
+	sys, err := boot.Open(Ctx(t), e.Sys.Cfg, teststore.Logger())
 	if err != nil {
 		t.Fatalf("testenv: restart: %v", err)
 	}
