@@ -1,13 +1,10 @@
 package community_test
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"testing"
 	"time"
-
-	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"ardoise/community"
 	"ardoise/courses"
@@ -20,15 +17,7 @@ import (
 func veteran(t *testing.T, env *testenv.Env, r profile.Role) *profile.User {
 	t.Helper()
 	u := env.CreateUser(t, r)
-	ctx := context.Background()
-	old := time.Now().Add(-48 * time.Hour)
-	if _, err := env.Sys.DB.Collection(profile.UsersCollection).UpdateOne(ctx, bson.M{"_id": u.ID}, bson.M{"$set": bson.M{"createdAt": old}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.Sys.DB.Collection(community.MembersCollection).InsertOne(ctx, bson.M{"_id": u.ID, "posts": 10, "accepted": 0}); err != nil {
-		t.Fatal(err)
-	}
-	u.CreatedAt = old
+	env.MakeTrusted(t, u, 48*time.Hour, 10)
 	return u
 }
 

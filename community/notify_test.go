@@ -5,8 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-
 	"ardoise/community"
 	"ardoise/internal/testenv"
 	"ardoise/profile"
@@ -18,10 +16,9 @@ func TestMentionsSubscriptionsAndDigests(t *testing.T) {
 		svc := env.Sys.Community
 		asker, helper := veteran(t, env, profile.RoleLearner), veteran(t, env, profile.RoleLearner)
 		// A teacher of Paris cannot see Lyon's space: mentioning them notifies nobody.
-		paris := env.CreateUser(t, profile.RoleLearner)
-		if _, err := env.Sys.DB.Collection(profile.UsersCollection).UpdateOne(ctx, bson.M{"_id": paris.ID},
-			bson.M{"$set": bson.M{"territory": profile.Territory{Academie: "paris", Departement: "75"}, "spaceAcademie": "paris", "spaceDepartement": "75"}}); err != nil {
-			t.Fatal(err)
+		paris := env.CreateUserIn(t, profile.RoleLearner, profile.Territory{Academie: "paris", Departement: "75"})
+		if paris.SpaceAcademie != "paris" {
+			t.Fatalf("a Paris teacher admitted to %q's spaces", paris.SpaceAcademie)
 		}
 		watcher := veteran(t, env, profile.RoleLearner)
 		if err := svc.SetSubscribed(ctx, watcher, "space", "academie-lyon", true); err != nil {

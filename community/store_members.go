@@ -24,6 +24,17 @@ func (st *Store) IncMemberPosts(ctx context.Context, userID string) error {
 	return err
 }
 
+// SetMemberPosts sets how many posts a person's standing counts, as an
+// import of their posts from another forum would; the trust levels read
+// it (a member needs a few posts to post links and images). Tests use it
+// to start from a trusted member. Locked.
+func (st *Store) SetMemberPosts(ctx context.Context, userID string, posts int) error {
+	if _, err := st.updateOne(ctx, st.members, userID, bson.M{"_id": userID}, bson.M{"$set": bson.M{"posts": posts}}, upsert); err != nil {
+		return database.Wrap(err, "community: set posts")
+	}
+	return nil
+}
+
 // IncAccepted counts an accepted answer in its author's standing. Locked.
 func (st *Store) IncAccepted(ctx context.Context, userID string) error {
 	if _, err := st.updateOne(ctx, st.members, userID, bson.M{"_id": userID}, bson.M{"$inc": bson.M{"accepted": 1}}, upsert); err != nil {

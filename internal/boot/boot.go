@@ -50,6 +50,7 @@ type System struct {
 	Metrics      *metrics.Metrics
 	Mailer       *mail.Mailer
 	Limiter      *ratelimit.Limiter
+	Claims       *claim.Claims // the services' one-time claims and document locks
 	Queue        *queue.Client
 	Outbox       *queue.Outbox
 	Profile      *profile.Service
@@ -150,7 +151,8 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (sys *System, er
 	if err := s.Profile.Migrate(ctx); err != nil {
 		return nil, err
 	}
-	claims := claim.New(s.RDB, "ardoise:"+cfg.QueuePrefix+"claim:")
+	s.Claims = claim.New(s.RDB, "ardoise:"+cfg.QueuePrefix+"claim:")
+	claims := s.Claims
 	s.Assessments, err = assessments.NewService(assessments.Deps{
 		Store: assessments.NewStore(s.DB), Keys: s.Keys, Outbox: s.Outbox, Logger: logger, Cooldown: cfg.RetryCooldown,
 		Claims: claims,
