@@ -1,13 +1,10 @@
 package assessments_test
 
 import (
-	"context"
 	"errors"
 	"strconv"
 	"testing"
 	"time"
-
-	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"ardoise/assessments"
 	"ardoise/internal/database"
@@ -65,8 +62,7 @@ func TestLateAnswerCountsAsWrong(t *testing.T) {
 		if ch.Timer > 0 {
 			// Pretend it was served long ago.
 			past := time.Now().Add(-time.Duration(ch.Timer+30) * time.Second)
-			_, err := env.Sys.DB.Collection(assessments.TestsCollection).UpdateOne(ctx, bson.M{"_id": tt.ID}, bson.M{"$set": bson.M{"current.servedAt": past}})
-			if err != nil {
+			if err := assessments.NewStore(env.Sys.DB).BackdateServed(ctx, tt.ID, past); err != nil {
 				t.Fatal(err)
 			}
 			next, err := svc.Answer(ctx, tt.ID, o, ch.ID, ch.SampleAnswer(true))
@@ -108,14 +104,14 @@ func TestFinishedTestFollowUps(t *testing.T) {
 	if tt.Answered < 6 || tt.Answered > 10 || tt.Result == nil || len(tt.Result.Competences) != 1 {
 		t.Fatalf("single-competence test: %d answers, result %+v", tt.Answered, tt.Result)
 	}
+	store := assessments.NewStore(env.Sys.DB)
 	testenv.Eventually(t, 15*time.Second, "responses copied", func() bool {
-		n, _ := env.Sys.DB.Collection(assessments.ResponsesCollection).CountDocuments(context.Background(), bson.M{"testId": tt.ID})
-		return n == int64(tt.Answered)
+		n, err := store.ResponsesOf(ctx, tt.ID)
+		return err == nil && n == int64(tt.Answered)
 	})
 	testenv.Eventually(t, 15*time.Second, "finished test archived", func() bool {
-		hot, _ := env.Sys.DB.Collection(assessments.TestsCollection).CountDocuments(context.Background(), bson.M{"_id": tt.ID})
-		cold, _ := env.Sys.DB.Collection(assessments.ResultsCollection).CountDocuments(context.Background(), bson.M{"_id": tt.ID})
-		return hot == 0 && cold == 1
+		hot, cold, err := store.Placement(ctx, tt.ID)
+		return err == nil && hot == 0 && cold == 1
 	})
 	link := svc.PrivateLink(tt)
 	if got, err := svc.ByPrivateLink(ctx, link); err != nil || got.ID != tt.ID {
@@ -137,9 +133,10 @@ func TestFinishedTestFollowUps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	coll := env.Sys.DB.Collection(assessments.TestsCollection)
-	longAgo := time.Now().Add(-31 * 24 * time.Hour)
-	coll.UpdateMany(ctx, bson.M{}, bson.M{"$set": bson.M{"createdAt": longAgo}})
+	// Every test is old now, the claimed one too.
+	if err := store.BackdateTests(ctx, time.Now().Add(-31*24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
 	if n, err := svc.CleanAnonymous(ctx); err != nil || n != 1 {
 		t.Fatalf("clean: %d %v", n, err)
 	}
@@ -173,13 +170,13 @@ func TestCalibrationFromResponses(t *testing.T) {
 	if _, ok := svc.Bank().Challenge(easy); !ok {
 		easy = svc.Bank().Frameworks[0].Challenges[0].ID
 	}
-	var docs []any
+	var docs []assessments.Response
 	for p := 0; p < 400; p++ {
 		docs = append(docs,
-			bson.M{"_id": "t" + strconv.Itoa(p) + ":0", "testId": "t" + strconv.Itoa(p), "challengeId": easy, "correct": p%10 != 0},
-			bson.M{"_id": "t" + strconv.Itoa(p) + ":1", "testId": "t" + strconv.Itoa(p), "challengeId": hard, "correct": p%10 == 0})
+			assessments.Response{ID: "t" + strconv.Itoa(p) + ":0", TestID: "t" + strconv.Itoa(p), ChallengeID: easy, Correct: p%10 != 0},
+			assessments.Response{ID: "t" + strconv.Itoa(p) + ":1", TestID: "t" + strconv.Itoa(p), ChallengeID: hard, Correct: p%10 == 0})
 	}
-	if _, err := env.Sys.DB.Collection(assessments.ResponsesCollection).InsertMany(ctx, docs); err != nil {
+	if err := assessments.NewStore(env.Sys.DB).InsertResponses(ctx, docs); err != nil {
 		t.Fatal(err)
 	}
 	rep, err := svc.Calibrate(ctx)

@@ -1,0 +1,73 @@
+package assessments
+
+import (
+	"context"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+)
+
+// Store methods for this package's tests only: they put tests and
+// responses in states that only time or many test-takers reach.
+
+// Response is an answer copied for calibration, as the archiving task
+// writes it.
+type Response = response
+
+// BackdateServed records that the question test id serves was served at at,
+// as if the person had waited since.
+func (s *Store) BackdateServed(ctx context.Context, id string, at time.Time) error {
+	res, err := s.tests.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"current.servedAt": at}})
+	if err != nil {
+		return wrap(err, "backdate served")
+	}
+	if res.MatchedCount != 1 {
+		return wrap(mongo.ErrNoDocuments, "backdate served "+id)
+	}
+	return nil
+}
+
+// BackdateTests sets the creation date of every test, running or archived.
+func (s *Store) BackdateTests(ctx context.Context, at time.Time) error {
+	for _, coll := range []*mongo.Collection{s.tests, s.results} {
+		if _, err := coll.UpdateMany(ctx, bson.M{}, bson.M{"$set": bson.M{"createdAt": at}}); err != nil {
+			return wrap(err, "backdate tests")
+		}
+	}
+	return nil
+}
+
+// ResponsesOf counts the answers of test id copied for calibration.
+func (s *Store) ResponsesOf(ctx context.Context, id string) (int64, error) {
+	n, err := s.responses.CountDocuments(ctx, bson.M{"testId": id})
+	if err != nil {
+		return 0, wrap(err, "count responses")
+	}
+	return n, nil
+}
+
+// Placement reports how many copies of test id the running tests and the
+// archived ones hold.
+func (s *Store) Placement(ctx context.Context, id string) (running, archived int64, err error) {
+	if running, err = s.tests.CountDocuments(ctx, bson.M{"_id": id}); err != nil {
+		return 0, 0, wrap(err, "count running")
+	}
+	if archived, err = s.results.CountDocuments(ctx, bson.M{"_id": id}); err != nil {
+		return 0, 0, wrap(err, "count archived")
+	}
+	return running, archived, nil
+}
+
+// InsertResponses stores answers for calibration as if tests had been
+// archived with them.
+func (s *Store) InsertResponses(ctx context.Context, rs []Response) error {
+	docs := make([]any, len(rs))
+	for i := range rs {
+		docs[i] = rs[i]
+	}
+	if _, err := s.responses.InsertMany(ctx, docs); err != nil {
+		return wrap(err, "insert responses")
+	}
+	return nil
+}
