@@ -8,8 +8,6 @@ import (
 	"sync"
 	"testing"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-
 	"ardoise/certificates"
 	"ardoise/internal/errkind"
 	"ardoise/internal/testenv"
@@ -59,20 +57,20 @@ func TestIssueIsIdempotent(t *testing.T) {
 		}
 		for _, src := range []string{"line-1", "line-2"} {
 			id := certificates.CertificateID(src)
-			n, err := env.Sys.DB.Collection(certificates.Collection).CountDocuments(ctx, bson.M{"sourceId": src})
+			store := certificates.NewStore(env.Sys.DB)
+			n, err := store.CountBySource(ctx, src)
 			if err != nil || n != 1 {
 				t.Errorf("%s: %d records (%v)", src, n, err)
 			}
-			n, err = env.Sys.DB.Collection(certificates.PDFCollection).CountDocuments(ctx, bson.M{"_id": id})
-			if err != nil || n != 1 {
-				t.Errorf("%s: %d PDFs (%v)", src, n, err)
+			if _, err := store.PDF(ctx, id); err != nil { // one at most: the PDF's id is the certificate's
+				t.Errorf("%s: no PDF (%v)", src, err)
 			}
 			mails, err := env.Sys.Mailer.To(ctx, request(src).HolderEmail)
 			if err != nil || len(mails) != 1 {
 				t.Fatalf("%s: %d mails (%v)", src, len(mails), err)
 			}
 			m := mails[0]
-			c, _ := certificates.NewStore(env.Sys.DB).ByID(ctx, id)
+			c, _ := store.ByID(ctx, id)
 			for _, want := range []string{"http://localhost/verifier/" + c.Code, "http://localhost/profil/attestations/" + id + ".pdf", "Évaluer avec le numérique", certificates.DisplayCode(c.Code)} {
 				if !strings.Contains(m.Body, want) {
 					t.Errorf("%s: mail body lacks %q:\n%s", src, want, m.Body)
@@ -275,15 +273,16 @@ func TestPDF(t *testing.T) {
 		}
 
 		// A lost PDF is regenerated, identical.
-		if _, err := env.Sys.DB.Collection(certificates.PDFCollection).DeleteOne(ctx, bson.M{"_id": c.ID}); err != nil {
+		store := certificates.NewStore(env.Sys.DB)
+		if err := store.LosePDF(ctx, c.ID); err != nil {
 			t.Fatal(err)
 		}
 		again, _, err := s.PDF(ctx, c.ID, "u-claire", false)
 		if err != nil || string(again) != string(data) {
 			t.Errorf("regenerated PDF differs (%d vs %d bytes), %v", len(again), len(data), err)
 		}
-		if n, _ := env.Sys.DB.Collection(certificates.PDFCollection).CountDocuments(ctx, bson.M{"_id": c.ID}); n != 1 {
-			t.Errorf("%d PDFs stored after regeneration", n)
+		if _, err := store.PDF(ctx, c.ID); err != nil {
+			t.Errorf("no PDF stored after regeneration: %v", err)
 		}
 	})
 }
@@ -307,15 +306,16 @@ func TestRGPD(t *testing.T) {
 		if err := s.DeleteFor(ctx, "u-claire"); err != nil {
 			t.Fatal(err)
 		}
-		if n, _ := env.Sys.DB.Collection(certificates.PDFCollection).CountDocuments(ctx, bson.M{"_id": c.ID}); n != 0 {
-			t.Errorf("PDF kept after erasure")
+		store := certificates.NewStore(env.Sys.DB)
+		if _, err := store.PDF(ctx, c.ID); !errkind.IsNotFound(err) {
+			t.Errorf("PDF kept after erasure (%v)", err)
 		}
 		p, err := s.Verify(ctx, c.Code)
 		if err != nil || p.HolderName != certificates.DeletedName || !p.Valid {
 			t.Errorf("after erasure: %+v, %v", p, err)
 		}
-		if n, _ := env.Sys.DB.Collection(certificates.PDFCollection).CountDocuments(ctx, bson.M{"_id": "att-line-other"}); n != 1 {
-			t.Errorf("another holder's PDF deleted")
+		if _, err := store.PDF(ctx, "att-line-other"); err != nil {
+			t.Errorf("another holder's PDF deleted (%v)", err)
 		}
 		data, _, err := s.PDF(ctx, c.ID, "", true)
 		if err != nil || strings.Contains(testenv.PDFText(data), "Claire") {

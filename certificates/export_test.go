@@ -1,0 +1,29 @@
+package certificates
+
+import (
+	"context"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"ardoise/internal/database"
+)
+
+// Store methods for this package's tests only.
+
+// CountBySource counts the certificate records of a source: one at most,
+// however many times it is issued.
+func (s *Store) CountBySource(ctx context.Context, sourceID string) (int64, error) {
+	n, err := s.certs.CountDocuments(ctx, bson.M{"sourceId": sourceID})
+	if err != nil {
+		return 0, database.Wrap(err, "certificates: count by source")
+	}
+	return n, nil
+}
+
+// LosePDF deletes the stored PDF of certificate id, as a lost file would be.
+func (s *Store) LosePDF(ctx context.Context, id string) error {
+	if _, err := s.pdfs.DeleteOne(ctx, bson.M{"_id": id}); err != nil {
+		return database.Wrap(err, "certificates: delete pdf")
+	}
+	return nil
+}
