@@ -28,9 +28,15 @@ func runStore(ctx context.Context, args []string, cfg boot.Config, logger *slog.
 	}
 	s, err := embedded.StartStore(embedded.StoreOptions{
 		SQLiteDir: filepath.Join(cfg.DataDir, "store"), PostgresURL: cfg.PostgresURL, Addr: *addr, Logger: logger,
+		TuneEvery: time.Minute, // the apps' databases get their indexes within a minute of being made
 	})
 	if err != nil {
 		return err
+	}
+	if n, err := s.Tune(ctx); err != nil {
+		logger.Warn("store: tune", "err", err)
+	} else if n > 0 {
+		logger.Info("store: indexes created", "count", n)
 	}
 	backend := "SQLite in " + filepath.Join(cfg.DataDir, "store")
 	if cfg.PostgresURL != "" {

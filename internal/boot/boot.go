@@ -106,6 +106,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (sys *System, er
 		}
 		s.Store, err = embedded.StartStore(embedded.StoreOptions{
 			SQLiteDir: filepath.Join(cfg.DataDir, "store"), PostgresURL: cfg.PostgresURL, Logger: logger,
+			TuneEvery: time.Minute,
 		})
 		if err != nil {
 			return nil, err
@@ -117,6 +118,12 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (sys *System, er
 	}
 	if err := s.DB.EnsureIndexes(ctx, Indexes()); err != nil {
 		return nil, err
+	}
+	if s.Store != nil {
+		// The indexes FerretDB's pushdown can use (internal/embedded/tune.go).
+		if _, err := s.Store.Tune(ctx, s.DB.Name()); err != nil {
+			return nil, err
+		}
 	}
 	redisURL := cfg.RedisURL
 	if redisURL == "" {

@@ -16,9 +16,12 @@ import (
 
 // Store is a running embedded FerretDB server.
 type Store struct {
-	uri    string
-	cancel context.CancelFunc
-	done   chan struct{}
+	uri       string
+	pgURL     string // with custom plans; empty on SQLite
+	sqliteDir string
+	logger    *slog.Logger
+	cancel    context.CancelFunc
+	done      chan struct{}
 }
 
 // StoreOptions says where the embedded FerretDB keeps its data and where it listens.
@@ -34,6 +37,11 @@ type StoreOptions struct {
 	// info level (and warns of every command it lacks, such as the driver's
 	// endSessions), so it is given its own logger at error level.
 	Logger *slog.Logger
+	// TuneEvery, when set, runs Tune over every database at that period, so
+	// that databases and collections created after start get their
+	// indexes too. The caller tunes its own database once it has created
+	// its collections (boot does, after EnsureIndexes).
+	TuneEvery time.Duration
 }
 
 // StartStore starts FerretDB in this process and returns once it accepts connections.
@@ -45,14 +53,18 @@ func StartStore(opts StoreOptions) (*Store, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	logger = slog.New(levelFilter{logger.Handler(), slog.LevelError})
 	cfg := &ferretdb.Config{
 		Listener: ferretdb.ListenerConfig{TCP: opts.Addr},
-		Logger:   logger,
+		Logger:   slog.New(levelFilter{logger.Handler(), slog.LevelError}),
 	}
+	s := &Store{logger: logger}
 	if opts.PostgresURL != "" {
+		pgURL, err := WithCustomPlans(opts.PostgresURL)
+		if err != nil {
+			return nil, err
+		}
 		cfg.Handler = "postgresql"
-		cfg.PostgreSQLURL = opts.PostgresURL
+		cfg.PostgreSQLURL, s.pgURL = pgURL, pgURL
 	} else {
 		// FerretDB refuses a SQLite directory that does not exist yet.
 		if err := os.MkdirAll(opts.SQLiteDir, 0o700); err != nil {
@@ -64,13 +76,14 @@ func StartStore(opts StoreOptions) (*Store, error) {
 		}
 		cfg.Handler = "sqlite"
 		cfg.SQLiteURL = "file:" + abs + "/"
+		s.sqliteDir = abs
 	}
 	f, err := ferretdb.New(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("embedded store: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &Store{cancel: cancel, done: make(chan struct{})}
+	s.cancel, s.done = cancel, make(chan struct{})
 	go func() {
 		defer close(s.done)
 		_ = f.Run(ctx)
@@ -87,7 +100,36 @@ func StartStore(opts StoreOptions) (*Store, error) {
 		cancel()
 		return nil, errors.New("embedded store: FerretDB stopped during start-up")
 	}
+	if opts.TuneEvery > 0 {
+		go s.tuneEvery(ctx, opts.TuneEvery)
+	}
 	return s, nil
+}
+
+// tuneEvery runs Tune over every database at each period until ctx ends.
+func (s *Store) tuneEvery(ctx context.Context, period time.Duration) {
+	t := time.NewTicker(period)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := s.Tune(ctx); err != nil && ctx.Err() == nil {
+				s.logger.Warn("embedded store: tune", "err", err)
+			} else if n > 0 {
+				s.logger.Info("embedded store: indexes created", "count", n)
+			}
+		}
+	}
+}
+
+// SQLiteFile is the file FerretDB keeps database db in; empty on PostgreSQL.
+func (s *Store) SQLiteFile(db string) string {
+	if s.sqliteDir == "" {
+		return ""
+	}
+	return filepath.Join(s.sqliteDir, db+".sqlite")
 }
 
 // URI is the mongodb:// URI of the running server.

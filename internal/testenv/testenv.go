@@ -151,6 +151,7 @@ func New(t testing.TB, opts ...Option) *Env {
 		_ = env.Sys.DB.Drop(ctx)
 		_ = env.Sys.Close(ctx)
 	})
+	teststore.Tune(t, o.backend, dbName)
 	if !o.noWorker {
 		env.StartWorker(t)
 	}

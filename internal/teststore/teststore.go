@@ -79,7 +79,21 @@ func New(t testing.TB, b Backend, indexes ...database.Index) *database.DB {
 	if err := db.EnsureIndexes(ctx, indexes); err != nil {
 		t.Fatalf("teststore: indexes: %v", err)
 	}
+	Tune(t, b, db.Name())
 	return db
+}
+
+// Tune makes, in database name of backend b, the indexes FerretDB's
+// pushdown can use, as the app's embedded store and `ardoise store` do: tests
+// run on the store as production tunes it.
+func Tune(t testing.TB, b Backend, name string) {
+	t.Helper()
+	s := Server(t, b)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := s.Tune(ctx, name); err != nil {
+		t.Fatalf("teststore: tune: %v", err)
+	}
 }
 
 // FreshName returns a database name no other test uses.
@@ -91,6 +105,16 @@ func FreshName() string {
 func URI(t testing.TB, b Backend, name string) string {
 	t.Helper()
 	return strings.TrimSuffix(serverURI(t, b), "/") + "/" + name
+}
+
+// Server is backend b's shared embedded FerretDB, started on first use.
+func Server(t testing.TB, b Backend) *embedded.Store {
+	t.Helper()
+	serverURI(t, b)
+	if b == Postgres {
+		return pgStore
+	}
+	return sqliteStore
 }
 
 // shared servers, one of each per test binary.
