@@ -1,8 +1,6 @@
 package courses_test
 
 import (
-	"go.mongodb.org/mongo-driver/v2/bson"
-
 	"errors"
 	"os"
 	"strings"
@@ -119,12 +117,9 @@ func TestRenderingStoredAndRerendered(t *testing.T) {
 	if _, err := svc.Publish(ctx, owner, "module-rendu", "v1"); err != nil {
 		t.Fatal(err)
 	}
-	renders := env.Sys.DB.Collection(courses.RendersCollection)
-	var doc struct {
-		Policy string `bson:"policyVersion"`
-	}
-	if err := renders.FindOne(ctx, bson.M{"_id": "module-rendu@1"}).Decode(&doc); err != nil || doc.Policy != markdown.PolicyVersion {
-		t.Fatalf("stored rendering: %+v %v", doc, err)
+	store := courses.NewStore(env.Sys.DB)
+	if ok, err := store.RenderedWith(ctx, "module-rendu@1", markdown.PolicyVersion); !ok {
+		t.Fatalf("no rendering stored with policy %s (%v)", markdown.PolicyVersion, err)
 	}
 	// A fresh process reads the stored rendering.
 	other := env.Restarted(t)
@@ -132,7 +127,7 @@ func TestRenderingStoredAndRerendered(t *testing.T) {
 	if err != nil || !strings.Contains(m.Pages[0].Blocks[0].HTML, "<strong>gras</strong>") || len(m.Quizzes()) != 1 {
 		t.Fatalf("rendering read back: %+v %v", m, err)
 	}
-	if _, err := renders.UpdateOne(ctx, bson.M{"_id": "module-rendu@1"}, bson.M{"$set": bson.M{"policyVersion": "ancienne"}}); err != nil {
+	if err := store.RestampRendering(ctx, "module-rendu@1", markdown.PolicyVersion, "ancienne"); err != nil {
 		t.Fatal(err)
 	}
 	rep, err := svc.Rerender(ctx, false)
