@@ -5,8 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-
 	"ardoise/internal/errkind"
 	"ardoise/internal/testenv"
 	"ardoise/profile"
@@ -58,19 +56,24 @@ func TestConfusableHandles(t *testing.T) {
 			t.Fatalf("a free handle: %v", err)
 		}
 
-		// Accounts from before skeletons: two of them look alike.
-		users := env.Sys.DB.Collection(profile.UsersCollection)
-		a, _ := reg("ancien1@exemple.fr", "ancien-l")
-		b, _ := reg("ancien2@exemple.fr", "ancien-x")
-		if a == nil || b == nil {
-			t.Fatal("registration failed")
+		// Accounts from before skeletons, stored as those releases did
+		// (no skeleton): two of them look alike, the older is a.
+		store := profile.NewStore(env.Sys.DB)
+		at := time.Now().Add(-24 * time.Hour).UTC().Truncate(time.Millisecond)
+		var olds []*profile.User
+		for i, h := range []string{"ancien-l", "ancien-1"} {
+			u := &profile.User{ID: "ancien-" + h, Email: h + "@exemple.fr", EmailLower: h + "@exemple.fr", EmailVerified: true,
+				Name: "Paul Ancien", Handle: h, Kind: profile.KindTeacher, Roles: []profile.Role{profile.RoleLearner},
+				CreatedAt: at.Add(time.Duration(i) * time.Minute), UpdatedAt: at}
+			if err := store.InsertUser(ctx, u); err != nil {
+				t.Fatal(err)
+			}
+			if got, err := store.User(ctx, u.ID); err != nil || got.HandleSkeleton != "" {
+				t.Fatalf("an account from before skeletons: %+v %v", got, err)
+			}
+			olds = append(olds, u)
 		}
-		if _, err := users.UpdateMany(ctx, bson.M{"_id": bson.M{"$in": bson.A{a.ID, b.ID}}}, bson.M{"$unset": bson.M{"handleSkeleton": ""}}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := users.UpdateOne(ctx, bson.M{"_id": b.ID}, bson.M{"$set": bson.M{"handle": "ancien-1"}}); err != nil {
-			t.Fatal(err)
-		}
+		a, b := olds[0], olds[1]
 		for range 2 {
 			if err := p.Migrate(ctx); err != nil {
 				t.Fatalf("migration with two look-alike handles: %v", err)
