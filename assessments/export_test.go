@@ -30,10 +30,12 @@ func (s *Store) BackdateServed(ctx context.Context, id string, at time.Time) err
 
 // BackdateTests sets the creation date of every test, running or archived.
 func (s *Store) BackdateTests(ctx context.Context, at time.Time) error {
-	for _, coll := range []*mongo.Collection{s.tests, s.results} {
-		if _, err := coll.UpdateMany(ctx, bson.M{}, bson.M{"$set": bson.M{"createdAt": at}}); err != nil {
-			return wrap(err, "backdate tests")
-		}
+	set := bson.M{"$set": bson.M{"createdAt": at}}
+	if _, err := s.tests.UpdateMany(ctx, bson.M{}, set); err != nil {
+		return wrap(err, "backdate running tests")
+	}
+	if _, err := s.results.UpdateMany(ctx, bson.M{}, set); err != nil {
+		return wrap(err, "backdate archived tests")
 	}
 	return nil
 }
