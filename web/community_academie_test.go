@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-
 	"ardoise/community"
 	"ardoise/internal/testenv"
 	"ardoise/profile"
@@ -167,8 +165,7 @@ func TestAcademieChangeNeedsApproval(t *testing.T) {
 		}
 		reply := threadID + ".000003"
 		testenv.Eventually(t, 20*time.Second, "the reply's notifications", func() bool {
-			var p community.Post
-			err := env.Sys.DB.Collection(community.PostsCollection).FindOne(ctx, bson.M{"_id": reply}).Decode(&p)
+			p, _, err := env.Sys.Community.Post(ctx, author, reply)
 			return err == nil && len(p.Pending) == 0
 		})
 		notes, _, err := env.Sys.Community.Notifications(ctx, stayer.ID)
@@ -229,9 +226,11 @@ func TestSpaceMembershipMigration(t *testing.T) {
 	testenv.ForEachBackend(t, func(t *testing.T, env *testenv.Env) {
 		ctx := testenv.Ctx(t)
 		old := env.CreateUser(t, profile.RoleLearner)
-		users := env.Sys.DB.Collection(profile.UsersCollection)
-		if _, err := users.UpdateOne(ctx, bson.M{"_id": old.ID}, bson.M{"$unset": bson.M{"spaceAcademie": "", "spaceDepartement": ""}}); err != nil {
+		if err := profile.NewStore(env.Sys.DB).StripSpaceMembership(ctx, old.ID); err != nil {
 			t.Fatal(err)
+		}
+		if u, err := env.Sys.Profile.User(ctx, old.ID); err != nil || u.SpaceAcademie != "" {
+			t.Fatalf("an account from before space membership: %+v %v", u, err)
 		}
 		for range 2 { // what every start runs; the second run changes nothing
 			if err := env.Sys.Community.Seed(ctx); err != nil {
@@ -241,9 +240,8 @@ func TestSpaceMembershipMigration(t *testing.T) {
 		if n, err := env.Sys.Profile.InitSpaceMembership(ctx); err != nil || n != 0 {
 			t.Fatalf("a third run set %d accounts (%v)", n, err)
 		}
-		var u profile.User
-		if err := users.FindOne(ctx, bson.M{"_id": old.ID}).Decode(&u); err != nil || u.SpaceAcademie != "lyon" || u.SpaceDepartement != "69" {
-			t.Fatalf("after the migration: %+v %v", u.SpaceMembership, err)
+		if u, err := env.Sys.Profile.User(ctx, old.ID); err != nil || u.SpaceAcademie != "lyon" || u.SpaceDepartement != "69" {
+			t.Fatalf("after the migration: %+v %v", u, err)
 		}
 		if s := status(t, env, env.LoggedIn(t, old), "/communaute/academie-lyon"); s != http.StatusOK {
 			t.Fatalf("an existing teacher lost their académie's space: %d", s)

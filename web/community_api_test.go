@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -14,9 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
-
 	"ardoise/community"
 	"ardoise/internal/testenv"
 	"ardoise/profile"
@@ -25,13 +21,7 @@ import (
 // trusted makes an account old enough, with enough posts, to be trusted.
 func trusted(t *testing.T, env *testenv.Env, u *profile.User) {
 	t.Helper()
-	ctx := context.Background()
-	if _, err := env.Sys.DB.Collection(profile.UsersCollection).UpdateOne(ctx, bson.M{"_id": u.ID}, bson.M{"$set": bson.M{"createdAt": time.Now().Add(-72 * time.Hour)}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.Sys.DB.Collection(community.MembersCollection).UpdateOne(ctx, bson.M{"_id": u.ID}, bson.M{"$set": bson.M{"posts": 20}}, options.UpdateOne().SetUpsert(true)); err != nil {
-		t.Fatal(err)
-	}
+	env.MakeTrusted(t, u, 72*time.Hour, 20)
 }
 
 // onePixelPNG is a valid 1×1 PNG.

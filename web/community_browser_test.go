@@ -11,7 +11,6 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
-	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"ardoise/community"
 	"ardoise/internal/markdown"
@@ -115,12 +114,7 @@ func TestBrowserScriptInjectionNeverRuns(t *testing.T) {
 	u := env.CreateUser(t, profile.RoleLearner)
 	// A trusted member (links and images allowed), whose rate limit is
 	// lifted between posts: the limits have their own tests.
-	if _, err := env.Sys.DB.Collection(profile.UsersCollection).UpdateOne(ctx, bson.M{"_id": u.ID}, bson.M{"$set": bson.M{"createdAt": time.Now().Add(-72 * time.Hour)}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.Sys.DB.Collection(community.MembersCollection).InsertOne(ctx, bson.M{"_id": u.ID, "posts": 50}); err != nil {
-		t.Fatal(err)
-	}
+	env.MakeTrusted(t, u, 72*time.Hour, 50)
 	u, _ = env.Sys.Profile.User(ctx, u.ID)
 	th, _, err := env.Sys.Community.CreateThread(ctx, u, "academie-lyon", community.NewThread{Title: "Corpus d'injections", Body: "Les messages suivants sont hostiles."})
 	if err != nil {
@@ -140,6 +134,8 @@ func TestBrowserScriptInjectionNeverRuns(t *testing.T) {
 	bctx := browser(t)
 	var mu sync.Mutex
 	var dialogs, outside []string
+	endMark := env.URL + "/robots.txt?fin-du-corpus" // requested by the test once the last page settled
+	endSeen := false
 	if err := chromedp.Listen(bctx, func(ev any) {
 		mu.Lock()
 		defer mu.Unlock()
@@ -147,7 +143,9 @@ func TestBrowserScriptInjectionNeverRuns(t *testing.T) {
 		case *page.EventJavascriptDialogOpening:
 			dialogs = append(dialogs, e.Message)
 		case *network.EventRequestWillBeSent:
-			if !strings.HasPrefix(e.Request.URL, env.URL) && !strings.HasPrefix(e.Request.URL, "about:") {
+			if e.Request.URL == endMark {
+				endSeen = true
+			} else if !strings.HasPrefix(e.Request.URL, env.URL) && !strings.HasPrefix(e.Request.URL, "about:") {
 				outside = append(outside, e.Request.URL)
 			}
 		}
@@ -186,7 +184,27 @@ func TestBrowserScriptInjectionNeverRuns(t *testing.T) {
 			break
 		}
 	}
-	time.Sleep(300 * time.Millisecond)
+	// The last page settles: loaded, and every image loaded or failed (an
+	// onerror handler would have run). Then a request of the test's own
+	// marks the end: the page's scripts run one at a time and a dialog
+	// blocks them, so what the corpus did (a dialog, a request out) was
+	// reported before the mark is.
+	settle, cancel := context.WithTimeout(bctx, 20*time.Second)
+	_, err = chromedp.Run(settle, chromedp.Poll[bool](`document.readyState === 'complete' && Array.prototype.every.call(document.images, function (i) { return i.complete; })`))
+	if err == nil {
+		_, err = chromedp.Run(settle, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`fetch(%q); undefined`, endMark)))
+	}
+	cancel()
+	if err != nil {
+		mu.Lock()
+		defer mu.Unlock()
+		t.Fatalf("the last page did not settle: %v (a dialog may block it: %v)", err, dialogs)
+	}
+	testenv.Eventually(t, 10*time.Second, "the end mark request", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return endSeen
+	})
 	mu.Lock()
 	defer mu.Unlock()
 	if len(dialogs) > 0 || len(outside) > 0 {

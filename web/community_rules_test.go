@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-
 	"ardoise/community"
 	"ardoise/internal/testenv"
 	"ardoise/profile"
@@ -67,8 +65,8 @@ func TestPostingNeedsVerifiedEmail(t *testing.T) {
 		if st, raw := uploadImage(t, env, api.token, onePixelPNG); st != http.StatusForbidden || !strings.Contains(raw, `"email_unverified"`) {
 			t.Fatalf("image upload by an unverified account: %d %s", st, raw)
 		}
-		if n, _ := env.Sys.DB.Collection(community.ThreadsCollection).CountDocuments(ctx, bson.M{"authorId": u.ID}); n != 0 {
-			t.Fatalf("%d threads stored for an unverified account", n)
+		if threads, err := env.Sys.Community.ThreadsBy(ctx, u.ID); err != nil || len(threads) != 0 {
+			t.Fatalf("%d threads stored for an unverified account (%v)", len(threads), err)
 		}
 
 		// Previews: 60 a minute per account, then 429.
@@ -159,8 +157,8 @@ func TestPostEditRules(t *testing.T) {
 				t.Fatalf("edit %d: %d %s", i, st, raw)
 			}
 		}
-		var p community.Post
-		if err := env.Sys.DB.Collection(community.PostsCollection).FindOne(ctx, bson.M{"_id": long}).Decode(&p); err != nil {
+		p, _, err := env.Sys.Community.Post(ctx, admin, long)
+		if err != nil {
 			t.Fatal(err)
 		}
 		if len(p.Edits) != community.MaxEdits || p.Edits[0].Source != "version 5" || p.Edits[19].Source != "version 24" || p.Source != "version 25" {

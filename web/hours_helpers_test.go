@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-
 	"ardoise/courses"
 	"ardoise/internal/testenv"
 	"ardoise/profile"
@@ -64,15 +62,6 @@ func completeModule(t *testing.T, env *testenv.Env, u *profile.User, slug string
 		return l != nil
 	})
 	return l
-}
-
-// setUser changes stored fields of an account (before it signs in: the
-// session cache would hide the change for 30 s).
-func setUser(t *testing.T, env *testenv.Env, id string, update bson.M) {
-	t.Helper()
-	if _, err := env.Sys.DB.Collection(profile.UsersCollection).UpdateOne(testenv.Ctx(t), bson.M{"_id": id}, update); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // readCSV parses a payment export (byte order mark, semicolons).

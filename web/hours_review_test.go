@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-
 	"ardoise/courses"
 	"ardoise/internal/testenv"
 	"ardoise/profile"
@@ -92,7 +90,11 @@ func TestInspectionUsesTheScopeOnly(t *testing.T) {
 		lyonLine := completeModule(t, env, env.CreateUser(t, profile.RoleLearner), slug).ID
 
 		lyonInspector := env.CreateUser(t, profile.RoleInspector) // scope Lyon · 69
-		setUser(t, env, lyonInspector.ID, bson.M{"$set": bson.M{"territory": paris}})
+		// They move their own profile to Paris; their scope stays.
+		if _, err := env.Sys.Profile.UpdateProfile(testenv.Ctx(t), lyonInspector,
+			profile.ProfileInput{Name: lyonInspector.Name, Handle: lyonInspector.Handle, Territory: paris}); err != nil {
+			t.Fatal(err)
+		}
 		api := apiClientFor(t, env, lyonInspector)
 		if st, _, raw := api.call("GET", "/api/v1/inspection/hours", nil); st != 200 || !strings.Contains(raw, lyonLine) || strings.Contains(raw, parisLine) {
 			t.Fatalf("list: %d %s", st, raw)
@@ -105,8 +107,11 @@ func TestInspectionUsesTheScopeOnly(t *testing.T) {
 			t.Fatalf("export: %d %s", st, raw)
 		}
 
-		noScope := env.CreateUser(t, profile.RoleInspector)
-		setUser(t, env, noScope.ID, bson.M{"$unset": bson.M{"scope": ""}})
+		// An admin makes a teacher inspector and sets no scope yet.
+		noScope, err := env.Sys.Profile.SetRole(testenv.Ctx(t), profile.CLI, env.CreateUser(t, profile.RoleLearner).ID, profile.RoleInspector, "nomination")
+		if err != nil || !noScope.Has(profile.RoleInspector) || !noScope.Scope.IsZero() {
+			t.Fatalf("an inspector without a scope: %+v %v", noScope, err)
+		}
 		none := apiClientFor(t, env, noScope)
 		for _, call := range []struct {
 			method, path string

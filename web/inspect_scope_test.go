@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-
 	"ardoise/courses"
 	"ardoise/internal/testenv"
 	"ardoise/profile"
@@ -26,7 +24,7 @@ func parisLine(t *testing.T, env *testenv.Env, teacher *profile.User, slug, stat
 		CountsFor: courses.CountsObligation, DeclaredMinutes: 60, ActiveMinutes: 60, NeededMinutes: 60,
 		CompletedAt: now, State: state, CreatedAt: now,
 		Events: []courses.Event{{At: now, By: "system", Action: "credit", State: state}}}
-	if _, err := env.Sys.DB.Collection(courses.LedgerCollection).InsertOne(testenv.Ctx(t), line); err != nil {
+	if err := courses.NewStore(env.Sys.DB).ImportLine(testenv.Ctx(t), &line); err != nil {
 		t.Fatal(err)
 	}
 	return id
@@ -34,8 +32,8 @@ func parisLine(t *testing.T, env *testenv.Env, teacher *profile.User, slug, stat
 
 func lineState(t *testing.T, env *testenv.Env, id string) string {
 	t.Helper()
-	var l courses.Line
-	if err := env.Sys.DB.Collection(courses.LedgerCollection).FindOne(testenv.Ctx(t), bson.M{"_id": id}).Decode(&l); err != nil {
+	l, err := env.Sys.Courses.Line(testenv.Ctx(t), id)
+	if err != nil {
 		t.Fatal(err)
 	}
 	return l.State
@@ -130,14 +128,15 @@ func TestInspectorScopeIsNotSelfDeclared(t *testing.T) {
 func TestScopeMigration(t *testing.T) {
 	env := testenv.New(t)
 	ctx := testenv.Ctx(t)
-	users := env.Sys.DB.Collection(profile.UsersCollection)
-	old := env.CreateUser(t, profile.RoleInspector)
+	// An inspector as releases before scopes stored one: the role, a
+	// territory with a school, no scope (what an admin's promotion of a
+	// teacher leaves until a scope is set).
+	old := env.CreateUserIn(t, profile.RoleLearner, profile.Territory{Academie: "lyon", Departement: "69", Circonscription: "Lyon 7", UAI: "0691234A"})
+	if u, err := env.Sys.Profile.SetRole(ctx, profile.CLI, old.ID, profile.RoleInspector, "nomination"); err != nil || !u.Scope.IsZero() {
+		t.Fatalf("an inspector without a scope: %+v %v", u, err)
+	}
 	set := env.CreateUser(t, profile.RoleInspector)
 	learner := env.CreateUser(t, profile.RoleLearner)
-	if _, err := users.UpdateOne(ctx, bson.M{"_id": old.ID}, bson.M{"$unset": bson.M{"scope": ""},
-		"$set": bson.M{"territory": profile.Territory{Academie: "lyon", Departement: "69", Circonscription: "Lyon 7", UAI: "0691234A"}}}); err != nil {
-		t.Fatal(err)
-	}
 	if _, err := env.Sys.Profile.SetScope(ctx, profile.CLI, set.ID, "grenoble/38", "mutation"); err != nil {
 		t.Fatal(err)
 	}

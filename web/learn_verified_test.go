@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-
 	"ardoise/courses"
 	"ardoise/internal/testenv"
 	"ardoise/profile"
@@ -47,13 +45,18 @@ func TestEnrolmentNeedsAVerifiedAddress(t *testing.T) {
 		if _, _, err := env.Sys.Courses.Enrolment(ctx, u.ID, slug); err == nil {
 			t.Fatal("an enrolment was stored")
 		}
-		setUser(t, env, u.ID, bson.M{"$set": bson.M{"emailVerified": true}})
+		// The person follows the link of their welcome mail.
+		if resp, body := get(t, env, env.Client(), linkIn(t, waitMail(t, env, u.Email, "Bienvenue"))); resp.StatusCode != http.StatusOK || !strings.Contains(body, "adresse est vérifiée") {
+			t.Fatalf("verify: %d %.300s", resp.StatusCode, body)
+		}
 		if st, _, raw := api.call("POST", "/api/v1/modules/"+slug+"/enrolment", nil); st != http.StatusCreated {
 			t.Fatalf("enrol once verified: %d %s", st, raw)
 		}
 
 		// Enrolled, then no longer verified (as an enrolment from before the rule).
-		setUser(t, env, u.ID, bson.M{"$set": bson.M{"emailVerified": false}})
+		if err := profile.NewStore(env.Sys.DB).MarkEmailUnverified(ctx, u.ID); err != nil {
+			t.Fatal(err)
+		}
 		if st, _, raw := api.call("POST", "/api/v1/enrolments/"+slug+"/views", map[string]any{"page": "01-intro"}); st != 200 {
 			t.Fatalf("view: %d %s", st, raw)
 		}
@@ -89,8 +92,7 @@ func TestModulePreviewsNeedAVerifiedAddressAndAreLimited(t *testing.T) {
 		t.Fatalf("61st preview in a minute: %d", resp.StatusCode)
 	}
 
-	unverified := env.CreateUser(t, profile.RoleTrainer)
-	setUser(t, env, unverified.ID, bson.M{"$set": bson.M{"emailVerified": false}})
+	unverified := env.CreateUnverified(t, profile.RoleTrainer)
 	quickModule(t, env, slug+"-2", unverified.ID, 60)
 	resp, body := env.PostForm(t, env.LoggedIn(t, unverified), "/formation/modules/"+slug+"-2/fichiers/01-intro.md", preview)
 	if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "Confirmez d") {

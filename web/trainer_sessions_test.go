@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-
 	"ardoise/courses"
 	"ardoise/internal/testenv"
 	"ardoise/profile"
@@ -96,8 +94,7 @@ func TestSessionSeparationOfDuties(t *testing.T) {
 	day := time.Now().AddDate(0, 0, 7).Format(time.DateOnly)
 	page := sessionPage(t, env, c, slug, day+"-am "+day+"-pm")
 
-	unverified := env.CreateUser(t, profile.RoleLearner)
-	setUser(t, env, unverified.ID, bson.M{"$set": bson.M{"emailVerified": false}})
+	unverified := env.CreateUnverified(t, profile.RoleLearner)
 	for _, refused := range []struct {
 		who  *profile.User
 		want string
