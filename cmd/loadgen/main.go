@@ -17,6 +17,12 @@
 // ones) and posts are measured, each next to the raw store doing the same
 // commands.
 //
+// With --scenario scale, Ardoise is started in this process on a fresh
+// database for each of --sizes, prefilled to that size, and each hot request
+// is measured (scale.go):
+//
+//	loadgen --scenario scale --backend sqlite|postgres --sizes 10000,100000 --json [--untuned]
+//
 // With --scenario learn, learners follow a published module instead: page
 // views and heartbeats are measured at each rate (with the store commands
 // each cost, from the X-Store-Commands header), then the raw store doing
@@ -42,11 +48,34 @@ func main() {
 	rates := flag.String("rates", "25,50,100", "answers per second to offer, one run each")
 	duration := flag.Duration("duration", 15*time.Second, "length of each run")
 	skipRaw := flag.Bool("skip-raw", false, "do not measure the raw store")
-	scenario := flag.String("scenario", "answers", "answers (positioning tests), learn (module page views and heartbeats) or forum")
+	scenario := flag.String("scenario", "answers", "answers (positioning tests), learn (module page views and heartbeats), forum or scale")
 	module := flag.String("module", "rgpd-en-classe", "with --scenario learn: the published module followed")
 	threads := flag.Int("threads", 5000, "with --scenario forum: threads to prefill in the parents' space")
 	postsPerThread := flag.Int("posts-per-thread", 20, "with --scenario forum: posts per prefilled thread")
+	backend := flag.String("backend", "sqlite", "with --scenario scale: sqlite or postgres (ARDOISE_POSTGRES_URL)")
+	sizes := flag.String("sizes", "10000,100000", "with --scenario scale: documents per large collection, one run each")
+	jsonOut := flag.Bool("json", false, "with --scenario scale: print one JSON object")
+	untuned := flag.Bool("untuned", false, "with --scenario scale: also run each size without Ardoise's FerretDB indexes")
+	requests := flag.Int("requests", 200, "with --scenario scale: requests measured per kind")
+	budget := flag.Duration("budget", time.Minute, "with --scenario scale: time after which a kind stops early (see --min-requests)")
+	minRequests := flag.Int("min-requests", 5, "with --scenario scale: requests measured per kind at least, past --budget (3 past three times it)")
 	flag.Parse()
+	if *scenario == "scale" {
+		var ns []int
+		for _, s := range strings.Split(*sizes, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(s))
+			if err != nil || n < 1000 {
+				fail("--sizes: %q is not a whole number of at least 1000", s)
+			}
+			ns = append(ns, n)
+		}
+		if *minRequests < 3 || *requests < *minRequests {
+			fail("--min-requests must be at least 3, and --requests at least --min-requests")
+		}
+		runScale(scaleOptions{backend: *backend, sizes: ns, json: *jsonOut, untuned: *untuned, requests: *requests, budget: *budget,
+			minRequests: *minRequests})
+		return
+	}
 	var rs []int
 	for _, r := range strings.Split(*rates, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(r))

@@ -42,6 +42,10 @@ type StoreOptions struct {
 	// indexes too. The caller tunes its own database once it has created
 	// its collections (boot does, after EnsureIndexes).
 	TuneEvery time.Duration
+	// Untuned starts FerretDB over PostgreSQL without WithCustomPlans, as
+	// it ran before Ardoise tuned it: the scaling benchmark's --untuned
+	// baseline. Such a store should not be tuned either.
+	Untuned bool
 }
 
 // StartStore starts FerretDB in this process and returns once it accepts connections.
@@ -59,9 +63,12 @@ func StartStore(opts StoreOptions) (*Store, error) {
 	}
 	s := &Store{logger: logger}
 	if opts.PostgresURL != "" {
-		pgURL, err := WithCustomPlans(opts.PostgresURL)
-		if err != nil {
-			return nil, err
+		pgURL := opts.PostgresURL
+		if !opts.Untuned {
+			var err error
+			if pgURL, err = WithCustomPlans(opts.PostgresURL); err != nil {
+				return nil, err
+			}
 		}
 		cfg.Handler = "postgresql"
 		cfg.PostgreSQLURL, s.pgURL = pgURL, pgURL

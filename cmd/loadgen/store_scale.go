@@ -1,0 +1,318 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"ardoise/assessments"
+	"ardoise/certificates"
+	"ardoise/community"
+	"ardoise/courses"
+	"ardoise/internal/database"
+	"ardoise/profile"
+)
+
+// The scale scenario's prefill writes the domains' own structs, so that
+// every document has the exact shape (bson tags) Ardoise writes, straight
+// into their collections in batches: going through the services would take
+// hours at a million documents.
+
+// scaleBatch is the number of documents of one InsertMany.
+const scaleBatch = 1000
+
+// bigAcademie holds most of the hours lines (and of the people).
+const bigAcademie = "versailles"
+
+// scalePeople are the accounts the measured requests are made as, made
+// through the services before the prefill.
+type scalePeople struct {
+	learner   *profile.User // follows a module, has finished tests, the 5,000 notifications
+	inspector *profile.User // scope: bigAcademie
+}
+
+// scaleFixture is what the measurements read: the biggest group of each list.
+type scaleFixture struct {
+	bigThread      string
+	bigThreadPosts int
+	bigSpace       string
+	spaceLastAfter string // the sort key after which the big space's last page starts
+	spaceThreads   int
+	resultID       string // a finished test of the learner, in the archive
+	codes          []string
+	hoursLastAfter string // the line id after which the big académie's last page of hours starts
+	hoursLines     int
+	notes          int // the learner's notifications
+}
+
+// prefiller inserts one collection's documents in batches and tells progress.
+type prefiller struct {
+	db   *database.DB
+	out  io.Writer
+	size int
+}
+
+func (p *prefiller) insert(ctx context.Context, collection string, n int, doc func(i int) any) error {
+	coll := p.db.Collection(collection)
+	start := time.Now()
+	for i := 0; i < n; i += scaleBatch {
+		docs := make([]any, 0, min(scaleBatch, n-i))
+		for j := i; j < n && j < i+scaleBatch; j++ {
+			docs = append(docs, doc(j))
+		}
+		if _, err := coll.InsertMany(ctx, docs); err != nil {
+			return fmt.Errorf("prefill %s: %w", collection, err)
+		}
+		if done := i + len(docs); done%(20*scaleBatch) == 0 || done == n {
+			fmt.Fprintf(p.out, "  %s: %d/%d (%.0f docs/s)\n", collection, done, n, float64(done)/time.Since(start).Seconds())
+		}
+	}
+	return nil
+}
+
+// scaleUser is prefilled person i: most in bigAcademie, the others spread.
+func scaleUser(i int) (id string, terr profile.Territory) {
+	id = fmt.Sprintf("su%08d", i)
+	if i%10 < 8 {
+		deps := []string{"78", "91", "92", "95"}
+		d := deps[i%len(deps)]
+		return id, profile.Territory{Academie: bigAcademie, Departement: d, Circonscription: fmt.Sprintf("Circonscription %s-%d", d, i%37),
+			UAI: fmt.Sprintf("0%s%04dA", d, i%997)}
+	}
+	others := []struct{ a, d string }{{"lyon", "69"}, {"lille", "59"}, {"toulouse", "31"}, {"bordeaux", "33"}}
+	o := others[i%len(others)]
+	return id, profile.Territory{Academie: o.a, Departement: o.d, Circonscription: fmt.Sprintf("Circonscription %s-%d", o.d, i%23),
+		UAI: fmt.Sprintf("0%s%04dB", o.d, i%991)}
+}
+
+// prefillScale fills posts (with their threads and spaces), finished
+// tests, enrolments, ledger lines (with their attestations), users and
+// notifications to size documents each, with uneven groups: one thread of
+// 2,000 posts among threads of 5–50, one space holding half the threads,
+// one académie holding most hours lines, the learner with 5,000
+// notifications.
+func prefillScale(ctx context.Context, db *database.DB, size int, people scalePeople, modules []string, out io.Writer) (*scaleFixture, error) {
+	p := &prefiller{db: db, out: out, size: size}
+	rng := rand.New(rand.NewPCG(uint64(size), 12))
+	base := time.Now().UTC().Add(-time.Duration(size) * time.Minute).Truncate(time.Millisecond)
+	f := &scaleFixture{bigSpace: "parents-parents"}
+	users := size
+
+	// Users.
+	if err := p.insert(ctx, profile.UsersCollection, users, func(i int) any {
+		id, terr := scaleUser(i)
+		handle := fmt.Sprintf("charge-%08d", i)
+		return &profile.User{ID: id, Email: fmt.Sprintf("charge.%d@exemple.fr", i), EmailLower: fmt.Sprintf("charge.%d@exemple.fr", i),
+			EmailVerified: true, Name: fmt.Sprintf("Personne %d", i), Handle: handle, HandleSkeleton: handle, Kind: profile.KindTeacher,
+			Roles: []profile.Role{profile.RoleLearner}, Territory: terr,
+			SpaceMembership: profile.SpaceMembership{SpaceAcademie: terr.Academie, SpaceDepartement: terr.Departement},
+			PasswordHash:    "prefilled-no-sign-in", CreatedAt: base, UpdatedAt: base}
+	}); err != nil {
+		return nil, err
+	}
+
+	// Spaces, threads and posts: the big thread first, then threads of 5–50
+	// posts until the posts number size; half the threads in the big space,
+	// the others in 20 theme spaces.
+	const themes = 20
+	if err := p.insert(ctx, community.SpacesCollection, themes, func(i int) any {
+		ref := fmt.Sprintf("charge-%02d", i)
+		return &community.Space{ID: community.KindTheme + "-" + ref, Kind: community.KindTheme, Ref: ref, Title: "Thème de charge " + ref,
+			Visibility: community.Public, Moderators: []string{}, Silenced: []community.Silence{}, CreatedAt: base}
+	}); err != nil {
+		return nil, err
+	}
+	f.bigThreadPosts = min(2000, size/5)
+	var sizes []int
+	for left := size - f.bigThreadPosts; left > 0; {
+		n := min(left, 5+rng.IntN(46))
+		sizes = append(sizes, n)
+		left -= n
+	}
+	// The big thread is thread 0, in the big space; its last post is the newest.
+	sizes = append([]int{f.bigThreadPosts}, sizes...)
+	threadIDs := make([]string, len(sizes))
+	spaceOf := make([]string, len(sizes))
+	lastAt := make([]time.Time, len(sizes))
+	var bigKeys []string
+	for t := range sizes {
+		threadIDs[t] = fmt.Sprintf("fil%07d", t)
+		spaceOf[t] = f.bigSpace
+		if t%2 == 1 {
+			spaceOf[t] = fmt.Sprintf("%s-charge-%02d", community.KindTheme, t%themes)
+		}
+		lastAt[t] = base.Add(time.Duration(t) * time.Minute)
+		if t == 0 {
+			lastAt[t] = base.Add(time.Duration(len(sizes)) * time.Minute)
+		}
+		if spaceOf[t] == f.bigSpace {
+			bigKeys = append(bigKeys, threadSortKey(lastAt[t], threadIDs[t]))
+		}
+	}
+	f.bigThread, f.spaceThreads = threadIDs[0], len(bigKeys)
+	sort.Sort(sort.Reverse(sort.StringSlice(bigKeys)))
+	if len(bigKeys) > community.PageSize {
+		f.spaceLastAfter = bigKeys[len(bigKeys)-community.PageSize-1]
+	}
+	if err := p.insert(ctx, community.ThreadsCollection, len(sizes), func(t int) any {
+		return &community.Thread{ID: threadIDs[t], SpaceID: spaceOf[t], Title: fmt.Sprintf("Fil de charge %d", t), AuthorID: "su00000001",
+			AuthorName: "Personne 1", Posts: sizes[t], LastPostAt: lastAt[t], SortKey: threadSortKey(lastAt[t], threadIDs[t]),
+			CreatedAt: lastAt[t].Add(-time.Duration(sizes[t]) * time.Second)}
+	}); err != nil {
+		return nil, err
+	}
+	type postRef struct {
+		thread, seq int
+	}
+	refs := make([]postRef, 0, size)
+	for t, n := range sizes {
+		for s := 1; s <= n; s++ {
+			refs = append(refs, postRef{t, s})
+		}
+	}
+	postID := func(r postRef) string { return fmt.Sprintf("%s.%06d", threadIDs[r.thread], r.seq) }
+	body := strings.Repeat("Un message de charge avec du **texte** et un [lien](https://eduscol.education.fr). ", 4)
+	html := "<p>" + strings.Repeat(`Un message de charge avec du <strong>texte</strong> et un <a href="https://eduscol.education.fr" rel="nofollow noopener" target="_blank">lien</a>. `, 4) + "</p>"
+	if err := p.insert(ctx, community.PostsCollection, len(refs), func(i int) any {
+		r := refs[i]
+		author, _ := scaleUser((i * 7919) % users)
+		return &community.Post{ID: postID(r), ThreadID: threadIDs[r.thread], SpaceID: spaceOf[r.thread], Seq: r.seq, AuthorID: author,
+			AuthorName: "Personne", AuthorHandle: "charge", Source: body, HTML: html, PolicyVersion: "ardoise-ugc-2",
+			Tokens:    []string{"charge", "message", "texte", "lien"},
+			CreatedAt: lastAt[r.thread].Add(-time.Duration(sizes[r.thread]-r.seq) * time.Second)}
+	}); err != nil {
+		return nil, err
+	}
+
+	// Notifications: the learner's 5,000 about the first posts, the others
+	// one per post for someone else.
+	f.notes = min(5000, size/2)
+	if err := p.insert(ctx, community.NotificationsCollection, size, func(i int) any {
+		r := refs[i%len(refs)]
+		user, _ := scaleUser(i % users)
+		if i < f.notes {
+			user = people.learner.ID
+		}
+		return &community.Notification{ID: postID(r) + "|" + user, UserID: user, Kind: "reply", PostID: postID(r),
+			ThreadID: threadIDs[r.thread], Title: fmt.Sprintf("Fil de charge %d", r.thread), ByName: "Personne",
+			Read: i%3 == 0, Digested: i%2 == 0, CreatedAt: base.Add(time.Duration(i) * time.Second)}
+	}); err != nil {
+		return nil, err
+	}
+
+	// Finished tests, three per person; the learner's first three among them.
+	answers := make([]assessments.Recorded, 24)
+	for j := range answers {
+		answers[j] = assessments.Recorded{ChallengeID: fmt.Sprintf("crcn-charge-%02d", j), Answer: assessments.Answer{Choice: "a"},
+			Correct: j%2 == 0, At: base, Millis: 8000}
+	}
+	f.resultID = "sr00000000000000"
+	if err := p.insert(ctx, assessments.ResultsCollection, size, func(i int) any {
+		user, _ := scaleUser(i / 3)
+		if i < 3 {
+			user = people.learner.ID
+		}
+		at := base.Add(time.Duration(i) * time.Second)
+		return &assessments.Test{ID: fmt.Sprintf("sr%014d", i), UserID: user, Scope: assessments.Scope{Framework: "crcn"},
+			ContentVersion: "charge", ParamsVersion: "initial", Seed: int64(i), State: assessments.StateFinished, Answered: len(answers),
+			Answers: answers, Result: &assessments.Result{Score: 300 + i%300, Level: 1 + i%5, Theta: 0.1, SE: 0.3,
+				Competences: []assessments.CompetenceResult{{ID: "1.1", Level: 2, Theta: 0.1, SE: 0.4}}, ScoringVersion: "charge"},
+			CreatedAt: at.Add(-20 * time.Minute), UpdatedAt: at, FinishedAt: at}
+	}); err != nil {
+		return nil, err
+	}
+
+	// Enrolments: each person in each module, until size.
+	pages := make([]courses.PageProgress, 5)
+	for j := range pages {
+		pages[j] = courses.PageProgress{ID: fmt.Sprintf("%02d-page", j+1), Hash: "0123456789abcdef", SeenAt: base, ActiveSeconds: 120}
+	}
+	if err := p.insert(ctx, courses.EnrolmentsCollection, size, func(i int) any {
+		user, _ := scaleUser(i / len(modules))
+		slug := modules[i%len(modules)]
+		e := &courses.Enrolment{ID: courses.EnrolmentID(user, slug), UserID: user, Slug: slug, Title: "Module " + slug, Version: 1,
+			EnrolledAt: base, Pages: pages, Quizzes: []courses.QuizResult{}, ActiveSeconds: 600, Clock: base, ClockPage: "05-page", Seq: 12}
+		if i%2 == 0 {
+			e.Completion = &courses.CompletionRecord{At: base, Version: 1, State: courses.StateCredited, ActiveSeconds: 600,
+				QuizScore: 1, DeclaredMinutes: 60}
+		}
+		return e
+	}); err != nil {
+		return nil, err
+	}
+
+	// Ledger lines: each person, module and school year, until size; the
+	// people of the big académie hold most of them. Each has its attestation.
+	years := []string{"2024-2025", "2025-2026"}
+	lineOf := func(i int) (id, user string, terr profile.Territory, slug, year string) {
+		user, terr = scaleUser(i / (len(modules) * len(years)))
+		slug, year = modules[i%len(modules)], years[(i/len(modules))%len(years)]
+		return courses.LineID(user, slug, year), user, terr, slug, year
+	}
+	var bigLines []string
+	for i := 0; i < size; i++ {
+		if id, _, terr, _, _ := lineOf(i); terr.Academie == bigAcademie {
+			bigLines = append(bigLines, id)
+		}
+	}
+	sort.Strings(bigLines)
+	f.hoursLines = len(bigLines)
+	if len(bigLines) > 100 {
+		f.hoursLastAfter = bigLines[len(bigLines)-101]
+	}
+	if err := p.insert(ctx, courses.LedgerCollection, size, func(i int) any {
+		id, user, terr, slug, year := lineOf(i)
+		return &courses.Line{ID: id, LearnerID: user, LearnerName: "Personne", Slug: slug, Title: "Module " + slug, Version: 1,
+			SchoolYear: year, Territory: terr, CountsFor: courses.CountsObligation, Nature: courses.NatureDistance, DeclaredMinutes: 60,
+			ActiveMinutes: 64, NeededMinutes: 45, QuizScore: 1, Quizzes: []courses.QuizEvidence{}, EnrolmentID: courses.EnrolmentID(user, slug),
+			CompletedAt: base, State: courses.StateCredited, CreatedAt: base,
+			Events: []courses.Event{{At: base, By: "system", ByName: "Ardoise", Action: "credit", State: courses.StateCredited}}}
+	}); err != nil {
+		return nil, err
+	}
+	codes := make([]string, size)
+	for i := range codes {
+		b := make([]byte, certificates.CodeLength)
+		for j := range b {
+			b[j] = certificates.CodeAlphabet[rng.IntN(len(certificates.CodeAlphabet))]
+		}
+		codes[i] = string(b)
+	}
+	if err := p.insert(ctx, certificates.Collection, size, func(i int) any {
+		id, user, _, slug, _ := lineOf(i)
+		return &certificates.Certificate{ID: certificates.CertificateID(id), Code: codes[i], Kind: certificates.KindTraining, SourceID: id,
+			HolderID: user, HolderName: "Personne", Locale: "fr", Title: "Module " + slug, Slug: slug, Version: 1,
+			Objectives: []string{"Comprendre", "Appliquer"}, Nature: certificates.NatureDistance, Minutes: 60, CompletedAt: base,
+			IssuedAt: base, Issuer: "Réseau Canopé — Ardoise", MailedAt: base,
+			History: []certificates.Event{{At: base, By: certificates.SystemActor, Action: certificates.ActionIssued}}}
+	}); err != nil {
+		return nil, err
+	}
+	for i := 0; i < len(codes); i += max(1, len(codes)/1000) {
+		f.codes = append(f.codes, codes[i])
+	}
+	return f, nil
+}
+
+// threadSortKey is community's sort key of a thread not pinned (threads.go).
+func threadSortKey(last time.Time, id string) string {
+	return fmt.Sprintf("0%019d%s", last.UnixNano(), id)
+}
+
+// finishRunning ends a person's test in progress as finishing it would,
+// so that the next start makes a new test: the test_start measure starts a
+// real test each time, without answering 20 questions in between.
+func finishRunning(ctx context.Context, db *database.DB, testID string) error {
+	now := time.Now().UTC()
+	_, err := db.Collection(assessments.TestsCollection).UpdateOne(ctx, bson.M{"_id": testID, "state": assessments.StateStarted},
+		bson.M{"$set": bson.M{"state": assessments.StateFinished, "finishedAt": now, "updatedAt": now,
+			"result": &assessments.Result{Score: 300, Level: 2, Competences: []assessments.CompetenceResult{}, ScoringVersion: "charge"}},
+			"$unset": bson.M{"current": ""}})
+	return err
+}
