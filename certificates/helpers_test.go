@@ -2,28 +2,44 @@ package certificates_test
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	"ardoise/certificates"
+	"ardoise/internal/database"
 	"ardoise/internal/errkind"
-	"ardoise/internal/testenv"
+	"ardoise/internal/i18n"
+	"ardoise/internal/mail"
+	"ardoise/internal/teststore"
 )
 
-// each runs fn on every backend with a fresh store, the certificates'
-// indexes and a service built from the env's system.
-func each(t *testing.T, fn func(t *testing.T, env *testenv.Env, s *certificates.Service)) {
-	testenv.ForEachBackend(t, func(t *testing.T, env *testenv.Env) {
-		if err := env.Sys.DB.EnsureIndexes(testenv.Ctx(t), certificates.Indexes); err != nil {
+// fixture is what a certificates test reads besides the service: its
+// fresh database and the mail outbox.
+type fixture struct {
+	DB     *database.DB
+	Mailer *mail.Mailer
+}
+
+// each runs fn on every backend with a fresh database (the store fixture:
+// no app, no queue), the certificates' and the mail outbox's indexes, and
+// a service on them.
+func each(t *testing.T, fn func(t *testing.T, fx *fixture, s *certificates.Service)) {
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	teststore.ForEach(t, func(t *testing.T, db *database.DB) {
+		mailer, err := mail.New(db, "", teststore.Logger())
+		if err != nil {
 			t.Fatal(err)
 		}
 		s := certificates.NewService(certificates.Deps{
-			DB: env.Sys.DB, Mailer: env.Sys.Mailer, Catalog: env.Sys.Catalog,
-			BaseURL: "http://localhost", Logger: env.Sys.Logger,
+			DB: db, Mailer: mailer, Catalog: cat, BaseURL: "http://localhost", Logger: teststore.Logger(),
 		})
-		fn(t, env, s)
-	}, testenv.WithoutServer(), testenv.WithoutWorker())
+		fn(t, &fixture{DB: db, Mailer: mailer}, s)
+	}, slices.Concat(certificates.Indexes, mail.Indexes)...)
 }
 
 func request(sourceID string) certificates.Request {

@@ -14,7 +14,7 @@ import (
 )
 
 func TestIssueIsIdempotent(t *testing.T) {
-	each(t, func(t *testing.T, env *testenv.Env, s *certificates.Service) {
+	each(t, func(t *testing.T, fx *fixture, s *certificates.Service) {
 		ctx := testenv.Ctx(t)
 		req := request("line-1")
 		first, err := s.Issue(ctx, req)
@@ -57,7 +57,7 @@ func TestIssueIsIdempotent(t *testing.T) {
 		}
 		for _, src := range []string{"line-1", "line-2"} {
 			id := certificates.CertificateID(src)
-			store := certificates.NewStore(env.Sys.DB)
+			store := certificates.NewStore(fx.DB)
 			n, err := store.CountBySource(ctx, src)
 			if err != nil || n != 1 {
 				t.Errorf("%s: %d records (%v)", src, n, err)
@@ -65,7 +65,7 @@ func TestIssueIsIdempotent(t *testing.T) {
 			if _, err := store.PDF(ctx, id); err != nil { // one at most: the PDF's id is the certificate's
 				t.Errorf("%s: no PDF (%v)", src, err)
 			}
-			mails, err := env.Sys.Mailer.To(ctx, request(src).HolderEmail)
+			mails, err := fx.Mailer.To(ctx, request(src).HolderEmail)
 			if err != nil || len(mails) != 1 {
 				t.Fatalf("%s: %d mails (%v)", src, len(mails), err)
 			}
@@ -101,7 +101,7 @@ func TestIssueIsIdempotent(t *testing.T) {
 }
 
 func TestVerifyRevokeReinstate(t *testing.T) {
-	each(t, func(t *testing.T, env *testenv.Env, s *certificates.Service) {
+	each(t, func(t *testing.T, fx *fixture, s *certificates.Service) {
 		ctx := testenv.Ctx(t)
 		req := request("line-9")
 		c, err := s.Issue(ctx, req)
@@ -157,7 +157,7 @@ func TestVerifyRevokeReinstate(t *testing.T) {
 			t.Errorf("revoked public %+v, %v", p, err)
 		}
 		// The reason stays in the record (holder, admins), never in the public view.
-		if stored, _ := certificates.NewStore(env.Sys.DB).ByID(ctx, c.ID); stored == nil || stored.RevokedReason != "Erreur de saisie" {
+		if stored, _ := certificates.NewStore(fx.DB).ByID(ctx, c.ID); stored == nil || stored.RevokedReason != "Erreur de saisie" {
 			t.Errorf("the record lost the reason: %+v", stored)
 		}
 		if raw, _ := json.Marshal(p); strings.Contains(string(raw), "Erreur de saisie") || strings.Contains(string(raw), "revokedReason") {
@@ -210,14 +210,14 @@ func TestVerifyRevokeReinstate(t *testing.T) {
 		if c, err := s.Issue(ctx, nothing); err != nil || c != nil {
 			t.Errorf("revoked, never issued: %+v, %v", c, err)
 		}
-		if _, err := certificates.NewStore(env.Sys.DB).ByID(ctx, "att-line-never"); !errkind.IsNotFound(err) {
+		if _, err := certificates.NewStore(fx.DB).ByID(ctx, "att-line-never"); !errkind.IsNotFound(err) {
 			t.Errorf("never issued: %v", err)
 		}
 	})
 }
 
 func TestPDF(t *testing.T) {
-	each(t, func(t *testing.T, env *testenv.Env, s *certificates.Service) {
+	each(t, func(t *testing.T, fx *fixture, s *certificates.Service) {
 		ctx := testenv.Ctx(t)
 		c, err := s.Issue(ctx, request("line-pdf"))
 		if err != nil {
@@ -273,7 +273,7 @@ func TestPDF(t *testing.T) {
 		}
 
 		// A lost PDF is regenerated, identical.
-		store := certificates.NewStore(env.Sys.DB)
+		store := certificates.NewStore(fx.DB)
 		if err := store.LosePDF(ctx, c.ID); err != nil {
 			t.Fatal(err)
 		}
@@ -288,7 +288,7 @@ func TestPDF(t *testing.T) {
 }
 
 func TestRGPD(t *testing.T) {
-	each(t, func(t *testing.T, env *testenv.Env, s *certificates.Service) {
+	each(t, func(t *testing.T, fx *fixture, s *certificates.Service) {
 		ctx := testenv.Ctx(t)
 		c, err := s.Issue(ctx, request("line-rgpd"))
 		if err != nil {
@@ -306,7 +306,7 @@ func TestRGPD(t *testing.T) {
 		if err := s.DeleteFor(ctx, "u-claire"); err != nil {
 			t.Fatal(err)
 		}
-		store := certificates.NewStore(env.Sys.DB)
+		store := certificates.NewStore(fx.DB)
 		if _, err := store.PDF(ctx, c.ID); !errkind.IsNotFound(err) {
 			t.Errorf("PDF kept after erasure (%v)", err)
 		}

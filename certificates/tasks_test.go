@@ -12,7 +12,7 @@ import (
 )
 
 func TestHandleIssue(t *testing.T) {
-	each(t, func(t *testing.T, env *testenv.Env, s *certificates.Service) {
+	each(t, func(t *testing.T, fx *fixture, s *certificates.Service) {
 		ctx := testenv.Ctx(t)
 		src := newSource()
 		src.reqs["line-7"] = request("line-7")
@@ -72,7 +72,7 @@ func TestHandleIssue(t *testing.T) {
 // again once the record exists: the record and its PDF name nobody, and no
 // mail goes to the old address.
 func TestErasureDuringIssue(t *testing.T) {
-	each(t, func(t *testing.T, env *testenv.Env, s *certificates.Service) {
+	each(t, func(t *testing.T, fx *fixture, s *certificates.Service) {
 		ctx := testenv.Ctx(t)
 		src := newSource()
 		src.erased["u-claire"] = true
@@ -82,7 +82,7 @@ func TestErasureDuringIssue(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		stored, err := certificates.NewStore(env.Sys.DB).ByID(ctx, c.ID)
+		stored, err := certificates.NewStore(fx.DB).ByID(ctx, c.ID)
 		if err != nil || c.HolderName != certificates.DeletedName || stored.HolderName != certificates.DeletedName {
 			t.Fatalf("issued during erasure: %q, stored %+v %v", c.HolderName, stored, err)
 		}
@@ -93,7 +93,7 @@ func TestErasureDuringIssue(t *testing.T) {
 		if text := testenv.PDFText(pdf); strings.Contains(text, "Claire") {
 			t.Error("the PDF names the erased holder")
 		}
-		if msgs, _ := env.Sys.Mailer.To(ctx, req.HolderEmail); len(msgs) != 0 {
+		if msgs, _ := fx.Mailer.To(ctx, req.HolderEmail); len(msgs) != 0 {
 			t.Errorf("mailed the erased holder: %d", len(msgs))
 		}
 		// A later request that already says "Compte supprimé" keeps it so.
