@@ -28,7 +28,8 @@ import (
 // when set, else an in-process miniredis. With --untuned every size is run
 // a second time on a FerretDB without Ardoise's indexes and without custom
 // plans (internal/embedded/tune.go), and its figures sit next to the tuned
-// ones under "untuned".
+// ones under "untuned". On PostgreSQL the prefilled tables are analyzed
+// before measuring, as autovacuum would have done on a production server.
 
 // scaleOptions are the scale scenario's flags.
 type scaleOptions struct {
@@ -203,6 +204,11 @@ func runScaleSize(store *embedded.Store, untuned bool, size int, o scaleOptions,
 	}
 	if err := tune(); err != nil { // the collections the prefill created
 		return nil, groups, fmt.Errorf("tune: %w", err)
+	}
+	if pg := os.Getenv("ARDOISE_POSTGRES_URL"); o.backend == "postgres" {
+		if err := analyzePostgres(ctx, pg, dbName); err != nil {
+			return nil, groups, err
+		}
 	}
 	groups = scaleGroups{BigThreadPosts: fix.bigThreadPosts, BigSpaceThreads: fix.spaceThreads, BigAcademieLines: fix.hoursLines,
 		LearnerNotes: fix.notes, PrefillSeconds: int(time.Since(t0).Seconds())}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"ardoise/assessments"
@@ -315,4 +316,30 @@ func finishRunning(ctx context.Context, db *database.DB, testID string) error {
 			"result": &assessments.Result{Score: 300, Level: 2, Competences: []assessments.CompetenceResult{}, ScoringVersion: "charge"}},
 			"$unset": bson.M{"current": ""}})
 	return err
+}
+
+// analyzePostgres gathers the planner's statistics on the tables of a
+// FerretDB database (a PostgreSQL schema) after the prefill, as autovacuum
+// does on a production server after a bulk load (it may be off on a test
+// server, leaving the planner to guess).
+func analyzePostgres(ctx context.Context, pgURL, schema string) error {
+	conn, err := pgx.Connect(ctx, pgURL)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	rows, err := conn.Query(ctx, "SELECT tablename FROM pg_tables WHERE schemaname = $1", schema)
+	if err != nil {
+		return err
+	}
+	tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return err
+	}
+	for _, t := range tables {
+		if _, err := conn.Exec(ctx, "ANALYZE "+pgx.Identifier{schema, t}.Sanitize()); err != nil {
+			return fmt.Errorf("analyze %s: %w", t, err)
+		}
+	}
+	return nil
 }
