@@ -98,11 +98,22 @@ func (e *ProblemsError) Error() string {
 func (e *ProblemsError) Unwrap() error { return errkind.ErrInvalid }
 
 // SaveDraft stores src as the module's draft, creating the module (owned by
-// the author) when the slug is new. Problems are returned, not refused: a
-// draft may be unfinished; publication is what they block.
+// the author) when the slug is new. Who may act is checked before anything
+// is stored: a module of other trainers is refused (ErrForbidden) with none
+// of src's files kept. Problems are returned, not refused: a draft may be
+// unfinished; publication is what they block.
 func (s *Service) SaveDraft(ctx context.Context, a Author, slug string, src Source) (*ModuleDoc, []Problem, error) {
 	if !slugRe.MatchString(slug) {
 		return nil, nil, errkind.Invalid("slug", "bad_slug")
+	}
+	m, err := s.store.Module(ctx, slug)
+	switch {
+	case errkind.IsNotFound(err):
+		m = nil
+	case err != nil:
+		return nil, nil, err
+	case !canEdit(m, a.ID, a.Admin):
+		return nil, nil, fmt.Errorf("courses: module %s belongs to other trainers: %w", slug, errkind.ErrForbidden)
 	}
 	_, problems := Parse(slug, src, s.known)
 	refs, err := s.store.putFiles(ctx, src)
@@ -111,9 +122,7 @@ func (s *Service) SaveDraft(ctx context.Context, a Author, slug string, src Sour
 	}
 	sortRefs(refs)
 	now := s.now()
-	m, err := s.store.Module(ctx, slug)
-	switch {
-	case errkind.IsNotFound(err):
+	if m == nil {
 		m = &ModuleDoc{Slug: slug, Owners: []string{a.ID}, Draft: refs, DraftAt: now, DraftBy: a.ID, CreatedAt: now, Competences: []string{}}
 		if err := s.store.insertModule(ctx, m); err != nil {
 			if database.IsDuplicate(err) {
@@ -122,11 +131,6 @@ func (s *Service) SaveDraft(ctx context.Context, a Author, slug string, src Sour
 			return nil, nil, database.Wrap(err, "courses: create module")
 		}
 		return m, problems, nil
-	case err != nil:
-		return nil, nil, err
-	}
-	if !canEdit(m, a.ID, a.Admin) {
-		return nil, nil, fmt.Errorf("courses: module %s belongs to other trainers: %w", slug, errkind.ErrForbidden)
 	}
 	if err := s.store.saveDraft(ctx, slug, refs, now, a.ID); err != nil {
 		return nil, nil, err
@@ -234,7 +238,16 @@ func (s *Service) Published(ctx context.Context, slug string, number int) (*Modu
 
 // Rollback republishes an old version's files as a new version: history
 // only grows, and what teachers completed stays tied to the version they saw.
+// Who may act is checked first, so that a trainer who may not edit the
+// module learns nothing of which versions it has (ErrForbidden whatever the
+// number); an owner asking a version that does not exist gets ErrNotFound.
 func (s *Service) Rollback(ctx context.Context, a Author, slug string, number int) (*Version, error) {
+	if _, err := s.Editable(ctx, a, slug); err != nil {
+		return nil, err
+	}
+	if number < 1 {
+		return nil, fmt.Errorf("courses: version %d of %s: %w", number, slug, errkind.ErrNotFound)
+	}
 	src, err := s.Export(ctx, slug, number)
 	if err != nil {
 		return nil, err
@@ -257,10 +270,21 @@ func (s *Service) Editable(ctx context.Context, a Author, slug string) (*ModuleD
 	return m, nil
 }
 
-// AddCoOwner lets another trainer edit a module the author owns or co-owns.
-func (s *Service) AddCoOwner(ctx context.Context, a Author, slug, trainerID string) error {
+// AddCoOwner lets another trainer, found by email, edit a module the
+// author owns or co-owns. Who may act is checked before the address: a
+// trainer who may not edit the module is refused (ErrForbidden) whatever
+// the email; an address of no trainer's account is then a validation
+// error on "email" (not_a_trainer).
+func (s *Service) AddCoOwner(ctx context.Context, a Author, slug, email string) error {
 	if _, err := s.Editable(ctx, a, slug); err != nil {
 		return err
 	}
-	return s.store.addOwner(ctx, slug, trainerID)
+	u, err := s.profile.FindUser(ctx, email)
+	if errkind.IsNotFound(err) || (err == nil && !u.Has(profile.RoleTrainer)) {
+		return errkind.Invalid("email", "not_a_trainer")
+	}
+	if err != nil {
+		return err
+	}
+	return s.store.addOwner(ctx, slug, u.ID)
 }

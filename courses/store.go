@@ -115,6 +115,17 @@ func (s *Store) putFiles(ctx context.Context, src Source) ([]FileRef, error) {
 	return refs, nil
 }
 
+// FileStored reports whether a file with content data is stored (files
+// are kept by the hash of their content, whichever module sent them).
+func (s *Store) FileStored(ctx context.Context, data []byte) (bool, error) {
+	sum := sha256.Sum256(data)
+	n, err := s.files.CountDocuments(ctx, bson.M{"_id": hex.EncodeToString(sum[:])})
+	if err != nil {
+		return false, database.Wrap(err, "courses: file stored")
+	}
+	return n > 0, nil
+}
+
 // source reads the files of references back into a Source.
 func (s *Store) source(ctx context.Context, refs []FileRef) (Source, error) {
 	hashes := make([]string, 0, len(refs))

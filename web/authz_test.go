@@ -101,7 +101,7 @@ func matrix() []route {
 		{method: "POST", path: "/formation/modules/inconnu/restaurer/1", pattern: "/formation/modules/:slug/restaurer/:n", want: [5]int{unauth, forb, notf, forb, notf}},
 		{method: "GET", path: "/formation/modules/inconnu/fichiers/module.md", pattern: "/formation/modules/:slug/fichiers/:file", want: [5]int{see, forb, notf, forb, notf}},
 		{method: "POST", path: "/formation/modules/inconnu/fichiers/module.md", pattern: "/formation/modules/:slug/fichiers/:file", form: url.Values{"source": {"x"}}, want: [5]int{unauth, forb, notf, forb, notf}},
-		{method: "POST", path: "/formation/modules/inconnu/coproprietaires", pattern: "/formation/modules/:slug/coproprietaires", form: url.Values{"email": {"personne@nulle.part"}}, want: [5]int{unauth, forb, unproc, forb, unproc}},
+		{method: "POST", path: "/formation/modules/inconnu/coproprietaires", pattern: "/formation/modules/:slug/coproprietaires", form: url.Values{"email": {"personne@nulle.part"}}, want: [5]int{unauth, forb, notf, forb, notf}}, // the module before the address
 		{method: "GET", path: "/formation/sessions", want: [5]int{see, forb, ok, forb, ok}},
 		{method: "POST", path: "/formation/sessions", form: url.Values{}, want: [5]int{unauth, forb, unproc, forb, unproc}},
 		{method: "GET", path: "/formation/sessions/inconnue", pattern: "/formation/sessions/:id", want: [5]int{see, forb, notf, forb, notf}},

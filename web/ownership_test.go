@@ -2,11 +2,15 @@ package web_test
 
 import (
 	"bytes"
+	"fmt"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"ardoise/assessments"
 	"ardoise/community"
@@ -25,7 +29,7 @@ type ownerRow struct {
 	method, path string
 	form         url.Values
 	json         string
-	zip          bool // the body is the zipped source of A's module
+	zip          bool // the body is the zipped source of A's module with a page of the sender's own (see sendZip)
 	intruder     int  // what B gets
 	owner        int  // what A gets: the row fails if the route ignores the id
 }
@@ -99,9 +103,14 @@ func ownershipRows() []ownerRow {
 		{pair: "trainers", method: "GET", path: "/formation/modules/{A's module}/fichiers/01-intro.md", intruder: forb, owner: ok},
 		{pair: "trainers", method: "POST", path: "/formation/modules/{A's module}/fichiers/01-intro.md", form: v("source", "---\ntitle: Introduction\n---\nTexte revu.\n", "action", "save"), intruder: forb, owner: ok},
 		{pair: "trainers", method: "POST", path: "/api/v1/modules/import?slug={A's module}", zip: true, intruder: forb, owner: created},
+		{pair: "trainers", method: "POST", path: "/formation/modules/import", form: v("slug", "{A's module}"), zip: true, intruder: forb, owner: see},
 		{pair: "trainers", method: "POST", path: "/formation/modules/{A's module}/publier", form: v("note", "Version 2"), intruder: forb, owner: see},
 		{pair: "trainers", method: "POST", path: "/api/v1/modules/{A's module}/publish", json: `{"note":"Version 3"}`, intruder: forb, owner: ok},
+		// Who may act comes before what they sent: B learns neither which
+		// versions exist nor whether an address is a trainer's.
+		{pair: "trainers", method: "POST", path: "/formation/modules/{A's module}/restaurer/99", intruder: forb, owner: notf},
 		{pair: "trainers", method: "POST", path: "/formation/modules/{A's module}/restaurer/1", intruder: forb, owner: see},
+		{pair: "trainers", method: "POST", path: "/formation/modules/{A's module}/coproprietaires", form: v("email", "personne@nulle.part"), intruder: forb, owner: unproc},
 		{pair: "trainers", method: "POST", path: "/formation/modules/{A's module}/coproprietaires", form: v("email", "{a third trainer's email}"), intruder: forb, owner: see},
 
 		// A trainer's session.
@@ -203,7 +212,7 @@ func (o *ownership) send(t *testing.T, a *actor, row ownerRow) int {
 	resetLimits(t, o.env, a.user)
 	path := o.fill(t, row.path)
 	if row.zip {
-		return o.sendZip(t, a, path)
+		return o.sendZip(t, a, path, row.form)
 	}
 	r := route{method: row.method, path: path, json: o.fill(t, row.json)}
 	if row.form != nil {
@@ -228,29 +237,85 @@ func resetLimits(t *testing.T, env *testenv.Env, u *profile.User) {
 	}
 }
 
-// sendZip posts the zipped source of A's module to path with a's token.
-func (o *ownership) sendZip(t *testing.T, a *actor, path string) int {
+// sendZip sends the zipped source of A's module, with a page of a's own
+// whose text no one else sent, to path: with a's token under /api/, else
+// as the upload form with its fields and a's session. Whatever the status,
+// a's page must be stored if and only if the request was accepted, and a
+// refused request leaves A's draft without it: a refusal stores nothing.
+func (o *ownership) sendZip(t *testing.T, a *actor, path string, fields url.Values) int {
 	t.Helper()
+	ctx := testenv.Ctx(t)
 	slug := o.ids["{A's module}"]()
-	src, err := o.env.Sys.Courses.Export(testenv.Ctx(t), slug, 1)
+	src, err := o.env.Sys.Courses.Export(ctx, slug, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
+	const page = "98-depot.md"
+	own := []byte(fmt.Sprintf("---\ntitle: Dépôt\n---\nPage déposée par %s sur %s (%d).\n", a.user.ID, path, time.Now().UnixNano()))
+	src.Files[page] = own
 	raw, err := src.Zip(slug)
 	if err != nil {
 		t.Fatal(err)
 	}
-	req, err := http.NewRequest("POST", o.env.URL+path, bytes.NewReader(raw))
+	var req *http.Request
+	if strings.HasPrefix(path, "/api/") {
+		req, err = http.NewRequest("POST", o.env.URL+path, bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/zip")
+		req.Header.Set("Authorization", "Bearer "+a.token)
+	} else {
+		var body bytes.Buffer
+		w := multipart.NewWriter(&body)
+		for k, vs := range fields {
+			for _, v := range vs {
+				w.WriteField(k, o.fill(t, v))
+			}
+		}
+		w.WriteField("_csrf", o.env.CSRF(t, a.client, "/"))
+		part, err := w.CreateFormFile("zip", slug+".zip")
+		if err != nil {
+			t.Fatal(err)
+		}
+		part.Write(raw)
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		req, err = http.NewRequest("POST", o.env.URL+path, &body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", w.FormDataContentType())
+	}
+	client := a.client
+	if req.Header.Get("Authorization") != "" {
+		client = o.env.Client() // the API is called with the token alone
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Content-Type", "application/zip")
-	req.Header.Set("Authorization", "Bearer "+a.token)
-	resp, err := o.env.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
+
+	accepted := resp.StatusCode < http.StatusBadRequest
+	stored, err := courses.NewStore(o.env.Sys.DB).FileStored(ctx, own)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored != accepted {
+		t.Errorf("status %d, and the sender's page stored: %v", resp.StatusCode, stored)
+	}
+	if !accepted {
+		draft, err := o.env.Sys.Courses.Export(ctx, slug, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Equal(draft.Files[page], own) {
+			t.Errorf("status %d, and A's draft holds the sender's page", resp.StatusCode)
+		}
+	}
 	return resp.StatusCode
 }
 

@@ -9,7 +9,6 @@ import (
 
 	"ardoise/courses"
 	"ardoise/internal/errkind"
-	"ardoise/profile"
 )
 
 // trainerModulesView is what a trainer's module page shows.
@@ -94,16 +93,14 @@ func (a *App) trainerModulePublish(c *fiber.Ctx) error {
 }
 
 // trainerCoOwner adds a co-owner, found by email, who must be a trainer.
+// The service checks that the user may edit the module before the address.
 func (a *App) trainerCoOwner(c *fiber.Ctx) error {
-	u, err := a.Profile.FindUser(c.UserContext(), c.FormValue("email"))
-	if errkind.IsNotFound(err) || (err == nil && !u.Has(profile.RoleTrainer)) {
+	err := a.Courses.AddCoOwner(c.UserContext(), authorOf(currentUser(c)), c.Params("slug"), c.FormValue("email"))
+	if v, ok := asValidation(err); ok {
 		return a.renderTrainerModules(c, fiber.StatusUnprocessableEntity, trainerModulesView{
-			Problems: []courses.Problem{{File: "email", Msg: a.catalog.T(lang(c), "field.not_a_trainer")}}, Slug: c.Params("slug")})
+			Problems: []courses.Problem{{File: "email", Msg: a.formErrors(c, v)["email"]}}, Slug: c.Params("slug")})
 	}
 	if err != nil {
-		return err
-	}
-	if err := a.Courses.AddCoOwner(c.UserContext(), authorOf(currentUser(c)), c.Params("slug"), u.ID); err != nil {
 		return err
 	}
 	return c.Redirect("/formation/modules?fait=coowner", fiber.StatusSeeOther)

@@ -46,11 +46,13 @@ func (a *App) trainerVersions(c *fiber.Ctx) error {
 	return a.render(c, fiber.StatusOK, "trainer_versions", page{Title: "trainer.versions.title", Data: v})
 }
 
-// trainerRollback republishes an old version as a new one.
+// trainerRollback republishes an old version as a new one. A number that
+// is not one is version 0, which never exists: the service checks who may
+// act before looking for the version, whatever was asked.
 func (a *App) trainerRollback(c *fiber.Ctx) error {
 	n, err := strconv.Atoi(c.Params("n"))
-	if err != nil || n < 1 {
-		return fiber.ErrNotFound
+	if err != nil {
+		n = 0
 	}
 	if _, err := a.Courses.Rollback(c.UserContext(), authorOf(currentUser(c)), c.Params("slug"), n); err != nil {
 		return err
