@@ -142,19 +142,23 @@ func tunePostgres(ctx context.Context, pgURL string, databases []string) (int, e
 		return 0, fmt.Errorf("embedded store: tune: %w", err)
 	}
 	defer conn.Close(context.Background())
+	rows, err := conn.Query(ctx, `SELECT table_schema FROM information_schema.tables WHERE table_name = '_ferretdb_database_metadata'`)
+	if err != nil {
+		return 0, fmt.Errorf("embedded store: tune: %w", err)
+	}
+	existing, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return 0, fmt.Errorf("embedded store: tune: %w", err)
+	}
 	if len(databases) == 0 {
-		rows, err := conn.Query(ctx, `SELECT table_schema FROM information_schema.tables WHERE table_name = '_ferretdb_database_metadata'`)
-		if err != nil {
-			return 0, fmt.Errorf("embedded store: tune: %w", err)
-		}
-		databases, err = pgx.CollectRows(rows, pgx.RowTo[string])
-		if err != nil {
-			return 0, fmt.Errorf("embedded store: tune: %w", err)
-		}
+		databases = existing
 	}
 	created := 0
 	var errs []error
 	for _, db := range databases {
+		if !contains(existing, db) {
+			continue // no collection yet: the next pass takes it
+		}
 		n, err := tunePostgresSchema(ctx, conn, db)
 		created += n
 		if err != nil {
