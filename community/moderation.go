@@ -96,6 +96,7 @@ func (s *Service) SetHidden(ctx context.Context, u *profile.User, postID string,
 	if err := s.store.SetPostHidden(ctx, p.ID, hidden); err != nil {
 		return err
 	}
+	s.copyToPage(ctx, p.ID)
 	if err := s.store.CloseFlags(ctx, p.ID, u.ID); err != nil {
 		return err
 	}

@@ -57,10 +57,13 @@ func NewNotifyTask(postID string) (*asynq.Task, error) {
 }
 
 // Markers are the community's pending work, registered with the outbox: a
-// new post waits for its notifications.
+// new post waits for its notifications; a written post, for its copy into
+// its thread's page.
 var Markers = []queue.Marker{
 	{Collection: PostsCollection, Name: markerNotify, Priority: queue.Default,
 		Task: func(id, _ string) (*asynq.Task, error) { return NewNotifyTask(id) }},
+	{Collection: PostsCollection, Name: markerPage, Priority: queue.Default,
+		Task: func(id, _ string) (*asynq.Task, error) { return NewPageTask(id) }},
 }
 
 func (s *Service) enqueueNotify(ctx context.Context, postID string) {

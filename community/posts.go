@@ -41,7 +41,7 @@ func (s *Service) newPost(u *profile.User, t *Thread, seq int, body string, now 
 	}
 	return &Post{ID: fmt.Sprintf("%s.%06d", t.ID, seq), ThreadID: t.ID, SpaceID: t.SpaceID, Seq: seq, AuthorID: u.ID,
 		AuthorName: u.Shown(), AuthorHandle: u.Handle, Source: body, HTML: html, PolicyVersion: markdown.PolicyVersion,
-		Tokens: Tokens(body), CreatedAt: now, Pending: []string{markerNotify}, PendingAt: now}, nil
+		Tokens: Tokens(body), CreatedAt: now, Pending: []string{markerNotify, markerPage}, PendingAt: now}, nil
 }
 
 // Reply adds a post to a thread. Its rank is claimed by the insert (the id
@@ -75,7 +75,10 @@ func (s *Service) Reply(ctx context.Context, u *profile.User, threadID, body str
 			return nil, database.Wrap(err, "community: reply")
 		}
 	}
-	if err := s.store.CountReply(ctx, t, now); err != nil {
+	// Copied before it is counted: a reader who sees the count finds the
+	// post in its page (else it rebuilds the page from the posts).
+	s.copyToPage(ctx, p.ID)
+	if err := s.store.CountReply(ctx, t, p.Seq, now); err != nil {
 		return nil, err
 	}
 	s.afterPost(ctx, u, sp)
@@ -163,6 +166,7 @@ func (s *Service) Edit(ctx context.Context, u *profile.User, postID, body string
 	if !ok {
 		return nil, fmt.Errorf("community: post changed meanwhile: %w", errkind.ErrConflict)
 	}
+	s.copyToPage(ctx, p.ID)
 	p.Source, p.HTML, p.EditedAt = body, html, now
 	return p, nil
 }
@@ -177,7 +181,11 @@ func (s *Service) Delete(ctx context.Context, u *profile.User, postID string) er
 	if p.AuthorID != u.ID {
 		return fmt.Errorf("community: not your post: %w", errkind.ErrForbidden)
 	}
-	return s.store.ErasePostText(ctx, p.ID)
+	if err := s.store.ErasePostText(ctx, p.ID); err != nil {
+		return err
+	}
+	s.copyToPage(ctx, p.ID)
+	return nil
 }
 
 // Accept marks a reply as the accepted answer of a question; its author

@@ -40,5 +40,9 @@ func (s *Service) React(ctx context.Context, u *profile.User, postID, kind strin
 		}
 		inc = -1
 	}
-	return s.store.IncReaction(ctx, p.ID, kind, inc)
+	if err := s.store.IncReaction(ctx, p.ID, kind, inc); err != nil {
+		return err
+	}
+	s.copyToPage(ctx, p.ID)
+	return nil
 }

@@ -20,6 +20,7 @@ func (s *Service) Rerender(ctx context.Context) (int, error) {
 		if err := s.store.SetRendered(ctx, p.ID, p.Source, html); err != nil {
 			return n, err
 		}
+		s.copyToPage(ctx, p.ID)
 		n++
 	}
 	return n, nil

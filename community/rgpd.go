@@ -147,17 +147,28 @@ func (s *Service) ExportFor(ctx context.Context, userID string) (*PersonalData, 
 }
 
 // DeleteFor is the communities' part of an account's erasure: posts stay
-// where others answered them, signed "Compte supprimé", and so do the
-// threads they started; every copy of the name kept for others is scrubbed
-// (the notifications others received about their posts, which are also
-// what digests not sent yet are made of, the reports they filed in the
-// moderators' queue, the moderation log); their subscriptions,
-// notifications, reactions, standing and space membership are deleted.
+// where others answered them, signed "Compte supprimé" (post by post, each
+// copied to its page), and so do the threads they started; every copy of
+// the name kept for others is scrubbed (the notifications others received
+// about their posts, which are also what digests not sent yet are made of,
+// the reports they filed in the moderators' queue, the moderation log);
+// their subscriptions, notifications, reactions, standing and space
+// membership are deleted.
 func (s *Service) DeleteFor(ctx context.Context, userID string) error {
-	if err := s.store.SignPostsDeleted(ctx, userID); err != nil {
+	ids, err := s.store.PostIDsBy(ctx, userID)
+	if err != nil {
 		return err
 	}
-	if err := s.scrubNotifications(ctx, userID); err != nil {
+	for _, id := range ids {
+		if err := s.store.SignPostDeleted(ctx, id); err != nil {
+			return err
+		}
+		s.copyToPage(ctx, id)
+	}
+	if err := s.store.SignThreadsDeleted(ctx, userID); err != nil {
+		return err
+	}
+	if err := s.scrubNotifications(ctx, ids); err != nil {
 		return err
 	}
 	if err := s.store.ScrubNameFromModeration(ctx, userID); err != nil {
@@ -170,12 +181,8 @@ func (s *Service) DeleteFor(ctx context.Context, userID string) error {
 }
 
 // scrubNotifications replaces the person's name in the notifications
-// others received about their posts (and so in digests not sent yet).
-func (s *Service) scrubNotifications(ctx context.Context, userID string) error {
-	ids, err := s.store.PostIDsBy(ctx, userID)
-	if err != nil {
-		return err
-	}
+// others received about their posts ids (and so in digests not sent yet).
+func (s *Service) scrubNotifications(ctx context.Context, ids []string) error {
 	for start := 0; start < len(ids); start += 500 {
 		if err := s.store.RenameInNotifications(ctx, ids[start:min(start+500, len(ids))], profile.DeletedName); err != nil {
 			return err

@@ -25,6 +25,10 @@ const (
 	SubscriptionsCollection = "subscriptions"
 	// NotificationsCollection: in-app notifications, one per (post, person).
 	NotificationsCollection = "notifications"
+	// PostPagesCollection: a copy of each thread's posts, PageSize a
+	// document, _id "<threadId>:<page>", so that a page is read by _id
+	// (store_pages.go).
+	PostPagesCollection = "post_pages"
 )
 
 // Indexes are the indexes the community's queries rely on.
@@ -52,6 +56,8 @@ var Indexes = []database.Index{
 	{Collection: FlagsCollection, Keys: []string{"byId"}},
 	{Collection: ImagesCollection, Keys: []string{"ownerId"}},
 	{Collection: ModerationCollection, Keys: []string{"by", "-at"}},
+	// Pages are read and written by _id only.
+	{Collection: PostPagesCollection},
 }
 
 // Kinds of space.

@@ -14,11 +14,11 @@ import (
 
 // Store reads and writes the communities' collections: spaces, threads,
 // posts, members' standing, subscriptions and notifications, flags, the
-// moderation log, reactions and images. Every query and update of the
+// moderation log, reactions, images and the pages of threads. Every query and update of the
 // package is one of its methods; the services hold no collection.
 type Store struct {
 	spaces, threads, posts, flags, log, members *mongo.Collection
-	subs, notes, images, reactions              *mongo.Collection
+	subs, notes, images, reactions, pages       *mongo.Collection
 	claims                                      *claim.Claims
 }
 
@@ -29,7 +29,7 @@ func NewStore(db *database.DB, claims *claim.Claims) *Store {
 		spaces: db.Collection(SpacesCollection), threads: db.Collection(ThreadsCollection), posts: db.Collection(PostsCollection),
 		flags: db.Collection(FlagsCollection), log: db.Collection(ModerationCollection), members: db.Collection(MembersCollection),
 		subs: db.Collection(SubscriptionsCollection), notes: db.Collection(NotificationsCollection),
-		images: db.Collection(ImagesCollection), reactions: db.Collection(ReactionsCollection),
+		images: db.Collection(ImagesCollection), reactions: db.Collection(ReactionsCollection), pages: db.Collection(PostPagesCollection),
 		claims: claims,
 	}
 }

@@ -11,8 +11,9 @@ import (
 	"ardoise/internal/markdown"
 )
 
-// InsertPost stores a new post. The error is the driver's, unwrapped, so
-// that a caller claiming a rank can tell a duplicate (database.IsDuplicate).
+// InsertPost stores a new post, which carries the page marker (newPost):
+// CopyPostToPage follows. The error is the driver's, unwrapped, so that a
+// caller claiming a rank can tell a duplicate (database.IsDuplicate).
 func (st *Store) InsertPost(ctx context.Context, p *Post) error {
 	_, err := st.posts.InsertOne(ctx, p)
 	return err
@@ -36,11 +37,18 @@ func (st *Store) PostAuthorName(ctx context.Context, id string) (string, error) 
 	return p.AuthorName, nil
 }
 
-// PostPage reads up to limit posts of a thread after the rank after, in
-// order, without their search tokens: one store command.
-func (st *Store) PostPage(ctx context.Context, threadID string, after, limit int) ([]Post, error) {
-	return database.FindAll[Post](ctx, "community: posts", st.posts, bson.M{"threadId": threadID, "seq": bson.M{"$gt": after}},
-		options.Find().SetSort(bson.D{{Key: "seq", Value: 1}}).SetLimit(int64(limit)).SetProjection(bson.M{"tokens": 0}))
+// toPage adds to a post's update the outbox marker of its page copy: the
+// change and the marker are written together, so a crash before
+// CopyPostToPage leaves the marker for the sweeper.
+func toPage(update bson.M) bson.M {
+	set, _ := update["$set"].(bson.M)
+	if set == nil {
+		set = bson.M{}
+		update["$set"] = set
+	}
+	set["pendingAt"] = time.Now().UTC()
+	update["$addToSet"] = bson.M{"pending": markerPage}
+	return update
 }
 
 // PostsByID reads the posts ids names.
@@ -57,12 +65,12 @@ type PostEdit struct {
 }
 
 // EditPost replaces a post's text if its source is still was; it reports
-// whether it was (false: changed meanwhile). Locked.
+// whether it was (false: changed meanwhile). Locked; marks the page copy.
 func (st *Store) EditPost(ctx context.Context, id, was string, e PostEdit) (bool, error) {
-	res, err := st.updateOne(ctx, st.posts, id, bson.M{"_id": id, "source": was}, bson.M{
+	res, err := st.updateOne(ctx, st.posts, id, bson.M{"_id": id, "source": was}, toPage(bson.M{
 		"$set": bson.M{"source": e.Source, "html": e.HTML, "policyVersion": markdown.PolicyVersion, "editedAt": e.At, "tokens": e.Tokens,
 			"edits": e.Edits},
-	})
+	}))
 	if err != nil {
 		return false, database.Wrap(err, "community: edit")
 	}
@@ -70,28 +78,29 @@ func (st *Store) EditPost(ctx context.Context, id, was string, e PostEdit) (bool
 }
 
 // ErasePostText is the author's soft delete: the post is marked deleted,
-// its text, tokens and history erased. Locked.
+// its text, tokens and history erased. Locked; marks the page copy.
 func (st *Store) ErasePostText(ctx context.Context, id string) error {
-	if _, err := st.updateOne(ctx, st.posts, id, bson.M{"_id": id}, bson.M{
+	if _, err := st.updateOne(ctx, st.posts, id, bson.M{"_id": id}, toPage(bson.M{
 		"$set":   bson.M{"deleted": true, "source": "", "html": "", "tokens": []string{}},
 		"$unset": bson.M{"edits": ""},
-	}); err != nil {
+	})); err != nil {
 		return database.Wrap(err, "community: delete")
 	}
 	return nil
 }
 
-// SetPostHidden hides or restores a post. Locked.
+// SetPostHidden hides or restores a post. Locked; marks the page copy.
 func (st *Store) SetPostHidden(ctx context.Context, id string, hidden bool) error {
-	if _, err := st.updateOne(ctx, st.posts, id, bson.M{"_id": id}, bson.M{"$set": bson.M{"hidden": hidden}}); err != nil {
+	if _, err := st.updateOne(ctx, st.posts, id, bson.M{"_id": id}, toPage(bson.M{"$set": bson.M{"hidden": hidden}})); err != nil {
 		return database.Wrap(err, "community: hide")
 	}
 	return nil
 }
 
-// IncReaction moves a post's count of one kind of reaction by inc. Locked.
+// IncReaction moves a post's count of one kind of reaction by inc.
+// Locked; marks the page copy.
 func (st *Store) IncReaction(ctx context.Context, postID, kind string, inc int) error {
-	if _, err := st.updateOne(ctx, st.posts, postID, bson.M{"_id": postID}, bson.M{"$inc": bson.M{"reactions." + kind: inc}}); err != nil {
+	if _, err := st.updateOne(ctx, st.posts, postID, bson.M{"_id": postID}, toPage(bson.M{"$inc": bson.M{"reactions." + kind: inc}})); err != nil {
 		return database.Wrap(err, "community: count reaction")
 	}
 	return nil
@@ -105,7 +114,8 @@ func (st *Store) ClearPostMarker(ctx context.Context, postID, marker string) err
 	return nil
 }
 
-// MovePosts moves a thread's posts to a space.
+// MovePosts moves a thread's posts to a space. Pages keep no space (a
+// page's posts take the thread's), so no page changes.
 func (st *Store) MovePosts(ctx context.Context, threadID, spaceID string) error {
 	if _, err := st.posts.UpdateMany(ctx, bson.M{"threadId": threadID}, bson.M{"$set": bson.M{"spaceId": spaceID}}); err != nil {
 		return database.Wrap(err, "community: move posts")
@@ -122,10 +132,10 @@ func (st *Store) PostsToRerender(ctx context.Context) ([]Post, error) {
 }
 
 // SetRendered stores a post's HTML under the current policy if its source
-// is still source. Locked.
+// is still source. Locked; marks the page copy.
 func (st *Store) SetRendered(ctx context.Context, id, source, html string) error {
 	if _, err := st.updateOne(ctx, st.posts, id, bson.M{"_id": id, "source": source},
-		bson.M{"$set": bson.M{"html": html, "policyVersion": markdown.PolicyVersion}}); err != nil {
+		toPage(bson.M{"$set": bson.M{"html": html, "policyVersion": markdown.PolicyVersion}})); err != nil {
 		return database.Wrap(err, "community: re-render")
 	}
 	return nil

@@ -68,13 +68,19 @@ func (st *Store) ImageIDsBy(ctx context.Context, userID string) ([]string, error
 	return out, nil
 }
 
-// SignPostsDeleted signs a person's posts, then the threads they started,
-// profile.DeletedName.
-func (st *Store) SignPostsDeleted(ctx context.Context, userID string) error {
-	signed := bson.M{"$set": bson.M{"authorName": profile.DeletedName, "authorHandle": ""}}
-	if _, err := st.posts.UpdateMany(ctx, bson.M{"authorId": userID}, signed); err != nil {
-		return database.Wrap(err, "community: anonymize posts")
+// SignPostDeleted signs a post profile.DeletedName, one post at a time
+// (PostIDsBy lists them): under the post's lock, like every other write
+// of a post, and with the page marker, since pages show the name.
+func (st *Store) SignPostDeleted(ctx context.Context, postID string) error {
+	if _, err := st.updateOne(ctx, st.posts, postID, bson.M{"_id": postID},
+		toPage(bson.M{"$set": bson.M{"authorName": profile.DeletedName, "authorHandle": ""}})); err != nil {
+		return database.Wrap(err, "community: anonymize post")
 	}
+	return nil
+}
+
+// SignThreadsDeleted signs the threads a person started profile.DeletedName.
+func (st *Store) SignThreadsDeleted(ctx context.Context, userID string) error {
 	if _, err := st.threads.UpdateMany(ctx, bson.M{"authorId": userID}, bson.M{"$set": bson.M{"authorName": profile.DeletedName}}); err != nil {
 		return database.Wrap(err, "community: anonymize threads")
 	}

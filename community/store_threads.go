@@ -38,11 +38,15 @@ func (st *Store) ThreadPage(ctx context.Context, spaceID, after string, limit in
 		options.Find().SetSort(bson.D{{Key: "sortKey", Value: -1}}).SetLimit(int64(limit)))
 }
 
-// CountReply records a reply at now in its thread: one more post, the
-// latest post's time and the sort key moved forward (never back). Locked.
-func (st *Store) CountReply(ctx context.Context, t *Thread, now time.Time) error {
+// CountReply records the reply of rank seq at now in its thread: the
+// count of posts, the latest post's time and the sort key moved forward
+// (never back). The count is the highest rank claimed ($max, not $inc):
+// ranks are dense, so it is the number of posts, and a reply whose count
+// a crash lost is counted by the next one, so that pages show it.
+// Locked.
+func (st *Store) CountReply(ctx context.Context, t *Thread, seq int, now time.Time) error {
 	if _, err := st.updateOne(ctx, st.threads, t.ID, bson.M{"_id": t.ID}, bson.M{
-		"$inc": bson.M{"posts": 1}, "$max": bson.M{"lastPostAt": now, "sortKey": sortKey(t.Pinned, now, t.ID)},
+		"$max": bson.M{"posts": seq, "lastPostAt": now, "sortKey": sortKey(t.Pinned, now, t.ID)},
 	}); err != nil {
 		return database.Wrap(err, "community: thread")
 	}

@@ -61,6 +61,7 @@ func (s *Service) CreateThread(ctx context.Context, u *profile.User, spaceID str
 	if err := s.store.InsertPost(ctx, p); err != nil {
 		return nil, nil, database.Wrap(err, "community: first post")
 	}
+	s.copyToPage(ctx, p.ID)
 	if err := s.store.InsertThread(ctx, t); err != nil {
 		return nil, nil, err
 	}
@@ -131,8 +132,10 @@ type PostPage struct {
 }
 
 // Thread reads a thread and a page of its posts (after the post of rank
-// after), counting the view: 4 store commands at most (space from cache,
-// module membership from cache once known).
+// after), counting the view: 2 store commands (the thread, then its page
+// document by _id; the space from cache, module membership from cache once
+// known, views buffered), 3 when after is not a multiple of PageSize. The
+// thread's count of posts says whether a page follows.
 func (s *Service) Thread(ctx context.Context, u *profile.User, threadID string, after int) (*PostPage, error) {
 	t, err := s.store.Thread(ctx, threadID)
 	if err != nil {
@@ -142,14 +145,14 @@ func (s *Service) Thread(ctx context.Context, u *profile.User, threadID string, 
 	if err != nil {
 		return nil, err
 	}
-	posts, err := s.store.PostPage(ctx, t.ID, after, PageSize+1)
+	after = max(after, 0)
+	posts, err := s.store.PostPage(ctx, t, after)
 	if err != nil {
 		return nil, err
 	}
 	page := &PostPage{Space: sp, Thread: t, Posts: posts, Moderator: CanModerate(sp, u)}
-	if len(page.Posts) > PageSize {
-		page.Posts = page.Posts[:PageSize]
-		page.Next = page.Posts[PageSize-1].Seq
+	if t.Posts > after+PageSize {
+		page.Next = after + PageSize
 	}
 	if !page.Moderator {
 		for i := range page.Posts {

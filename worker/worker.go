@@ -101,6 +101,7 @@ func (w *Worker) mux() *asynq.ServeMux {
 	mux.HandleFunc(courses.TypeCreditSession, w.d.Courses.HandleCreditSession)
 	mux.HandleFunc(certificates.TypeIssue, w.d.Certificates.HandleIssue)
 	mux.HandleFunc(community.TypeNotify, w.d.Community.HandleNotify)
+	mux.HandleFunc(community.TypePage, w.d.Community.HandlePage)
 	mux.HandleFunc(community.TypeDigestDaily, w.d.Community.HandleDigestDaily)
 	mux.HandleFunc(community.TypeDigestWeekly, w.d.Community.HandleDigestWeekly)
 	return mux

@@ -1,0 +1,33 @@
+package community
+
+import (
+	"context"
+	"strconv"
+)
+
+// StoreOf returns the service's store, so that a test writes a post as a
+// crash would leave it: without its page copy.
+func StoreOf(s *Service) *Store { return s.store }
+
+// PageDoc reads a thread's page k as stored, by seq, without the rebuild
+// PostPage does for a page it finds incomplete.
+func (st *Store) PageDoc(ctx context.Context, threadID string, k int) (map[int]Post, error) {
+	doc, err := st.pageDoc(ctx, postPageID(threadID, k))
+	if err != nil {
+		return nil, err
+	}
+	out := map[int]Post{}
+	for key, p := range doc.Posts {
+		seq, err := strconv.Atoi(key)
+		if err != nil || seq != p.Seq {
+			return nil, strconv.ErrSyntax
+		}
+		out[seq] = p
+	}
+	return out, nil
+}
+
+// DeletePostPage deletes a thread's page k, as before pages existed.
+func (st *Store) DeletePostPage(ctx context.Context, threadID string, k int) error {
+	return st.deletePostPage(ctx, threadID, k)
+}
