@@ -210,7 +210,10 @@ func (a *App) communityReply(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect("/communaute/fils/"+p.ThreadID+"?apres="+strconv.Itoa(max(0, p.Seq-community.PageSize))+"#"+postAnchor(p.ID), fiber.StatusSeeOther)
+	// The page that holds the reply, as the thread's own links cut it: one
+	// page document to read.
+	page := (p.Seq - 1) / community.PageSize * community.PageSize
+	return c.Redirect("/communaute/fils/"+p.ThreadID+"?apres="+strconv.Itoa(page)+"#"+postAnchor(p.ID), fiber.StatusSeeOther)
 }
 
 func postAnchor(id string) string { return "message-" + id }
