@@ -59,6 +59,7 @@ func main() {
 	requests := flag.Int("requests", 200, "with --scenario scale: requests measured per kind")
 	budget := flag.Duration("budget", time.Minute, "with --scenario scale: time after which a kind stops early (see --min-requests)")
 	minRequests := flag.Int("min-requests", 5, "with --scenario scale: requests measured per kind at least, past --budget (3 past three times it)")
+	kinds := flag.String("kinds", "", "with --scenario scale: the kinds of request to measure, separated by commas (default: all)")
 	flag.Parse()
 	if *scenario == "scale" {
 		var ns []int
@@ -72,8 +73,25 @@ func main() {
 		if *minRequests < 3 || *requests < *minRequests {
 			fail("--min-requests must be at least 3, and --requests at least --min-requests")
 		}
+		ks := scaleKinds
+		if *kinds != "" {
+			want := map[string]bool{}
+			for _, k := range strings.Split(*kinds, ",") {
+				want[strings.TrimSpace(k)] = true
+			}
+			ks = nil
+			for _, k := range scaleKinds {
+				if want[k] {
+					ks = append(ks, k)
+					delete(want, k)
+				}
+			}
+			if len(want) > 0 || len(ks) == 0 {
+				fail("--kinds: unknown kinds %v; known: %s", want, strings.Join(scaleKinds, ","))
+			}
+		}
 		runScale(scaleOptions{backend: *backend, sizes: ns, json: *jsonOut, untuned: *untuned, requests: *requests, budget: *budget,
-			minRequests: *minRequests})
+			minRequests: *minRequests, kinds: ks})
 		return
 	}
 	var rs []int

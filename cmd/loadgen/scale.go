@@ -42,6 +42,7 @@ type scaleOptions struct {
 	// minRequests is the fewest requests a kind is measured with once past
 	// budget (3 once past three times the budget).
 	minRequests int
+	kinds       []string // the kinds measured, in scaleKinds' order
 }
 
 // scaleFigures are one kind of request's figures at one size.
@@ -231,7 +232,7 @@ func runScaleSize(store *embedded.Store, untuned bool, size int, o scaleOptions,
 		return nil, groups, err
 	}
 	figs := map[string]scaleFigures{}
-	for _, kind := range scaleKinds {
+	for _, kind := range o.kinds {
 		f, err := m.run(kind)
 		if err != nil {
 			return nil, groups, fmt.Errorf("%s: %w", kind, err)
@@ -329,7 +330,10 @@ func printScaleSize(s scaleSize) {
 	}
 	fmt.Println()
 	for _, k := range scaleKinds {
-		f := s.Requests[k]
+		f, ok := s.Requests[k]
+		if !ok {
+			continue
+		}
 		fmt.Printf("%-17s %9.1f %9.1f %8d %5d", k, f.P50, f.P99, f.Commands, f.N)
 		if u, ok := s.Untuned[k]; ok {
 			fmt.Printf("   %11.1f %9.1f %8d %5d", u.P50, u.P99, u.Commands, u.N)

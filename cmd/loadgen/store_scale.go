@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -118,9 +120,10 @@ func prefillScale(ctx context.Context, db *database.DB, size int, people scalePe
 		return nil, err
 	}
 
-	// Spaces, threads and posts: the big thread first, then threads of 5–50
-	// posts until the posts number size; half the threads in the big space,
-	// the others in 20 theme spaces.
+	// Spaces, threads and posts (with the page documents community keeps
+	// of them): the big thread first, then threads of 5–50 posts until the
+	// posts number size; half the threads in the big space, the others in
+	// 20 theme spaces.
 	const themes = 20
 	if err := p.insert(ctx, community.SpacesCollection, themes, func(i int) any {
 		ref := fmt.Sprintf("charge-%02d", i)
@@ -180,14 +183,19 @@ func prefillScale(ctx context.Context, db *database.DB, size int, people scalePe
 	postID := func(r postRef) string { return fmt.Sprintf("%s.%06d", threadIDs[r.thread], r.seq) }
 	body := strings.Repeat("Un message de charge avec du **texte** et un [lien](https://eduscol.education.fr). ", 4)
 	html := "<p>" + strings.Repeat(`Un message de charge avec du <strong>texte</strong> et un <a href="https://eduscol.education.fr" rel="nofollow noopener" target="_blank">lien</a>. `, 4) + "</p>"
-	if err := p.insert(ctx, community.PostsCollection, len(refs), func(i int) any {
-		r := refs[i]
-		author, _ := scaleUser((i * 7919) % users)
-		return &community.Post{ID: postID(r), ThreadID: threadIDs[r.thread], SpaceID: spaceOf[r.thread], Seq: r.seq, AuthorID: author,
+	post := func(t, seq int) *community.Post {
+		author, _ := scaleUser((t*7919 + seq) % users)
+		return &community.Post{ID: postID(postRef{t, seq}), ThreadID: threadIDs[t], SpaceID: spaceOf[t], Seq: seq, AuthorID: author,
 			AuthorName: "Personne", AuthorHandle: "charge", Source: body, HTML: html, PolicyVersion: "ardoise-ugc-2",
 			Tokens:    []string{"charge", "message", "texte", "lien"},
-			CreatedAt: lastAt[r.thread].Add(-time.Duration(sizes[r.thread]-r.seq) * time.Second)}
+			CreatedAt: lastAt[t].Add(-time.Duration(sizes[t]-seq) * time.Second)}
+	}
+	if err := p.insert(ctx, community.PostsCollection, len(refs), func(i int) any {
+		return post(refs[i].thread, refs[i].seq)
 	}); err != nil {
+		return nil, err
+	}
+	if err := prefillPostPages(ctx, p, sizes, threadIDs, post); err != nil {
 		return nil, err
 	}
 
@@ -299,6 +307,34 @@ func prefillScale(ctx context.Context, db *database.DB, size int, people scalePe
 		f.codes = append(f.codes, codes[i])
 	}
 	return f, nil
+}
+
+// pageFields are the fields of a post its page document leaves out
+// (community/store_pages.go).
+var pageFields = []string{"tokens", "pending", "pendingAt", "spaceId"}
+
+// prefillPostPages writes the page documents community keeps of each
+// thread (community/store_pages.go): _id "<threadId>:<k>", the page's
+// posts keyed by their rank, without the fields in pageFields.
+func prefillPostPages(ctx context.Context, p *prefiller, sizes []int, threadIDs []string, post func(t, seq int) *community.Post) error {
+	var pages [][2]int // thread, page number (0-based)
+	for t, n := range sizes {
+		for k := 0; k*community.PageSize < n; k++ {
+			pages = append(pages, [2]int{t, k})
+		}
+	}
+	return p.insert(ctx, community.PostPagesCollection, len(pages), func(i int) any {
+		t, k := pages[i][0], pages[i][1]
+		entries := bson.D{}
+		for seq := k*community.PageSize + 1; seq <= min((k+1)*community.PageSize, sizes[t]); seq++ {
+			raw, _ := bson.Marshal(post(t, seq))
+			var d bson.D
+			_ = bson.Unmarshal(raw, &d)
+			d = slices.DeleteFunc(d, func(e bson.E) bool { return slices.Contains(pageFields, e.Key) })
+			entries = append(entries, bson.E{Key: strconv.Itoa(seq), Value: d})
+		}
+		return bson.D{{Key: "_id", Value: threadIDs[t] + ":" + strconv.Itoa(k)}, {Key: "posts", Value: entries}}
+	})
 }
 
 // threadSortKey is community's sort key of a thread not pinned (threads.go).
