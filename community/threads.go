@@ -159,8 +159,6 @@ func (s *Service) Thread(ctx context.Context, u *profile.User, threadID string, 
 			page.Posts[i].Edits = nil
 		}
 	}
-	if err := s.countView(ctx, t.ID); err != nil {
-		return nil, err
-	}
+	s.countView(ctx, t.ID)
 	return page, nil
 }

@@ -17,7 +17,24 @@ const (
 	viewFlushAge   = 10 * time.Second
 )
 
-func (s *Service) countView(ctx context.Context, threadID string) error {
+// countView counts a view of a thread. A count it cannot write (the
+// thread's lock busy with replies, the store slow) goes back to the buffer
+// for the ticker: a reader never gets an error for a counter.
+func (s *Service) countView(ctx context.Context, threadID string) {
+	if n, err := s.bufferView(ctx, threadID); err != nil {
+		s.logger.Warn("community: count views; kept for the next flush", "thread", threadID, "err", err)
+		s.mu.Lock()
+		s.views[threadID] += n
+		if _, ok := s.viewSince[threadID]; !ok {
+			s.viewSince[threadID] = time.Now()
+		}
+		s.mu.Unlock()
+	}
+}
+
+// bufferView adds a view to the buffer and writes the thread's buffered
+// views when they are due; on a failed write it returns how many it held.
+func (s *Service) bufferView(ctx context.Context, threadID string) (int, error) {
 	s.mu.Lock()
 	if len(s.views) > 100000 { // bound the memory: a few counts are lost
 		clear(s.views)
@@ -32,12 +49,12 @@ func (s *Service) countView(ctx context.Context, threadID string) error {
 	}
 	if n < viewFlushCount && time.Since(since) < viewFlushAge {
 		s.mu.Unlock()
-		return nil
+		return 0, nil
 	}
 	delete(s.views, threadID)
 	delete(s.viewSince, threadID)
 	s.mu.Unlock()
-	return s.store.IncViews(ctx, threadID, n)
+	return n, s.store.IncViews(ctx, threadID, n)
 }
 
 // FlushViews writes every buffered view count. A count whose write fails

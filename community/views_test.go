@@ -62,3 +62,36 @@ func TestViewsFlushedByTicker(t *testing.T) {
 		return err == nil && len(threads) == 1 && threads[0].Views == 1
 	})
 }
+
+// A view count that cannot be written (the thread's lock held past the
+// wait) does not fail the reader's page: the count goes back to the buffer
+// and is written later.
+func TestViewCountNeverFailsARead(t *testing.T) {
+	env := testenv.New(t, testenv.WithoutServer(), testenv.WithoutWorker())
+	ctx := testenv.Ctx(t)
+	svc := env.Sys.Community
+	u := veteran(t, env, profile.RoleLearner)
+	th, _, err := svc.CreateThread(ctx, u, "academie-lyon", community.NewThread{Title: "Un fil très occupé", Body: "Un message."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	release, err := community.NewStore(env.Sys.DB, env.Sys.Claims).LockThread(ctx, th.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The tenth view is due for writing; the lock is held: the write waits,
+	// gives up, and the read still answers.
+	for i := range 10 {
+		if _, err := svc.Thread(ctx, u, th.ID, 0); err != nil {
+			t.Fatalf("view %d while the thread is locked: %v", i+1, err)
+		}
+	}
+	release()
+	if err := svc.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	threads, err := svc.ThreadsBy(ctx, u.ID)
+	if err != nil || len(threads) != 1 || threads[0].Views != 10 {
+		t.Fatalf("views after the lock was released and the service closed: %+v %v, want 10", threads, err)
+	}
+}
