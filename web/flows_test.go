@@ -114,10 +114,13 @@ func TestRegisterVerifyAndAPI(t *testing.T) {
 		if _, m := me(); m["emailVerified"] != true {
 			t.Errorf("email not verified after the link: %v", m)
 		}
-		if _, metrics := get(t, env, env.Client(), "/metrics"); !strings.Contains(metrics, `ardoise_tasks_processed_total{type="profile:send-mail"}`) ||
-			!strings.Contains(metrics, `ardoise_http_requests_total{method="POST",route="/api/v1/auth/register",status="201"} 1`) {
-			t.Error("/metrics lacks the task or request counters")
-		}
+		// The worker counts a task once its handler has returned, a moment
+		// after the handler wrote the mail the test waited for.
+		testenv.Eventually(t, 10*time.Second, "/metrics counting the mail task and the registration", func() bool {
+			_, metrics := get(t, env, env.Client(), "/metrics")
+			return strings.Contains(metrics, `ardoise_tasks_processed_total{type="profile:send-mail"}`) &&
+				strings.Contains(metrics, `ardoise_http_requests_total{method="POST",route="/api/v1/auth/register",status="201"} 1`)
+		})
 		if resp, _ := get(t, env, c, "/verifier-email?jeton=forge"); resp.StatusCode != 400 {
 			t.Errorf("forged verification link: %d", resp.StatusCode)
 		}
