@@ -1,6 +1,7 @@
 package community_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -31,7 +32,7 @@ func shown(p community.Post) string {
 func checkPages(t *testing.T, env *testenv.Env, reader *profile.User, threadID string) {
 	t.Helper()
 	env.DrainQueues(t, 90*time.Second) // a task's first retry comes within 45 s
-	ctx := testenv.Ctx(t)
+	ctx := writersCtx(t)
 	st := community.StoreOf(env.Sys.Community)
 	th, err := st.Thread(ctx, threadID)
 	if err != nil {
@@ -89,7 +90,7 @@ func checkPages(t *testing.T, env *testenv.Env, reader *profile.User, threadID s
 // faster than a person may).
 func reply(t *testing.T, env *testenv.Env, u *profile.User, threadID, body string) *community.Post {
 	t.Helper()
-	ctx := testenv.Ctx(t)
+	ctx := writersCtx(t)
 	env.Sys.Limiter.Reset(ctx, "post-gap:"+u.ID)
 	env.Sys.Limiter.Reset(ctx, "post-hour:"+u.ID)
 	p, err := env.Sys.Community.Reply(ctx, u, threadID, body)
@@ -131,7 +132,7 @@ func atOnce(t *testing.T, fns ...func() error) {
 // exactly once, and the pages show them in order.
 func TestRepliesAtOnceEachOnceInOrder(t *testing.T) {
 	testenv.ForEachBackend(t, func(t *testing.T, env *testenv.Env) {
-		ctx := testenv.Ctx(t)
+		ctx := writersCtx(t)
 		svc := env.Sys.Community
 		admin, asker := env.CreateUser(t, profile.RoleAdmin), veteran(t, env, profile.RoleLearner)
 		th, _, err := svc.CreateThread(ctx, asker, "academie-lyon", community.NewThread{Title: "Un fil très suivi", Body: "Premier message."})
@@ -178,7 +179,7 @@ func TestRepliesAtOnceEachOnceInOrder(t *testing.T) {
 // every post exactly as it now is.
 func TestWritesAtOnceKeepPagesCurrent(t *testing.T) {
 	testenv.ForEachBackend(t, func(t *testing.T, env *testenv.Env) {
-		ctx := testenv.Ctx(t)
+		ctx := writersCtx(t)
 		svc := env.Sys.Community
 		admin := env.CreateUser(t, profile.RoleAdmin)
 		var people []*profile.User
@@ -235,7 +236,7 @@ func TestWritesAtOnceKeepPagesCurrent(t *testing.T) {
 // incomplete; pages from before pages existed are rebuilt when read.
 func TestPageCopyLostToACrash(t *testing.T) {
 	testenv.ForEachBackend(t, func(t *testing.T, env *testenv.Env) {
-		ctx := testenv.Ctx(t)
+		ctx := writersCtx(t)
 		svc := env.Sys.Community
 		st := community.StoreOf(svc)
 		a, b := veteran(t, env, profile.RoleLearner), veteran(t, env, profile.RoleLearner)
@@ -308,4 +309,14 @@ func TestPageCopyLostToACrash(t *testing.T) {
 		}
 		checkPages(t, env, a, th.ID)
 	})
+}
+
+// writersCtx bounds a test of many writers at once. Each writer waits for
+// the locks of the others, so on a loaded machine (the race detector, the
+// other packages' tests, FerretDB over PostgreSQL) the test takes longer
+// than testenv.Ctx's 30 s without anything being wrong.
+func writersCtx(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	t.Cleanup(cancel)
+	return ctx
 }
