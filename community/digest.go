@@ -143,6 +143,7 @@ func (s *Service) digestFor(ctx context.Context, userID, freq string, period tim
 	if err := s.store.MarkDigested(ctx, ids); err != nil {
 		return false, err
 	}
+	s.copyNotes(ctx, ids)
 	return true, nil
 }
 
@@ -194,6 +195,7 @@ func (s *Service) stillVisible(ctx context.Context, u *profile.User, notes []Not
 		if err := s.store.MarkDigested(ctx, drop); err != nil {
 			return nil, err
 		}
+		s.copyNotes(ctx, drop)
 	}
 	return keep, nil
 }

@@ -31,3 +31,23 @@ func (st *Store) PageDoc(ctx context.Context, threadID string, k int) (map[int]P
 func (st *Store) DeletePostPage(ctx context.Context, threadID string, k int) error {
 	return st.deletePostPage(ctx, threadID, k)
 }
+
+// Notify writes one notification as the notify task does: numbered,
+// counted, copied to its page, mailed to the immediate (a retried task
+// calls it again with the same notification).
+func Notify(ctx context.Context, s *Service, n Notification) error { return s.notify(ctx, n) }
+
+// InsertUnnumbered stores a notification as before pages (no seq, no page).
+func (st *Store) InsertUnnumbered(ctx context.Context, n Notification) error {
+	return st.insertUnnumbered(ctx, n)
+}
+
+// NotePage reads a person's notification page k as stored, by seq.
+func (st *Store) NotePage(ctx context.Context, userID string, k int) (map[int]Notification, error) {
+	return st.notePage(ctx, userID, k)
+}
+
+// NotePending reads a notification's seq and pending markers.
+func (st *Store) NotePending(ctx context.Context, id string) (int, []string, error) {
+	return st.notePending(ctx, id)
+}

@@ -3,6 +3,7 @@ package community
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -58,12 +59,15 @@ func NewNotifyTask(postID string) (*asynq.Task, error) {
 
 // Markers are the community's pending work, registered with the outbox: a
 // new post waits for its notifications; a written post, for its copy into
-// its thread's page.
+// its thread's page; a changed notification, for its copy into its
+// person's page.
 var Markers = []queue.Marker{
 	{Collection: PostsCollection, Name: markerNotify, Priority: queue.Default,
 		Task: func(id, _ string) (*asynq.Task, error) { return NewNotifyTask(id) }},
 	{Collection: PostsCollection, Name: markerPage, Priority: queue.Default,
 		Task: func(id, _ string) (*asynq.Task, error) { return NewPageTask(id) }},
+	{Collection: NotificationsCollection, Name: markerNotePage, Priority: queue.Default,
+		Task: func(id, _ string) (*asynq.Task, error) { return NewNotePageTask(id) }},
 }
 
 func (s *Service) enqueueNotify(ctx context.Context, postID string) {
@@ -71,8 +75,10 @@ func (s *Service) enqueueNotify(ctx context.Context, postID string) {
 }
 
 // HandleNotify writes the post's notifications (one per person, by a
-// deterministic id, so a retry adds none), emails those who chose
-// immediate mail, subscribes the author to the thread, then clears the marker.
+// deterministic id, so a retry adds none) and copies each into its
+// person's page (again on a retry: the copy is idempotent, and the marker
+// stays until every copy is done), emails those who chose immediate mail,
+// subscribes the author to the thread, then clears the marker.
 func (s *Service) HandleNotify(ctx context.Context, t *asynq.Task) error {
 	var pl notifyPayload
 	if err := json.Unmarshal(t.Payload(), &pl); err != nil {
@@ -207,14 +213,20 @@ func (s *Service) sees(ctx context.Context, sp *Space, u *profile.User) (bool, e
 	return s.visible(sp, u, enrolled), nil
 }
 
-// notify inserts a notification once; the first insert counts it unread
-// and, for people who chose immediate mail, sends it.
+// notify inserts a notification once, numbered in its person's list and
+// counted unread (Store.AddNotification), copies it into its page, and,
+// on the first insert, sends it to people who chose immediate mail.
 func (s *Service) notify(ctx context.Context, n Notification) error {
-	if added, err := s.store.InsertNotification(ctx, n); err != nil || !added {
+	added, seq, err := s.store.AddNotification(ctx, n)
+	if err != nil {
 		return err
 	}
-	if err := s.store.IncUnread(ctx, n.UserID); err != nil {
-		return err
+	err = s.store.CopyNote(ctx, n.ID, n.UserID, seq)
+	for try := 1; try < 3 && errors.Is(err, errkind.ErrConflict); try++ {
+		err = s.store.CopyNote(ctx, n.ID, n.UserID, seq) // a burst held the page's lock past its wait
+	}
+	if err != nil || !added {
+		return err // the task runs again and copies again
 	}
 	m, err := s.Member(ctx, n.UserID)
 	if err != nil {
@@ -235,7 +247,11 @@ func (s *Service) notify(ctx context.Context, n Notification) error {
 	if err := s.mailer.Send(ctx, msg); err != nil && !database.IsDuplicate(err) {
 		return err
 	}
-	return s.store.MarkMailed(ctx, n.ID)
+	if err := s.store.MarkMailed(ctx, n.ID); err != nil {
+		return err
+	}
+	s.copyNotes(ctx, []string{n.ID})
+	return nil
 }
 
 // subscribe makes a person follow a target ("space:<id>" or "thread:<id>").
@@ -272,7 +288,8 @@ func (s *Service) SetSubscribed(ctx context.Context, u *profile.User, kind, id s
 	return s.store.Unsubscribe(ctx, u.ID+"|"+kind+":"+id)
 }
 
-// Notifications returns a person's newest notifications and unread count.
+// Notifications returns a person's newest notifications (read from their
+// pages by _id, whatever their number) and unread count.
 func (s *Service) Notifications(ctx context.Context, userID string) ([]Notification, int, error) {
 	out, err := s.store.Notifications(ctx, userID)
 	if err != nil {
@@ -285,12 +302,10 @@ func (s *Service) Notifications(ctx context.Context, userID string) ([]Notificat
 	return out, m.Unread, nil
 }
 
-// MarkRead marks every notification of a person read.
+// MarkRead marks every notification of a person read and sets their
+// unread count to zero (one locked step, Store.MarkAllRead).
 func (s *Service) MarkRead(ctx context.Context, userID string) error {
-	if err := s.store.MarkAllRead(ctx, userID); err != nil {
-		return err
-	}
-	return s.store.ResetUnread(ctx, userID)
+	return s.store.MarkAllRead(ctx, userID)
 }
 
 // Member returns a person's standing (zero when they never took part).

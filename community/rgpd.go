@@ -184,9 +184,11 @@ func (s *Service) DeleteFor(ctx context.Context, userID string) error {
 // others received about their posts ids (and so in digests not sent yet).
 func (s *Service) scrubNotifications(ctx context.Context, ids []string) error {
 	for start := 0; start < len(ids); start += 500 {
-		if err := s.store.RenameInNotifications(ctx, ids[start:min(start+500, len(ids))], profile.DeletedName); err != nil {
+		renamed, err := s.store.RenameInNotifications(ctx, ids[start:min(start+500, len(ids))], profile.DeletedName)
+		if err != nil {
 			return err
 		}
+		s.copyNotes(ctx, renamed)
 	}
 	return nil
 }
@@ -203,5 +205,10 @@ func (s *Service) scrubIfErased(ctx context.Context, p *Post) error {
 	if name == p.AuthorName {
 		return nil
 	}
-	return s.store.RenameInPostNotifications(ctx, p.ID, name)
+	renamed, err := s.store.RenameInPostNotifications(ctx, p.ID, name)
+	if err != nil {
+		return err
+	}
+	s.copyNotes(ctx, renamed)
+	return nil
 }

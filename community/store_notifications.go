@@ -2,6 +2,7 @@ package community
 
 import (
 	"context"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -9,46 +10,36 @@ import (
 	"ardoise/internal/database"
 )
 
-// InsertNotification stores a notification once; it reports false when
-// one of that id was there already.
-func (st *Store) InsertNotification(ctx context.Context, n Notification) (bool, error) {
-	if _, err := st.notes.InsertOne(ctx, n); err != nil {
-		if database.IsDuplicate(err) {
-			return false, nil
-		}
-		return false, database.Wrap(err, "community: notification")
-	}
-	return true, nil
+// noteChanged is the update of a notification's state the list shows: the
+// same update adds the note-page marker, taken off once the change is
+// copied to the notification's page (Store.CopyNotes).
+func noteChanged(set bson.M) bson.M {
+	set["pendingAt"] = time.Now().UTC()
+	return bson.M{"$set": set, "$addToSet": bson.M{"pending": markerNotePage}}
 }
 
-// MarkMailed marks one notification emailed, so no digest repeats it.
+// MarkMailed marks one notification emailed, so no digest repeats it; its
+// page is copied by the caller (CopyNotes).
 func (st *Store) MarkMailed(ctx context.Context, id string) error {
-	if _, err := st.notes.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"digested": true}}); err != nil {
+	if _, err := st.notes.UpdateOne(ctx, bson.M{"_id": id}, noteChanged(bson.M{"digested": true})); err != nil {
 		return database.Wrap(err, "community: mailed")
 	}
 	return nil
 }
 
-// MarkDigested marks the notifications ids emailed (or left out of digests).
+// MarkDigested marks the notifications ids emailed (or left out of
+// digests); their pages are copied by the caller (CopyNotes).
 func (st *Store) MarkDigested(ctx context.Context, ids []string) error {
-	if _, err := st.notes.UpdateMany(ctx, bson.M{"_id": bson.M{"$in": ids}}, bson.M{"$set": bson.M{"digested": true}}); err != nil {
+	if _, err := st.notes.UpdateMany(ctx, bson.M{"_id": bson.M{"$in": ids}}, noteChanged(bson.M{"digested": true})); err != nil {
 		return database.Wrap(err, "community: digested")
 	}
 	return nil
 }
 
-// Notifications lists a person's 50 newest notifications.
+// Notifications lists a person's newest notifications (NotePageSize),
+// newest first, from their pages (NotificationPage).
 func (st *Store) Notifications(ctx context.Context, userID string) ([]Notification, error) {
-	return database.FindAll[Notification](ctx, "community: notifications", st.notes, bson.M{"userId": userID},
-		options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}).SetLimit(50))
-}
-
-// MarkAllRead marks every unread notification of a person read.
-func (st *Store) MarkAllRead(ctx context.Context, userID string) error {
-	if _, err := st.notes.UpdateMany(ctx, bson.M{"userId": userID, "read": false}, bson.M{"$set": bson.M{"read": true}}); err != nil {
-		return database.Wrap(err, "community: mark read")
-	}
-	return nil
+	return st.NotificationPage(ctx, userID)
 }
 
 // ToDigest lists, oldest first, the (at most 200) notifications of a
@@ -59,20 +50,31 @@ func (st *Store) ToDigest(ctx context.Context, userID string) ([]Notification, e
 		options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}}).SetLimit(200))
 }
 
-// RenameInNotifications signs the notifications about the posts ids with name.
-func (st *Store) RenameInNotifications(ctx context.Context, postIDs []string, name string) error {
-	if _, err := st.notes.UpdateMany(ctx, bson.M{"postId": bson.M{"$in": postIDs}}, bson.M{"$set": bson.M{"byName": name}}); err != nil {
-		return database.Wrap(err, "community: scrub notifications")
-	}
-	return nil
+// RenameInNotifications signs the notifications about the posts ids with
+// name and returns their ids, whose pages the caller copies (CopyNotes).
+func (st *Store) RenameInNotifications(ctx context.Context, postIDs []string, name string) ([]string, error) {
+	return st.renameNotes(ctx, bson.M{"postId": bson.M{"$in": postIDs}}, name)
 }
 
-// RenameInPostNotifications signs the notifications about one post with name.
-func (st *Store) RenameInPostNotifications(ctx context.Context, postID, name string) error {
-	if _, err := st.notes.UpdateMany(ctx, bson.M{"postId": postID}, bson.M{"$set": bson.M{"byName": name}}); err != nil {
-		return database.Wrap(err, "community: scrub notifications")
+// RenameInPostNotifications signs the notifications about one post with
+// name and returns their ids, whose pages the caller copies (CopyNotes).
+func (st *Store) RenameInPostNotifications(ctx context.Context, postID, name string) ([]string, error) {
+	return st.renameNotes(ctx, bson.M{"postId": postID}, name)
+}
+
+func (st *Store) renameNotes(ctx context.Context, filter bson.M, name string) ([]string, error) {
+	if _, err := st.notes.UpdateMany(ctx, filter, noteChanged(bson.M{"byName": name})); err != nil {
+		return nil, database.Wrap(err, "community: scrub notifications")
 	}
-	return nil
+	refs, err := st.noteRefs(ctx, filter)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(refs))
+	for i, r := range refs {
+		ids[i] = r.ID
+	}
+	return ids, nil
 }
 
 // Subscribe stores a subscription once (its id is userId|target).

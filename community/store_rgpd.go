@@ -119,9 +119,12 @@ func (st *Store) ScrubNameFromModeration(ctx context.Context, userID string) err
 	return nil
 }
 
-// DeletePersonal deletes a person's subscriptions, notifications,
-// standing and reactions.
+// DeletePersonal deletes a person's subscriptions, notifications (and
+// their pages), standing and reactions.
 func (st *Store) DeletePersonal(ctx context.Context, userID string) error {
+	if err := st.deleteNotePages(ctx, userID); err != nil {
+		return err
+	}
 	for _, erase := range []struct {
 		coll   *mongo.Collection
 		filter bson.M
