@@ -58,6 +58,7 @@ var Indexes = []database.Index{
 	{Collection: ModerationCollection, Keys: []string{"by", "-at"}},
 	// Pages are read and written by _id only.
 	{Collection: PostPagesCollection},
+	{Collection: NotificationPagesCollection},
 }
 
 // Kinds of space.

@@ -29,14 +29,6 @@ const NotificationPagesCollection = "notification_pages"
 // list the notifications page and the API show (the 50 newest).
 const NotePageSize = 50
 
-func init() {
-	// Declared here, beside the Store methods that use it, rather than in
-	// space.go's list: EnsureIndexes creates every declared collection at
-	// start, so the FerretDB tuning gives it its _id index before the first
-	// read. Pages and heads are read and written by _id only.
-	Indexes = append(Indexes, database.Index{Collection: NotificationPagesCollection})
-}
-
 // noteDoc is a notification as stored: with its number in its person's
 // list (seq, from 1; 0 for one written before pages and not numbered yet)
 // and its outbox markers.
