@@ -12,6 +12,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"ardoise/internal/claim"
 	"ardoise/internal/errkind"
 	"ardoise/internal/i18n"
 	"ardoise/internal/keyring"
@@ -56,10 +57,15 @@ type Deps struct {
 	// RegistrationsPerIP is how many accounts one address may register an
 	// hour (DefaultRegistrationsPerIP when 0).
 	RegistrationsPerIP int
+	// Claims lock an account during its updates (see Store.claims).
+	Claims *claim.Claims
 }
 
 // NewService builds the service.
 func NewService(d Deps) *Service {
+	if d.Store != nil && d.Claims != nil {
+		d.Store.claims = d.Claims
+	}
 	s := &Service{
 		store: d.Store, keys: d.Keys, outbox: d.Outbox, mailer: d.Mailer, limiter: d.Limiter,
 		msgs: d.Catalog, baseURL: strings.TrimRight(d.BaseURL, "/"), logger: d.Logger,

@@ -11,6 +11,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"ardoise/internal/claim"
 	"ardoise/internal/database"
 	"ardoise/internal/errkind"
 )
@@ -40,6 +41,12 @@ type Store struct {
 	users  *mongo.Collection
 	tokens *mongo.Collection
 	audit  *mongo.Collection
+	// claims serialize the updates of one account (lockUser); the service
+	// sets them. FerretDB runs an update as a read then an overwrite of the
+	// whole document, so two updates of one account at once (a mail task
+	// clearing its marker while the person verifies their address) would
+	// otherwise lose one.
+	claims *claim.Claims
 }
 
 // NewStore returns a store on db.
@@ -107,13 +114,33 @@ func (s *Store) UserByHandleSkeleton(ctx context.Context, skeleton string) (*Use
 // updateUser applies update to the account matching filter and returns it as
 // it is after the update; no match is ErrNotFound.
 func (s *Store) updateUser(ctx context.Context, filter, update bson.M) (*User, error) {
+	release, err := s.lockUser(ctx, filter)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	var u User
-	err := s.users.FindOneAndUpdate(ctx, filter, update,
+	err = s.users.FindOneAndUpdate(ctx, filter, update,
 		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&u)
 	if err != nil {
 		return nil, notFound(err, "update user")
 	}
 	return &u, nil
+}
+
+// lockUser takes the lock of the account filter names by _id, so that its
+// update does not interleave with another update of that account. A store
+// without claims (a test's own) or a filter without a single _id takes none.
+func (s *Store) lockUser(ctx context.Context, filter bson.M) (func(), error) {
+	id, ok := filter["_id"].(string)
+	if s.claims == nil || !ok {
+		return func() {}, nil
+	}
+	release, err := s.claims.Lock(ctx, UsersCollection+":"+id, 5*time.Second)
+	if err != nil {
+		return nil, fmt.Errorf("profile: lock account: %w", err)
+	}
+	return release, nil
 }
 
 // UserPage is one page of a user listing.

@@ -15,7 +15,12 @@ import (
 
 // clearPending removes marker from the pending markers of account id.
 func (s *Store) clearPending(ctx context.Context, id, marker string) error {
-	_, err := s.users.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$pull": bson.M{"pending": marker}})
+	release, err := s.lockUser(ctx, bson.M{"_id": id})
+	if err != nil {
+		return err
+	}
+	defer release()
+	_, err = s.users.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$pull": bson.M{"pending": marker}})
 	return err
 }
 

@@ -150,7 +150,8 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (sys *System, er
 	s.asynqClient = asynq.NewClientFromRedisClient(s.RDB)
 	s.Queue = queue.NewClient(s.asynqClient, queue.Names{Prefix: cfg.QueuePrefix})
 	s.Outbox = queue.NewOutbox(s.Queue, logger, Markers()...)
-	s.Profile = profile.NewService(profile.Deps{
+	s.Claims = claim.New(s.RDB, "ardoise:"+cfg.QueuePrefix+"claim:")
+	s.Profile = profile.NewService(profile.Deps{Claims: s.Claims,
 		Store: profile.NewStore(s.DB), Keys: s.Keys, Outbox: s.Outbox, Mailer: s.Mailer, Limiter: s.Limiter,
 		Catalog: s.Catalog, BaseURL: cfg.BaseURL, Logger: logger,
 		Redis: s.RDB, RedisPrefix: "ardoise:" + cfg.QueuePrefix + "auth:", RegistrationsPerIP: cfg.RegistrationsPerIP,
@@ -158,7 +159,6 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (sys *System, er
 	if err := s.Profile.Migrate(ctx); err != nil {
 		return nil, err
 	}
-	s.Claims = claim.New(s.RDB, "ardoise:"+cfg.QueuePrefix+"claim:")
 	claims := s.Claims
 	s.Assessments, err = assessments.NewService(assessments.Deps{
 		Store: assessments.NewStore(s.DB), Keys: s.Keys, Outbox: s.Outbox, Logger: logger, Cooldown: cfg.RetryCooldown,
