@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -120,20 +121,11 @@ type pgCollection struct {
 func (c pgCollection) equalityFields() []string {
 	fields := []string{"_id"}
 	for _, ix := range c.Schema.P.Indexes.I {
-		if k := ix.S.P.Key.S.K; len(k) > 0 && !contains(fields, k[0]) {
+		if k := ix.S.P.Key.S.K; len(k) > 0 && !slices.Contains(fields, k[0]) {
 			fields = append(fields, k[0])
 		}
 	}
 	return fields
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func tunePostgres(ctx context.Context, pgURL string, databases []string) (int, error) {
@@ -156,7 +148,7 @@ func tunePostgres(ctx context.Context, pgURL string, databases []string) (int, e
 	created := 0
 	var errs []error
 	for _, db := range databases {
-		if !contains(existing, db) {
+		if !slices.Contains(existing, db) {
 			continue // no collection yet: the next pass takes it
 		}
 		n, err := tunePostgresSchema(ctx, conn, db)
@@ -260,7 +252,7 @@ func tuneSQLiteFile(ctx context.Context, file string) (int, error) {
 	created := 0
 	for _, t := range tables {
 		name := tuneIndexName(t, SQLiteIDExpr)
-		if contains(names, name) {
+		if slices.Contains(names, name) {
 			continue
 		}
 		q := fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %q ON %q (%s)`, name, t, SQLiteIDExpr)

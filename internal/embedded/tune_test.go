@@ -21,6 +21,23 @@ import (
 	"ardoise/profile"
 )
 
+// onPostgres starts Ardoise on FerretDB over PostgreSQL (the test is
+// skipped without the ARDOISE_TEST_* variables) and connects to PostgreSQL
+// itself, closed when the test ends.
+func onPostgres(t *testing.T) (*testenv.Env, *pgx.Conn) {
+	t.Helper()
+	if len(testenv.Backends()) == 1 {
+		t.Skip("ARDOISE_TEST_POSTGRES_URL and ARDOISE_TEST_REDIS_URL are not set")
+	}
+	env := testenv.New(t, testenv.WithBackend(testenv.Postgres), testenv.WithoutServer(), testenv.WithoutWorker())
+	conn, err := pgx.Connect(testenv.Ctx(t), os.Getenv("ARDOISE_TEST_POSTGRES_URL"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return env, conn
+}
+
 // pgTable is the PostgreSQL table FerretDB keeps a collection in.
 func pgTable(t *testing.T, conn *pgx.Conn, schema, collection string) string {
 	t.Helper()
@@ -54,16 +71,8 @@ func ginScans(t *testing.T, conn *pgx.Conn, schema, table, field string) int64 {
 // _id). The collections hold enough documents that a sequential scan would
 // cost more.
 func TestPostgresRequestsUseGINIndexes(t *testing.T) {
-	if len(testenv.Backends()) == 1 {
-		t.Skip("ARDOISE_TEST_POSTGRES_URL and ARDOISE_TEST_REDIS_URL are not set")
-	}
-	env := testenv.New(t, testenv.WithBackend(testenv.Postgres), testenv.WithoutServer(), testenv.WithoutWorker())
+	env, conn := onPostgres(t)
 	ctx := testenv.Ctx(t)
-	conn, err := pgx.Connect(ctx, os.Getenv("ARDOISE_TEST_POSTGRES_URL"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
 	schema := env.Sys.DB.Name()
 
 	// Other people's threads and tests, so that the tables are not tiny.
@@ -116,16 +125,8 @@ func TestPostgresRequestsUseGINIndexes(t *testing.T) {
 // plan_cache_mode=force_custom_plan: FerretDB binds the field name as a
 // parameter, and a generic plan cannot match it to the index expression.
 func TestPostgresGINNeedsCustomPlans(t *testing.T) {
-	if len(testenv.Backends()) == 1 {
-		t.Skip("ARDOISE_TEST_POSTGRES_URL and ARDOISE_TEST_REDIS_URL are not set")
-	}
-	env := testenv.New(t, testenv.WithBackend(testenv.Postgres), testenv.WithoutServer(), testenv.WithoutWorker())
+	env, conn := onPostgres(t)
 	ctx := testenv.Ctx(t)
-	conn, err := pgx.Connect(ctx, os.Getenv("ARDOISE_TEST_POSTGRES_URL"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
 	schema := env.Sys.DB.Name()
 	table := pgx.Identifier{schema, pgTable(t, conn, schema, community.PostsCollection)}.Sanitize()
 	// FerretDB's statement for find({threadId: "th1"}), as it prepares it.
