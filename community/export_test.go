@@ -3,6 +3,10 @@ package community
 import (
 	"context"
 	"strconv"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"ardoise/internal/database"
 )
 
 // StoreOf returns the service's store, so that a test writes a post as a
@@ -51,3 +55,44 @@ func (st *Store) NotePage(ctx context.Context, userID string, k int) (map[int]No
 func (st *Store) NotePending(ctx context.Context, id string) (int, []string, error) {
 	return st.notePending(ctx, id)
 }
+
+// SetListPageSize makes the store's list pages hold n threads (tests: many
+// pages from few threads).
+func (st *Store) SetListPageSize(n int) { st.listPageSize = n }
+
+// SpaceThreads reads every thread of a space from the threads collection,
+// the source the lists copy.
+func (st *Store) SpaceThreads(ctx context.Context, spaceID string) ([]Thread, error) {
+	return database.FindAll[Thread](ctx, "test: threads", st.threads, bson.M{"spaceId": spaceID})
+}
+
+// ListEntries reads every thread a space's list documents hold, as stored
+// (pinned from the head, the others from the pages), without a rebuild.
+func (st *Store) ListEntries(ctx context.Context, spaceID string) (pinned, listed map[string][]Thread, err error) {
+	head, err := st.listHead(ctx, spaceID)
+	if err != nil {
+		return nil, nil, err
+	}
+	pinned, listed = map[string][]Thread{}, map[string][]Thread{}
+	for id, t := range head.Pinned {
+		pinned[id] = append(pinned[id], t)
+	}
+	for k := 0; k <= head.Last; k++ {
+		page, err := st.listPageDoc(ctx, listPageID(spaceID, k))
+		if err != nil {
+			return nil, nil, err
+		}
+		for id, t := range page.Threads {
+			listed[id] = append(listed[id], t)
+		}
+	}
+	return pinned, listed, nil
+}
+
+// UnlistSpace deletes a space's list head, as before lists existed.
+func (st *Store) UnlistSpace(ctx context.Context, spaceID string) error {
+	return st.unlistThreadSpace(ctx, spaceID)
+}
+
+// ForgetFirstPage drops the first page of a space's threads the service keeps.
+func ForgetFirstPage(s *Service, spaceID string) { s.dropFirstPage(spaceID) }

@@ -160,6 +160,7 @@ func (s *Service) ModerateThread(ctx context.Context, u *profile.User, threadID 
 	if err != nil {
 		return err
 	}
+	s.copyToList(ctx, t.ID)
 	s.dropFirstPage(sp.ID)
 	s.dropFirstPage(toSpace)
 	s.logAction(ctx, Action{SpaceID: sp.ID, By: u.ID, ByName: u.Name, What: string(act), Target: t.ID + " " + toSpace, Reason: reason})

@@ -60,7 +60,7 @@ func NewNotifyTask(postID string) (*asynq.Task, error) {
 // Markers are the community's pending work, registered with the outbox: a
 // new post waits for its notifications; a written post, for its copy into
 // its thread's page; a changed notification, for its copy into its
-// person's page.
+// person's page; a written thread, for its copy into its space's list.
 var Markers = []queue.Marker{
 	{Collection: PostsCollection, Name: markerNotify, Priority: queue.Default,
 		Task: func(id, _ string) (*asynq.Task, error) { return NewNotifyTask(id) }},
@@ -68,6 +68,8 @@ var Markers = []queue.Marker{
 		Task: func(id, _ string) (*asynq.Task, error) { return NewPageTask(id) }},
 	{Collection: NotificationsCollection, Name: markerNotePage, Priority: queue.Default,
 		Task: func(id, _ string) (*asynq.Task, error) { return NewNotePageTask(id) }},
+	{Collection: ThreadsCollection, Name: markerList, Priority: queue.Default,
+		Task: func(id, _ string) (*asynq.Task, error) { return NewThreadListTask(id) }},
 }
 
 func (s *Service) enqueueNotify(ctx context.Context, postID string) {

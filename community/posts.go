@@ -81,6 +81,7 @@ func (s *Service) Reply(ctx context.Context, u *profile.User, threadID, body str
 	if err := s.store.CountReply(ctx, t, p.Seq, now); err != nil {
 		return nil, err
 	}
+	s.copyToList(ctx, t.ID)
 	s.afterPost(ctx, u, sp)
 	s.dropFirstPage(sp.ID)
 	s.enqueueNotify(ctx, p.ID)
@@ -209,7 +210,13 @@ func (s *Service) Accept(ctx context.Context, u *profile.User, postID string) (*
 	if err != nil {
 		return nil, err
 	}
-	defer release()
+	accepted := false
+	defer func() {
+		release()
+		if accepted {
+			s.copyToList(ctx, t.ID) // after the lock, which the copy takes
+		}
+	}()
 	cur, err := s.store.Thread(ctx, t.ID)
 	if err != nil {
 		return nil, err
@@ -220,6 +227,7 @@ func (s *Service) Accept(ctx context.Context, u *profile.User, postID string) (*
 	if err := s.store.SetAccepted(ctx, t.ID, p.ID, p.AuthorID); err != nil {
 		return nil, err
 	}
+	accepted = true
 	if cur.Accepted != "" {
 		prev := cur.AcceptedAuthorID
 		if prev == "" { // accepted before the author was kept in the thread

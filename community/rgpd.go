@@ -165,8 +165,15 @@ func (s *Service) DeleteFor(ctx context.Context, userID string) error {
 		}
 		s.copyToPage(ctx, id)
 	}
-	if err := s.store.SignThreadsDeleted(ctx, userID); err != nil {
+	threads, err := s.store.ThreadIDsBy(ctx, userID)
+	if err != nil {
 		return err
+	}
+	for _, id := range threads {
+		if err := s.store.SignThreadDeleted(ctx, id); err != nil {
+			return err
+		}
+		s.copyToList(ctx, id)
 	}
 	if err := s.scrubNotifications(ctx, ids); err != nil {
 		return err

@@ -59,6 +59,7 @@ var Indexes = []database.Index{
 	// Pages are read and written by _id only.
 	{Collection: PostPagesCollection},
 	{Collection: NotificationPagesCollection},
+	{Collection: ThreadListsCollection},
 }
 
 // Kinds of space.
@@ -133,6 +134,13 @@ type Thread struct {
 	// lists page by a range on it, never by skip.
 	SortKey   string    `bson:"sortKey" json:"-"`
 	CreatedAt time.Time `bson:"createdAt" json:"createdAt"`
+	// ListPage and ListKey are where the thread's copy is in its space's
+	// list (store_thread_lists.go) and the list key it was copied with.
+	ListPage string `bson:"listPage,omitempty" json:"-"`
+	ListKey  string `bson:"listKey,omitempty" json:"-"`
+	// Pending and PendingAt are the outbox's: the copy into the list.
+	Pending   []string  `bson:"pending,omitempty" json:"-"`
+	PendingAt time.Time `bson:"pendingAt,omitempty" json:"-"`
 }
 
 // Answered reports whether a question has an accepted answer.

@@ -2,6 +2,7 @@ package community
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -14,12 +15,15 @@ import (
 
 // Store reads and writes the communities' collections: spaces, threads,
 // posts, members' standing, subscriptions and notifications, flags, the
-// moderation log, reactions, images and the pages of threads. Every query and update of the
+// moderation log, reactions, images, the pages of threads and the lists of
+// spaces' threads. Every query and update of the
 // package is one of its methods; the services hold no collection.
 type Store struct {
 	spaces, threads, posts, flags, log, members *mongo.Collection
 	subs, notes, images, reactions, pages       *mongo.Collection
+	lists                                       *mongo.Collection
 	claims                                      *claim.Claims
+	listPageSize                                int // threads arriving in one list page
 }
 
 // NewStore returns the store on db; claims lock the documents whose
@@ -30,7 +34,8 @@ func NewStore(db *database.DB, claims *claim.Claims) *Store {
 		flags: db.Collection(FlagsCollection), log: db.Collection(ModerationCollection), members: db.Collection(MembersCollection),
 		subs: db.Collection(SubscriptionsCollection), notes: db.Collection(NotificationsCollection),
 		images: db.Collection(ImagesCollection), reactions: db.Collection(ReactionsCollection), pages: db.Collection(PostPagesCollection),
-		claims: claims,
+		lists:  db.Collection(ThreadListsCollection),
+		claims: claims, listPageSize: ListPageSize,
 	}
 }
 
@@ -53,4 +58,18 @@ func (st *Store) updateOne(ctx context.Context, c *mongo.Collection, id string, 
 // lock takes the lock updateOne takes on a document of c.
 func (st *Store) lock(ctx context.Context, c *mongo.Collection, id string) (func(), error) {
 	return st.claims.Lock(ctx, c.Name()+":"+id, 5*time.Second)
+}
+
+// findByID decodes the document id of c; a missing one is nil, without
+// an error (what names the document in the error of a failed read).
+func findByID[T any](ctx context.Context, c *mongo.Collection, id, what string) (*T, error) {
+	doc := new(T)
+	err := c.FindOne(ctx, bson.M{"_id": id}).Decode(doc)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, database.Wrap(err, what)
+	}
+	return doc, nil
 }

@@ -2,14 +2,12 @@ package community
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"ardoise/internal/database"
@@ -139,15 +137,11 @@ func (st *Store) PostPage(ctx context.Context, t *Thread, after int) ([]Post, er
 
 // pageDoc reads a page document; a missing one is empty.
 func (st *Store) pageDoc(ctx context.Context, id string) (*postPageDoc, error) {
-	doc := &postPageDoc{}
-	err := st.pages.FindOne(ctx, bson.M{"_id": id}).Decode(doc)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return &postPageDoc{ID: id}, nil
+	doc, err := findByID[postPageDoc](ctx, st.pages, id, "community: post page")
+	if doc == nil && err == nil {
+		doc = &postPageDoc{ID: id}
 	}
-	if err != nil {
-		return nil, database.Wrap(err, "community: post page")
-	}
-	return doc, nil
+	return doc, err
 }
 
 // rebuildPostPage copies into a thread's page k every post of its ranks,

@@ -40,14 +40,18 @@ func (st *Store) PostAuthorName(ctx context.Context, id string) (string, error) 
 // toPage adds to a post's update the outbox marker of its page copy: the
 // change and the marker are written together, so a crash before
 // CopyPostToPage leaves the marker for the sweeper.
-func toPage(update bson.M) bson.M {
+func toPage(update bson.M) bson.M { return marked(update, markerPage) }
+
+// marked adds an outbox marker to an update: the marker in `pending`,
+// the time in `pendingAt`.
+func marked(update bson.M, marker string) bson.M {
 	set, _ := update["$set"].(bson.M)
 	if set == nil {
 		set = bson.M{}
 		update["$set"] = set
 	}
 	set["pendingAt"] = time.Now().UTC()
-	update["$addToSet"] = bson.M{"pending": markerPage}
+	update["$addToSet"] = bson.M{"pending": marker}
 	return update
 }
 

@@ -79,10 +79,12 @@ func (st *Store) SignPostDeleted(ctx context.Context, postID string) error {
 	return nil
 }
 
-// SignThreadsDeleted signs the threads a person started profile.DeletedName.
-func (st *Store) SignThreadsDeleted(ctx context.Context, userID string) error {
-	if _, err := st.threads.UpdateMany(ctx, bson.M{"authorId": userID}, bson.M{"$set": bson.M{"authorName": profile.DeletedName}}); err != nil {
-		return database.Wrap(err, "community: anonymize threads")
+// SignThreadDeleted signs a thread profile.DeletedName (ThreadIDsBy lists
+// a person's threads). Locked; marks the list copy, since lists show the name.
+func (st *Store) SignThreadDeleted(ctx context.Context, threadID string) error {
+	if _, err := st.updateOne(ctx, st.threads, threadID, bson.M{"_id": threadID},
+		toList(bson.M{"$set": bson.M{"authorName": profile.DeletedName}})); err != nil {
+		return database.Wrap(err, "community: anonymize thread")
 	}
 	return nil
 }

@@ -10,8 +10,9 @@ import (
 	"ardoise/internal/database"
 )
 
-// InsertThread stores a new thread.
+// InsertThread stores a new thread, with the marker of its list copy.
 func (st *Store) InsertThread(ctx context.Context, t *Thread) error {
+	t.Pending, t.PendingAt = []string{markerList}, time.Now().UTC()
 	if _, err := st.threads.InsertOne(ctx, t); err != nil {
 		return database.Wrap(err, "community: thread")
 	}
@@ -27,17 +28,6 @@ func (st *Store) Thread(ctx context.Context, id string) (*Thread, error) {
 	return &t, nil
 }
 
-// ThreadPage reads up to limit threads of a space by descending sort key,
-// after the sort key given ("" from the top): one store command.
-func (st *Store) ThreadPage(ctx context.Context, spaceID, after string, limit int) ([]Thread, error) {
-	f := bson.M{"spaceId": spaceID}
-	if after != "" {
-		f["sortKey"] = bson.M{"$lt": after}
-	}
-	return database.FindAll[Thread](ctx, "community: threads", st.threads, f,
-		options.Find().SetSort(bson.D{{Key: "sortKey", Value: -1}}).SetLimit(int64(limit)))
-}
-
 // CountReply records the reply of rank seq at now in its thread: the
 // count of posts, the latest post's time and the sort key moved forward
 // (never back). The count is the highest rank claimed ($max, not $inc):
@@ -45,17 +35,18 @@ func (st *Store) ThreadPage(ctx context.Context, spaceID, after string, limit in
 // a crash lost is counted by the next one, so that pages show it.
 // Locked.
 func (st *Store) CountReply(ctx context.Context, t *Thread, seq int, now time.Time) error {
-	if _, err := st.updateOne(ctx, st.threads, t.ID, bson.M{"_id": t.ID}, bson.M{
+	if _, err := st.updateOne(ctx, st.threads, t.ID, bson.M{"_id": t.ID}, toList(bson.M{
 		"$max": bson.M{"posts": seq, "lastPostAt": now, "sortKey": sortKey(t.Pinned, now, t.ID)},
-	}); err != nil {
+	})); err != nil {
 		return database.Wrap(err, "community: thread")
 	}
 	return nil
 }
 
-// IncViews adds n views to a thread. Locked.
+// IncViews adds n views to a thread. Locked; marks the list copy (as
+// every write of a thread does).
 func (st *Store) IncViews(ctx context.Context, threadID string, n int) error {
-	if _, err := st.updateOne(ctx, st.threads, threadID, bson.M{"_id": threadID}, bson.M{"$inc": bson.M{"views": n}}); err != nil {
+	if _, err := st.updateOne(ctx, st.threads, threadID, bson.M{"_id": threadID}, toList(bson.M{"$inc": bson.M{"views": n}})); err != nil {
 		return database.Wrap(err, "community: count views")
 	}
 	return nil
@@ -70,7 +61,7 @@ func (st *Store) LockThread(ctx context.Context, threadID string) (release func(
 // SetAccepted records a thread's accepted answer and its author. Not
 // locked: the caller holds LockThread.
 func (st *Store) SetAccepted(ctx context.Context, threadID, postID, authorID string) error {
-	if _, err := st.threads.UpdateOne(ctx, bson.M{"_id": threadID}, bson.M{"$set": bson.M{"accepted": postID, "acceptedAuthorId": authorID}}); err != nil {
+	if _, err := st.threads.UpdateOne(ctx, bson.M{"_id": threadID}, toList(bson.M{"$set": bson.M{"accepted": postID, "acceptedAuthorId": authorID}})); err != nil {
 		return database.Wrap(err, "community: accept")
 	}
 	return nil
@@ -92,7 +83,7 @@ func (st *Store) SetThreadSpace(ctx context.Context, threadID, spaceID string) e
 }
 
 func (st *Store) setThread(ctx context.Context, threadID string, set bson.M) error {
-	if _, err := st.updateOne(ctx, st.threads, threadID, bson.M{"_id": threadID}, bson.M{"$set": set}); err != nil {
+	if _, err := st.updateOne(ctx, st.threads, threadID, bson.M{"_id": threadID}, toList(bson.M{"$set": set})); err != nil {
 		return database.Wrap(err, "community: moderate thread")
 	}
 	return nil

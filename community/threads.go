@@ -65,6 +65,7 @@ func (s *Service) CreateThread(ctx context.Context, u *profile.User, spaceID str
 	if err := s.store.InsertThread(ctx, t); err != nil {
 		return nil, nil, err
 	}
+	s.copyToList(ctx, t.ID)
 	s.enqueueNotify(ctx, p.ID)
 	s.dropFirstPage(sp.ID)
 	s.afterPost(ctx, u, sp)
@@ -83,7 +84,8 @@ type ThreadPage struct {
 }
 
 // Threads lists a space's threads, pinned first then by latest post, a
-// page at a time by a range on the indexed sort key.
+// page at a time from the space's list documents (Store.ThreadPage): the
+// head and usually one list page, whatever the number of threads.
 func (s *Service) Threads(ctx context.Context, u *profile.User, spaceID, after string) (*ThreadPage, error) {
 	sp, err := s.open(ctx, u, spaceID)
 	if err != nil {
@@ -94,14 +96,15 @@ func (s *Service) Threads(ctx context.Context, u *profile.User, spaceID, after s
 			return &ThreadPage{Space: sp, Threads: p.Threads, Next: p.Next}, nil
 		}
 	}
-	threads, err := s.store.ThreadPage(ctx, sp.ID, after, PageSize+1)
+	key, hint := parseThreadCursor(after)
+	list, err := s.store.ThreadPage(ctx, sp.ID, key, hint, PageSize+1)
 	if err != nil {
 		return nil, err
 	}
-	page := &ThreadPage{Space: sp, Threads: threads}
+	page := &ThreadPage{Space: sp, Threads: list.Threads}
 	if len(page.Threads) > PageSize {
 		page.Threads = page.Threads[:PageSize]
-		page.Next = page.Threads[PageSize-1].SortKey
+		page.Next = threadCursor(page.Threads[PageSize-1].SortKey, list.Hint)
 	}
 	if after == "" {
 		s.keepFirstPage(sp.ID, page)

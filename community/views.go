@@ -54,7 +54,11 @@ func (s *Service) bufferView(ctx context.Context, threadID string) (int, error) 
 	delete(s.views, threadID)
 	delete(s.viewSince, threadID)
 	s.mu.Unlock()
-	return n, s.store.IncViews(ctx, threadID, n)
+	if err := s.store.IncViews(ctx, threadID, n); err != nil {
+		return n, err
+	}
+	s.copyToList(ctx, threadID)
+	return n, nil
 }
 
 // FlushViews writes every buffered view count. A count whose write fails
@@ -74,7 +78,9 @@ func (s *Service) FlushViews(ctx context.Context) error {
 				s.viewSince[id] = time.Now()
 			}
 			s.mu.Unlock()
+			continue
 		}
+		s.copyToList(ctx, id)
 	}
 	return errors.Join(errs...)
 }

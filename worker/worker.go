@@ -103,6 +103,7 @@ func (w *Worker) mux() *asynq.ServeMux {
 	mux.HandleFunc(community.TypeNotify, w.d.Community.HandleNotify)
 	mux.HandleFunc(community.TypePage, w.d.Community.HandlePage)
 	mux.HandleFunc(community.TypeNotePage, w.d.Community.HandleNotePage)
+	mux.HandleFunc(community.TypeThreadList, w.d.Community.HandleThreadList)
 	mux.HandleFunc(community.TypeDigestDaily, w.d.Community.HandleDigestDaily)
 	mux.HandleFunc(community.TypeDigestWeekly, w.d.Community.HandleDigestWeekly)
 	return mux

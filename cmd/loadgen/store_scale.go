@@ -162,13 +162,22 @@ func prefillScale(ctx context.Context, db *database.DB, size int, people scalePe
 	f.bigThread, f.spaceThreads = threadIDs[0], len(bigKeys)
 	sort.Sort(sort.Reverse(sort.StringSlice(bigKeys)))
 	if len(bigKeys) > community.PageSize {
-		f.spaceLastAfter = bigKeys[len(bigKeys)-community.PageSize-1]
+		// The cursor a reader paging down the list gets for its last page:
+		// the key, and the list page that holds the threads after it (the
+		// oldest: page 0).
+		f.spaceLastAfter = bigKeys[len(bigKeys)-community.PageSize-1] + "~0"
 	}
-	if err := p.insert(ctx, community.ThreadsCollection, len(sizes), func(t int) any {
-		return &community.Thread{ID: threadIDs[t], SpaceID: spaceOf[t], Title: fmt.Sprintf("Fil de charge %d", t), AuthorID: "su00000001",
+	threads := make([]community.Thread, len(sizes))
+	for t := range threads {
+		threads[t] = community.Thread{ID: threadIDs[t], SpaceID: spaceOf[t], Title: fmt.Sprintf("Fil de charge %d", t), AuthorID: "su00000001",
 			AuthorName: "Personne 1", Posts: sizes[t], LastPostAt: lastAt[t], SortKey: threadSortKey(lastAt[t], threadIDs[t]),
 			CreatedAt: lastAt[t].Add(-time.Duration(sizes[t]) * time.Second)}
-	}); err != nil {
+	}
+	lists := placeThreads(threads)
+	if err := p.insert(ctx, community.ThreadsCollection, len(threads), func(t int) any { return &threads[t] }); err != nil {
+		return nil, err
+	}
+	if err := p.insert(ctx, community.ThreadListsCollection, len(lists), func(i int) any { return lists[i] }); err != nil {
 		return nil, err
 	}
 	type postRef struct {
@@ -202,16 +211,25 @@ func prefillScale(ctx context.Context, db *database.DB, size int, people scalePe
 	// Notifications: the learner's 5,000 about the first posts, the others
 	// one per post for someone else.
 	f.notes = min(5000, size/2)
-	if err := p.insert(ctx, community.NotificationsCollection, size, func(i int) any {
+	notes := make([]community.Notification, size)
+	for i := range notes {
 		r := refs[i%len(refs)]
 		user, _ := scaleUser(i % users)
 		if i < f.notes {
 			user = people.learner.ID
 		}
-		return &community.Notification{ID: postID(r) + "|" + user, UserID: user, Kind: "reply", PostID: postID(r),
+		notes[i] = community.Notification{ID: postID(r) + "|" + user, UserID: user, Kind: "reply", PostID: postID(r),
 			ThreadID: threadIDs[r.thread], Title: fmt.Sprintf("Fil de charge %d", r.thread), ByName: "Personne",
 			Read: i%3 == 0, Digested: i%2 == 0, CreatedAt: base.Add(time.Duration(i) * time.Second)}
-	}); err != nil {
+	}
+	stored, notePages, err := numberedNotes(notes)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.insert(ctx, community.NotificationsCollection, len(stored), func(i int) any { return stored[i] }); err != nil {
+		return nil, err
+	}
+	if err := p.insert(ctx, community.NotificationPagesCollection, len(notePages), func(i int) any { return notePages[i] }); err != nil {
 		return nil, err
 	}
 
