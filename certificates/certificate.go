@@ -21,6 +21,9 @@ const (
 	Collection = "certificates"
 	// PDFCollection holds the PDFs, apart, so verification never reads them.
 	PDFCollection = "certificate_pdfs"
+	// CodesCollection maps each code to its certificate (_id the code), so
+	// that verification reads by _id on every backend.
+	CodesCollection = "certificate_codes"
 	// KindTraining is a training attestation for a completed module.
 	KindTraining = "training-attestation"
 )
@@ -30,6 +33,7 @@ var Indexes = []database.Index{
 	{Collection: Collection, Keys: []string{"code"}, Unique: true},
 	{Collection: Collection, Keys: []string{"holderId", "-issuedAt"}},
 	{Collection: PDFCollection, Keys: []string{"holderId"}}, // erasure deletes by holder
+	{Collection: CodesCollection},                           // read by _id only
 }
 
 // Natures of a training.

@@ -27,3 +27,21 @@ func (s *Store) LosePDF(ctx context.Context, id string) error {
 	}
 	return nil
 }
+
+// ForgetCodes deletes every code document, as before they existed: the
+// certificates keep their codes.
+func (s *Store) ForgetCodes(ctx context.Context) error {
+	if _, err := s.codes.DeleteMany(ctx, bson.M{}); err != nil {
+		return database.Wrap(err, "certificates: forget codes")
+	}
+	return nil
+}
+
+// CountCodes counts the code documents (the marker of IndexCodes apart).
+func (s *Store) CountCodes(ctx context.Context) (int64, error) {
+	n, err := s.codes.CountDocuments(ctx, bson.M{"_id": bson.M{"$ne": codesIndexed}})
+	if err != nil {
+		return 0, database.Wrap(err, "certificates: count codes")
+	}
+	return n, nil
+}

@@ -62,6 +62,16 @@ func NewService(d Deps) *Service {
 		now: func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }}
 }
 
+// Migrate carries stored certificates forward at start: those from before
+// code documents get theirs (Store.IndexCodes, once).
+func (s *Service) Migrate(ctx context.Context) error {
+	n, err := s.store.IndexCodes(ctx)
+	if n > 0 {
+		s.logger.Info("certificate codes indexed", "certificates", n)
+	}
+	return err
+}
+
 // SetSource wires the source domain; call it once at start-up, before the
 // worker runs.
 func (s *Service) SetSource(src Source) { s.source = src }

@@ -21,14 +21,14 @@ const HolderLimit = 200
 // collision of about 2^-49 per existing certificate.
 const codeAttempts = 5
 
-// Store keeps certificate records and their PDFs.
+// Store keeps certificate records, their codes and their PDFs.
 type Store struct {
-	certs, pdfs *mongo.Collection
+	certs, codes, pdfs *mongo.Collection
 }
 
 // NewStore returns a store on db.
 func NewStore(db *database.DB) *Store {
-	return &Store{certs: db.Collection(Collection), pdfs: db.Collection(PDFCollection)}
+	return &Store{certs: db.Collection(Collection), codes: db.Collection(CodesCollection), pdfs: db.Collection(PDFCollection)}
 }
 
 type pdfDoc struct {
@@ -41,17 +41,34 @@ type pdfDoc struct {
 // errCodeTaken means the insert lost on the code, not on the id.
 var errCodeTaken = errors.New("certificates: code taken")
 
-// claim inserts c, claiming its id. When a certificate with that id already
-// exists, claim returns it and created is false. A duplicate code (the id
-// being free) gets a new code and another try.
+// codeDoc is a code's entry: _id the code, and the certificate it names.
+type codeDoc struct {
+	ID            string `bson:"_id"`
+	CertificateID string `bson:"certificateId"`
+}
+
+// claim inserts c, claiming a new code (its code document) then its id.
+// When a certificate with that id already exists, claim returns it and
+// created is false (and gives the code back). A code taken gets a new code
+// and another try. A crash between the two inserts leaves a code that
+// names no certificate: verification answers 404 for it.
 func (s *Store) claim(ctx context.Context, c *Certificate) (got *Certificate, created bool, err error) {
 	for range codeAttempts {
 		if c.Code, err = NewCode(); err != nil {
 			return nil, false, err
 		}
+		if _, err = s.codes.InsertOne(ctx, codeDoc{ID: c.Code, CertificateID: c.ID}); database.IsDuplicate(err) {
+			err = errCodeTaken
+			continue
+		} else if err != nil {
+			return nil, false, database.Wrap(err, "certificates: claim code")
+		}
 		_, err = s.certs.InsertOne(ctx, c)
 		if err == nil {
 			return c, true, nil
+		}
+		if _, derr := s.codes.DeleteOne(ctx, bson.M{"_id": c.Code}); derr != nil {
+			return nil, false, database.Wrap(derr, "certificates: give the code back")
 		}
 		if !database.IsDuplicate(err) {
 			return nil, false, database.Wrap(err, "certificates: insert")
@@ -64,7 +81,7 @@ func (s *Store) claim(ctx context.Context, c *Certificate) (got *Certificate, cr
 		if !errkind.IsNotFound(rerr) {
 			return nil, false, rerr
 		}
-		err = errCodeTaken
+		err = errCodeTaken // a certificate from before code documents has it
 	}
 	return nil, false, fmt.Errorf("certificates: %d duplicate codes in a row: %w", codeAttempts, err)
 }
@@ -78,13 +95,56 @@ func (s *Store) ByID(ctx context.Context, id string) (*Certificate, error) {
 	return &c, nil
 }
 
-// ByCode returns a certificate by its normalized code, in one query.
+// ByCode returns a certificate by its normalized code: its code document,
+// then the certificate, both by _id (FerretDB over SQLite pushes nothing
+// else down).
 func (s *Store) ByCode(ctx context.Context, code string) (*Certificate, error) {
-	var c Certificate
-	if err := s.certs.FindOne(ctx, bson.M{"code": code}).Decode(&c); err != nil {
+	var d codeDoc
+	if err := s.codes.FindOne(ctx, bson.M{"_id": code}).Decode(&d); err != nil {
 		return nil, database.Wrap(err, "certificates: by code")
 	}
-	return &c, nil
+	c, err := s.ByID(ctx, d.CertificateID)
+	if err != nil {
+		return nil, err
+	}
+	if c.Code != code { // a code given back after a lost race, taken by no one since
+		return nil, fmt.Errorf("certificates: code %s: %w", code, errkind.ErrNotFound)
+	}
+	return c, nil
+}
+
+// codesIndexed is the _id of the document that says every certificate has
+// its code document (not a code: "~" is not in CodeAlphabet).
+const codesIndexed = "~indexed"
+
+// IndexCodes gives every certificate from before code documents its own,
+// once: a later start finds codesIndexed and does nothing. Idempotent, and
+// safe beside issuing (a code document already there is skipped).
+func (s *Store) IndexCodes(ctx context.Context) (int, error) {
+	if err := s.codes.FindOne(ctx, bson.M{"_id": codesIndexed}).Err(); err == nil {
+		return 0, nil
+	} else if !errors.Is(err, mongo.ErrNoDocuments) {
+		return 0, database.Wrap(err, "certificates: codes indexed")
+	}
+	certs, err := database.FindAll[Certificate](ctx, "certificates: codes to index", s.certs, bson.M{},
+		options.Find().SetProjection(bson.M{"code": 1}))
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, c := range certs {
+		_, err := s.codes.InsertOne(ctx, codeDoc{ID: c.Code, CertificateID: c.ID})
+		if err != nil && !database.IsDuplicate(err) {
+			return n, database.Wrap(err, "certificates: index code")
+		}
+		if err == nil {
+			n++
+		}
+	}
+	if _, err := s.codes.InsertOne(ctx, bson.M{"_id": codesIndexed}); err != nil && !database.IsDuplicate(err) {
+		return n, database.Wrap(err, "certificates: codes indexed")
+	}
+	return n, nil
 }
 
 // ByHolder lists a holder's certificates, newest first, at most HolderLimit.

@@ -258,7 +258,7 @@ func TestPageCopyLostToACrash(t *testing.T) {
 		if p, _ := st.Post(ctx, second.ID); !slices.Contains(p.Pending, "page") {
 			t.Fatalf("the edit left no page marker: %v", p.Pending)
 		}
-		sweeper := queue.NewSweeper(env.Sys.DB, env.Sys.Outbox, slog.New(slog.NewTextHandler(io.Discard, nil)), 0)
+		sweeper := queue.NewSweeper(env.Sys.DB, env.Sys.Outbox, env.Sys.Claims, slog.New(slog.NewTextHandler(io.Discard, nil)), 0)
 		if n, err := sweeper.SweepOnce(ctx); err != nil || n == 0 {
 			t.Fatalf("sweep: %d %v", n, err)
 		}

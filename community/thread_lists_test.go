@@ -257,7 +257,7 @@ func TestThreadListCopyLostToACrash(t *testing.T) {
 		if page, _ := svc.Threads(ctx, a, "academie-lyon", ""); page.Threads[0].ID == ths[0].ID {
 			t.Fatal("the list moved the thread up without a copy")
 		}
-		sweeper := queue.NewSweeper(env.Sys.DB, env.Sys.Outbox, slog.New(slog.NewTextHandler(io.Discard, nil)), 0)
+		sweeper := queue.NewSweeper(env.Sys.DB, env.Sys.Outbox, env.Sys.Claims, slog.New(slog.NewTextHandler(io.Discard, nil)), 0)
 		if n, err := sweeper.SweepOnce(ctx); err != nil || n == 0 {
 			t.Fatalf("sweep: %d %v", n, err)
 		}

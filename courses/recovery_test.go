@@ -64,7 +64,7 @@ func TestCompletionCreditsOnceWhateverFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	env.StartWorker(t)
-	sweeper := queue.NewSweeper(env.Sys.DB, env.Sys.Outbox, slog.New(slog.NewTextHandler(io.Discard, nil)), 0)
+	sweeper := queue.NewSweeper(env.Sys.DB, env.Sys.Outbox, env.Sys.Claims, slog.New(slog.NewTextHandler(io.Discard, nil)), 0)
 	lineID := courses.LineID(teacher.ID, slug, courses.SchoolYear(c.now()))
 	testenv.Eventually(t, 20*time.Second, "the attestation after sweeping", func() bool {
 		if _, err := sweeper.SweepOnce(ctx); err != nil {

@@ -3,6 +3,8 @@ package profile
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -13,14 +15,35 @@ import (
 // Account writes that carry data stored by earlier versions forward, clear
 // a sent mail's marker, or read accounts in bulk.
 
-// clearPending removes marker from the pending markers of account id.
+// clearPending removes marker from the pending markers of account id,
+// with its family's name when no other marker of the family is left, and
+// pendingAt when nothing is left (the sweeper then never visits it).
 func (s *Store) clearPending(ctx context.Context, id, marker string) error {
 	release, err := s.lockUser(ctx, bson.M{"_id": id})
 	if err != nil {
 		return err
 	}
 	defer release()
-	_, err = s.users.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$pull": bson.M{"pending": marker}})
+	var u struct {
+		Pending []string `bson:"pending"`
+	}
+	if err := s.users.FindOne(ctx, bson.M{"_id": id}, options.FindOne().SetProjection(bson.M{"pending": 1})).Decode(&u); err != nil {
+		return database.Wrap(err, "profile: pending markers")
+	}
+	drop := bson.A{marker}
+	left := slices.DeleteFunc(slices.Clone(u.Pending), func(p string) bool { return p == marker })
+	if i := strings.IndexByte(marker, ':'); i >= 0 {
+		family := marker[:i+1]
+		if !slices.ContainsFunc(left, func(p string) bool { return p != family && strings.HasPrefix(p, family) }) {
+			drop = append(drop, family)
+			left = slices.DeleteFunc(left, func(p string) bool { return p == family })
+		}
+	}
+	update := bson.M{"$pullAll": bson.M{"pending": drop}}
+	if len(left) == 0 {
+		update["$unset"] = bson.M{"pendingAt": ""}
+	}
+	_, err = s.users.UpdateOne(ctx, bson.M{"_id": id}, update)
 	return err
 }
 

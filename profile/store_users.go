@@ -2,6 +2,7 @@ package profile
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -66,7 +67,11 @@ func (s *Store) addPending(ctx context.Context, id, marker string, at, resetAt t
 	if !resetAt.IsZero() {
 		set["resetRequestedAt"] = resetAt
 	}
-	_, err := s.updateUser(ctx, bson.M{"_id": id}, bson.M{"$set": set, "$push": bson.M{"pending": marker}})
+	entries := bson.A{marker}
+	if i := strings.IndexByte(marker, ':'); i >= 0 { // a family's marker: its name too, which the sweeper looks up
+		entries = append(entries, marker[:i+1])
+	}
+	_, err := s.updateUser(ctx, bson.M{"_id": id}, bson.M{"$set": set, "$addToSet": bson.M{"pending": bson.M{"$each": entries}}})
 	return err
 }
 

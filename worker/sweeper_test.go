@@ -46,10 +46,10 @@ func TestSweeperRecoversLostTasks(t *testing.T) {
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	// A fresh marker is left alone: its task may still be on its way.
-	if n, err := queuepkg.NewSweeper(env.Sys.DB, env.Sys.Outbox, logger, time.Minute).SweepOnce(ctx); err != nil || n != 0 {
+	if n, err := queuepkg.NewSweeper(env.Sys.DB, env.Sys.Outbox, env.Sys.Claims, logger, time.Minute).SweepOnce(ctx); err != nil || n != 0 {
 		t.Fatalf("fresh marker swept: %d %v", n, err)
 	}
-	old := queuepkg.NewSweeper(env.Sys.DB, env.Sys.Outbox, logger, 0)
+	old := queuepkg.NewSweeper(env.Sys.DB, env.Sys.Outbox, env.Sys.Claims, logger, 0)
 	for i := 0; i < 2; i++ { // twice: the second finds the task already queued
 		if n, err := old.SweepOnce(ctx); err != nil || (i == 0 && n != 1) {
 			t.Fatalf("sweep %d: %d %v", i, n, err)

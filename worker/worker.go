@@ -17,6 +17,7 @@ import (
 	"ardoise/certificates"
 	"ardoise/community"
 	"ardoise/courses"
+	"ardoise/internal/claim"
 	"ardoise/internal/database"
 	"ardoise/internal/metrics"
 	"ardoise/internal/queue"
@@ -28,8 +29,10 @@ type Deps struct {
 	RedisOpt asynq.RedisConnOpt
 	Queue    *queue.Client
 	// Outbox and DB are what the sweeper reads: every registered marker's collection.
-	Outbox       *queue.Outbox
-	DB           *database.DB
+	Outbox *queue.Outbox
+	DB     *database.DB
+	// Claims are the document locks the sweeper writes under.
+	Claims       *claim.Claims
 	Profile      *profile.Service
 	Assessments  *assessments.Service
 	Courses      *courses.Service
@@ -75,7 +78,7 @@ func New(d Deps) *Worker {
 			d.Logger.Warn("task failed", "type", t.Type(), "err", err)
 		}),
 	})
-	w.sweeper = queue.NewSweeper(d.DB, d.Outbox, d.Logger, queue.DefaultSweepAge)
+	w.sweeper = queue.NewSweeper(d.DB, d.Outbox, d.Claims, d.Logger, queue.DefaultSweepAge)
 	w.sched = NewSchedule(d.Queue, d.Logger,
 		Periodic{Type: profile.TypeCleanTokens, Every: 24 * time.Hour, Priority: queue.Low},
 		Periodic{Type: assessments.TypeCleanAnonymous, Every: 24 * time.Hour, Priority: queue.Low},

@@ -60,6 +60,9 @@ func main() {
 	budget := flag.Duration("budget", time.Minute, "with --scenario scale: time after which a kind stops early (see --min-requests)")
 	minRequests := flag.Int("min-requests", 5, "with --scenario scale: requests measured per kind at least, past --budget (3 past three times it)")
 	kinds := flag.String("kinds", "", "with --scenario scale: the kinds of request to measure, separated by commas (default: all)")
+	readers := flag.Int("readers", 0, "with --scenario scale: after the kinds, this many readers read thread pages at once (throughput)")
+	allCollections := flag.Bool("all-collections", false, "with --scenario scale: prefill every large collection, even those no measured kind reads")
+	readFor := flag.Duration("read-for", 20*time.Second, "with --scenario scale: how long the --readers read")
 	flag.Parse()
 	if *scenario == "scale" {
 		var ns []int
@@ -91,7 +94,7 @@ func main() {
 			}
 		}
 		runScale(scaleOptions{backend: *backend, sizes: ns, json: *jsonOut, untuned: *untuned, requests: *requests, budget: *budget,
-			minRequests: *minRequests, kinds: ks})
+			minRequests: *minRequests, kinds: ks, readers: max(0, *readers), readFor: *readFor, allCollections: *allCollections})
 		return
 	}
 	var rs []int

@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -43,6 +44,12 @@ type scaleOptions struct {
 	// budget (3 once past three times the budget).
 	minRequests int
 	kinds       []string // the kinds measured, in scaleKinds' order
+	// readers, when not zero, read thread pages at once for readFor after
+	// the kinds are measured (the throughput of thread pages).
+	readers int
+	readFor time.Duration
+	// allCollections prefills every large collection whatever the kinds.
+	allCollections bool
 }
 
 // scaleFigures are one kind of request's figures at one size.
@@ -70,6 +77,8 @@ type scaleSize struct {
 	Requests map[string]scaleFigures `json:"requests"`
 	Untuned  map[string]scaleFigures `json:"untuned,omitempty"`
 	Groups   scaleGroups             `json:"groups"`
+	// Throughput is the --readers run (tuned only).
+	Throughput *scaleThroughput `json:"throughput,omitempty"`
 }
 
 // scaleReport is the scenario's one JSON object.
@@ -123,14 +132,14 @@ func runScale(o scaleOptions) {
 	for _, size := range o.sizes {
 		res := scaleSize{Size: size}
 		for _, untuned := range modes {
-			figs, groups, err := runScaleSize(stores[untuned], untuned, size, o, logger)
+			figs, groups, tp, err := runScaleSize(stores[untuned], untuned, size, o, logger)
 			if err != nil {
 				fail("size %d (untuned %v): %v", size, untuned, err)
 			}
 			if untuned {
 				res.Untuned, res.Groups.UntunedPrefillSecs = figs, groups.PrefillSeconds
 			} else {
-				res.Requests, res.Groups = figs, groups
+				res.Requests, res.Groups, res.Throughput = figs, groups, tp
 			}
 		}
 		rep.Sizes = append(rep.Sizes, res)
@@ -148,7 +157,7 @@ func runScale(o scaleOptions) {
 
 // runScaleSize starts Ardoise on a fresh database of store, prefills it to
 // size and measures every kind; the database is dropped afterwards.
-func runScaleSize(store *embedded.Store, untuned bool, size int, o scaleOptions, logger *slog.Logger) (map[string]scaleFigures, scaleGroups, error) {
+func runScaleSize(store *embedded.Store, untuned bool, size int, o scaleOptions, logger *slog.Logger) (map[string]scaleFigures, scaleGroups, *scaleThroughput, error) {
 	var groups scaleGroups
 	mode := "t"
 	if untuned {
@@ -157,7 +166,7 @@ func runScaleSize(store *embedded.Store, untuned bool, size int, o scaleOptions,
 	dbName := fmt.Sprintf("scale%s%d%d", mode, size, time.Now().UnixNano()%1e9)
 	dir, err := os.MkdirTemp("", "ardoise-scale-app-")
 	if err != nil {
-		return nil, groups, err
+		return nil, groups, nil, err
 	}
 	defer os.RemoveAll(dir)
 	fmt.Fprintf(os.Stderr, "loadgen: size %d, %s, database %s\n", size, map[bool]string{false: "tuned", true: "untuned"}[untuned], dbName)
@@ -173,7 +182,7 @@ func runScaleSize(store *embedded.Store, untuned bool, size int, o scaleOptions,
 	defer cancel()
 	sys, err := boot.Open(openCtx, cfg, logger)
 	if err != nil {
-		return nil, groups, err
+		return nil, groups, nil, err
 	}
 	defer closeScaleSystem(sys, dbName)
 	tune := func() error {
@@ -184,42 +193,50 @@ func runScaleSize(store *embedded.Store, untuned bool, size int, o scaleOptions,
 		return err
 	}
 	if err := tune(); err != nil {
-		return nil, groups, fmt.Errorf("tune: %w", err)
+		return nil, groups, nil, fmt.Errorf("tune: %w", err)
 	}
 	if _, err := sys.SeedDemo(ctx); err != nil {
-		return nil, groups, err
+		return nil, groups, nil, err
 	}
 	slugs, err := sys.SeedModules(ctx)
 	if err != nil || len(slugs) == 0 {
-		return nil, groups, fmt.Errorf("sample modules: %v %v", slugs, err)
+		return nil, groups, nil, fmt.Errorf("sample modules: %v %v", slugs, err)
 	}
 	sort.Strings(slugs)
 	people, acc, err := scaleAccounts(ctx, sys, slugs[0])
 	if err != nil {
-		return nil, groups, err
+		return nil, groups, nil, err
 	}
 	t0 := time.Now()
-	fix, err := prefillScale(ctx, sys.DB, size, people, slugs, os.Stderr)
+	var skip map[string]bool
+	if !o.allCollections {
+		kinds := slices.Clone(o.kinds)
+		if o.readers > 0 {
+			kinds = append(kinds, "readers")
+		}
+		skip = skipped(kinds)
+	}
+	fix, err := prefillScale(ctx, sys.DB, size, people, slugs, skip, os.Stderr)
 	if err != nil {
-		return nil, groups, err
+		return nil, groups, nil, err
 	}
 	if err := tune(); err != nil { // the collections the prefill created
-		return nil, groups, fmt.Errorf("tune: %w", err)
+		return nil, groups, nil, fmt.Errorf("tune: %w", err)
 	}
 	if pg := os.Getenv("ARDOISE_POSTGRES_URL"); o.backend == "postgres" {
 		if err := analyzePostgres(ctx, pg, dbName); err != nil {
-			return nil, groups, err
+			return nil, groups, nil, err
 		}
 	}
 	groups = scaleGroups{BigThreadPosts: fix.bigThreadPosts, BigSpaceThreads: fix.spaceThreads, BigAcademieLines: fix.hoursLines,
 		LearnerNotes: fix.notes, PrefillSeconds: int(time.Since(t0).Seconds())}
 	app, err := sys.Web()
 	if err != nil {
-		return nil, groups, err
+		return nil, groups, nil, err
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, groups, err
+		return nil, groups, nil, err
 	}
 	go func() { _ = app.Serve(ln) }()
 	defer func() {
@@ -229,18 +246,27 @@ func runScaleSize(store *embedded.Store, untuned bool, size int, o scaleOptions,
 	}()
 	m, err := newScaleMeasure("http://"+ln.Addr().String(), sys, acc, fix, o)
 	if err != nil {
-		return nil, groups, err
+		return nil, groups, nil, err
 	}
 	figs := map[string]scaleFigures{}
 	for _, kind := range o.kinds {
 		f, err := m.run(kind)
 		if err != nil {
-			return nil, groups, fmt.Errorf("%s: %w", kind, err)
+			return nil, groups, nil, fmt.Errorf("%s: %w", kind, err)
 		}
 		figs[kind] = f
 		fmt.Fprintf(os.Stderr, "  %-17s p50 %8.1f ms  p99 %8.1f ms  commands %3d  (n=%d, errors %d)\n", kind, f.P50, f.P99, f.Commands, f.N, f.Errors)
 	}
-	return figs, groups, nil
+	if o.readers == 0 || untuned {
+		return figs, groups, nil, nil
+	}
+	tp, err := m.readThreads(o.readers, o.readFor)
+	if err != nil {
+		return nil, groups, nil, fmt.Errorf("readers: %w", err)
+	}
+	fmt.Fprintf(os.Stderr, "  %d readers: %.0f thread pages/s, p50 %.1f ms, p99 %.1f ms (%d pages, errors %d)\n",
+		tp.Readers, tp.PagesPerSec, tp.P50, tp.P99, tp.Pages, tp.Errors)
+	return figs, groups, &tp, nil
 }
 
 // scaleAccess is how the measured requests authenticate.

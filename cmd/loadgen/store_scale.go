@@ -51,7 +51,14 @@ type scaleFixture struct {
 	codes          []string
 	hoursLastAfter string // the line id after which the big académie's last page of hours starts
 	hoursLines     int
-	notes          int // the learner's notifications
+	notes          int           // the learner's notifications
+	threads        []scaleThread // a sample of the threads, for --readers
+}
+
+// scaleThread is a prefilled thread and its number of posts.
+type scaleThread struct {
+	id    string
+	posts int
 }
 
 // prefiller inserts one collection's documents in batches and tells progress.
@@ -59,9 +66,15 @@ type prefiller struct {
 	db   *database.DB
 	out  io.Writer
 	size int
+	// skip are the collections no measured kind reads (see scaleNeeds).
+	skip map[string]bool
 }
 
 func (p *prefiller) insert(ctx context.Context, collection string, n int, doc func(i int) any) error {
+	if p.skip[collection] {
+		fmt.Fprintf(p.out, "  %s: not prefilled (no measured kind reads it)\n", collection)
+		return nil
+	}
 	coll := p.db.Collection(collection)
 	start := time.Now()
 	for i := 0; i < n; i += scaleBatch {
@@ -100,8 +113,8 @@ func scaleUser(i int) (id string, terr profile.Territory) {
 // 2,000 posts among threads of 5–50, one space holding half the threads,
 // one académie holding most hours lines, the learner with 5,000
 // notifications.
-func prefillScale(ctx context.Context, db *database.DB, size int, people scalePeople, modules []string, out io.Writer) (*scaleFixture, error) {
-	p := &prefiller{db: db, out: out, size: size}
+func prefillScale(ctx context.Context, db *database.DB, size int, people scalePeople, modules []string, skip map[string]bool, out io.Writer) (*scaleFixture, error) {
+	p := &prefiller{db: db, out: out, size: size, skip: skip}
 	rng := rand.New(rand.NewPCG(uint64(size), 12))
 	base := time.Now().UTC().Add(-time.Duration(size) * time.Minute).Truncate(time.Millisecond)
 	f := &scaleFixture{bigSpace: "parents-parents"}
@@ -172,6 +185,9 @@ func prefillScale(ctx context.Context, db *database.DB, size int, people scalePe
 		threads[t] = community.Thread{ID: threadIDs[t], SpaceID: spaceOf[t], Title: fmt.Sprintf("Fil de charge %d", t), AuthorID: "su00000001",
 			AuthorName: "Personne 1", Posts: sizes[t], LastPostAt: lastAt[t], SortKey: threadSortKey(lastAt[t], threadIDs[t]),
 			CreatedAt: lastAt[t].Add(-time.Duration(sizes[t]) * time.Second)}
+	}
+	for t := 0; t < len(threads); t += max(1, len(threads)/1000) {
+		f.threads = append(f.threads, scaleThread{threads[t].ID, threads[t].Posts})
 	}
 	lists := placeThreads(threads)
 	if err := p.insert(ctx, community.ThreadsCollection, len(threads), func(t int) any { return &threads[t] }); err != nil {
@@ -321,6 +337,13 @@ func prefillScale(ctx context.Context, db *database.DB, size int, people scalePe
 	}); err != nil {
 		return nil, err
 	}
+	// Each code's document (certificates.CodesCollection), as issuing writes it.
+	if err := p.insert(ctx, certificates.CodesCollection, size, func(i int) any {
+		id, _, _, _, _ := lineOf(i)
+		return bson.M{"_id": codes[i], "certificateId": certificates.CertificateID(id)}
+	}); err != nil {
+		return nil, err
+	}
 	for i := 0; i < len(codes); i += max(1, len(codes)/1000) {
 		f.codes = append(f.codes, codes[i])
 	}
@@ -396,4 +419,34 @@ func analyzePostgres(ctx context.Context, pgURL, schema string) error {
 		}
 	}
 	return nil
+}
+
+// scaleNeeds lists, for each prefilled collection, the kinds that read it
+// (or whose answer depends on its size). --all-collections prefills every
+// one whatever the kinds; otherwise a collection no measured kind needs is
+// left empty, which makes a 1,000,000 run of a few kinds possible.
+var scaleNeeds = map[string][]string{
+	profile.UsersCollection:               {"profile", "inspector_hours"},
+	community.ThreadsCollection:           {"thread_page", "thread_last_page", "space_threads", "readers"},
+	community.ThreadListsCollection:       {"space_threads"},
+	community.PostsCollection:             {"thread_page", "thread_last_page", "readers"},
+	community.PostPagesCollection:         {"thread_page", "thread_last_page", "readers"},
+	community.NotificationsCollection:     {"notifications"},
+	community.NotificationPagesCollection: {"notifications"},
+	assessments.ResultsCollection:         {"answer", "test_start", "result", "profile"},
+	courses.EnrolmentsCollection:          {"page_view", "heartbeat", "profile"},
+	courses.LedgerCollection:              {"inspector_hours", "profile"},
+	certificates.Collection:               {"verify", "profile"},
+	certificates.CodesCollection:          {"verify"},
+}
+
+// skipped returns the collections none of kinds needs.
+func skipped(kinds []string) map[string]bool {
+	out := map[string]bool{}
+	for coll, need := range scaleNeeds {
+		if !slices.ContainsFunc(need, func(k string) bool { return slices.Contains(kinds, k) }) {
+			out[coll] = true
+		}
+	}
+	return out
 }

@@ -178,6 +178,9 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (sys *System, er
 	s.Certificates = certificates.NewService(certificates.Deps{
 		DB: s.DB, Mailer: s.Mailer, Catalog: s.Catalog, BaseURL: cfg.BaseURL, Logger: logger,
 	})
+	if err := s.Certificates.Migrate(ctx); err != nil {
+		return nil, err
+	}
 	s.Courses = courses.NewService(courses.Deps{
 		Store: courses.NewStore(s.DB), Known: s.Assessments.Bank().HasCompetence, Outbox: s.Outbox, Profile: s.Profile,
 		Certificates: s.Certificates, Allocation: cfg.Allocation, Claims: claims, Logger: logger,
@@ -205,7 +208,7 @@ func (s *System) Web() (*web.App, error) {
 // Worker builds the background worker.
 func (s *System) Worker() *worker.Worker {
 	return worker.New(worker.Deps{
-		RedisOpt: s.AsynqOpt, Queue: s.Queue, Outbox: s.Outbox, DB: s.DB, Profile: s.Profile, Assessments: s.Assessments, Courses: s.Courses,
+		RedisOpt: s.AsynqOpt, Queue: s.Queue, Outbox: s.Outbox, DB: s.DB, Claims: s.Claims, Profile: s.Profile, Assessments: s.Assessments, Courses: s.Courses,
 		Certificates: s.Certificates, Community: s.Community, Metrics: s.Metrics, Logger: s.Logger,
 	})
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"testing"
@@ -16,6 +18,7 @@ import (
 	"ardoise/assessments"
 	"ardoise/community"
 	"ardoise/internal/embedded"
+	"ardoise/internal/queue"
 	"ardoise/internal/testenv"
 	"ardoise/internal/teststore"
 	"ardoise/profile"
@@ -68,8 +71,9 @@ func ginScans(t *testing.T, conn *pgx.Conn, schema, table, field string) int64 {
 // PostgreSQL, then serves a thread page and an answer, and reads
 // PostgreSQL's own counters: FerretDB's statements for them scanned the GIN
 // indexes Ardoise made (the thread, its page of posts and the test, each by
-// _id). The collections hold enough documents that a sequential scan would
-// cost more.
+// _id), and the sweeper's look-up of pending threads scanned the one on
+// pending. The collections hold enough documents that a sequential scan
+// would cost more.
 func TestPostgresRequestsUseGINIndexes(t *testing.T) {
 	env, conn := onPostgres(t)
 	ctx := testenv.Ctx(t)
@@ -113,11 +117,19 @@ func TestPostgresRequestsUseGINIndexes(t *testing.T) {
 	if _, err := env.Sys.Assessments.Answer(ctx, tt.ID, o, tt.Current.ChallengeID, assessments.Answer{Skipped: true}); err != nil {
 		t.Fatal(err)
 	}
+	// The sweeper's look-up of pending threads, {pending: "list",
+	// pendingAt < t}: by the GIN index on pending, not a scan of threads.
+	pendingBefore := ginScans(t, conn, schema, threadsTable, "pending")
+	sweeper := queue.NewSweeper(env.Sys.DB, env.Sys.Outbox, env.Sys.Claims, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Minute)
+	if _, err := sweeper.SweepOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
 	// FerretDB's connections report their statistics when they go idle.
 	testenv.Eventually(t, 30*time.Second, "index scans counted", func() bool {
 		return ginScans(t, conn, schema, pagesTable, "_id") > before[0] &&
 			ginScans(t, conn, schema, threadsTable, "_id") > before[1] &&
-			ginScans(t, conn, schema, testsTable, "_id") > before[2]
+			ginScans(t, conn, schema, testsTable, "_id") > before[2] &&
+			ginScans(t, conn, schema, threadsTable, "pending") > pendingBefore
 	})
 }
 

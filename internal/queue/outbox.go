@@ -117,12 +117,31 @@ func collectionsOf(markers []Marker) []string {
 	return out
 }
 
-// PendingIndexes returns the sparse pendingAt index the sweeper's query
-// needs on every collection that carries markers.
+// markersOf lists the markers registered on a collection.
+func (o *Outbox) markersOf(collection string) []Marker {
+	var out []Marker
+	for _, m := range o.markers {
+		if m.Collection == collection {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// isFamilyName says whether a pending entry is the bare name of a family
+// of markers ("verify-email:"). The write that adds a marker of a family
+// adds the family's name too, so that the sweeper finds the document by
+// equality (which the store can index, where a prefix is not).
+func (o *Outbox) isFamilyName(collection, entry string) bool {
+	return slices.ContainsFunc(o.markersOf(collection), func(m Marker) bool { return m.family() && m.Name == entry })
+}
+
+// PendingIndexes returns the index the sweeper's queries need on every
+// collection that carries markers: {pending: <marker>, pendingAt < t}.
 func PendingIndexes(domains ...[]Marker) []database.Index {
 	var out []database.Index
 	for _, c := range collectionsOf(slices.Concat(domains...)) {
-		out = append(out, database.Index{Collection: c, Keys: []string{"pendingAt"}, Sparse: true})
+		out = append(out, database.Index{Collection: c, Keys: []string{"pending", "pendingAt"}, Sparse: true})
 	}
 	return out
 }

@@ -8,18 +8,22 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"ardoise/internal/claim"
 	"ardoise/internal/database"
+	"ardoise/internal/embedded"
 	"ardoise/internal/queue"
 	"ardoise/internal/teststore"
 )
 
 // TestSweeperEnqueuesOldMarkers runs the sweeper over a real store: a
 // fresh marker is left to its task on the way, old ones are enqueued once
-// (a second sweep adds no task), a document whose markers are all done
-// loses its pendingAt, and an unknown marker is reported without holding
-// up the others.
+// (a second sweep adds no task), a document found by a family's name is
+// enqueued its family's marker, a document left with only a family's name
+// loses it and its pendingAt, one without markers is not visited, and an
+// unknown marker is reported without holding up the others.
 func TestSweeperEnqueuesOldMarkers(t *testing.T) {
 	teststore.ForEach(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
@@ -35,10 +39,13 @@ func TestSweeperEnqueuesOldMarkers(t *testing.T) {
 		if _, err := db.Collection("posts").InsertMany(ctx, docs); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.Collection("users").InsertOne(ctx, bson.M{"_id": "u1", "pending": bson.A{"reset:7", "unknown"}, "pendingAt": old}); err != nil {
+		if _, err := db.Collection("users").InsertMany(ctx, []any{
+			bson.M{"_id": "u1", "pending": bson.A{"reset:7", "reset:", "unknown"}, "pendingAt": old},
+			bson.M{"_id": "u2", "pending": bson.A{"reset:"}, "pendingAt": old},
+		}); err != nil {
 			t.Fatal(err)
 		}
-		sw := queue.NewSweeper(db, o, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Minute)
+		sw := queue.NewSweeper(db, o, newClaims(t), slog.New(slog.NewTextHandler(io.Discard, nil)), time.Minute)
 		n, err := sw.SweepOnce(ctx)
 		if err == nil {
 			t.Error("an unknown marker was swept without an error")
@@ -52,14 +59,20 @@ func TestSweeperEnqueuesOldMarkers(t *testing.T) {
 		if got, want := pendingIDs(t, insp, names.Of(queue.Critical)), []string{"t:mail:u1:reset:7"}; !slices.Equal(got, want) {
 			t.Errorf("critical queue holds %q, want %q", got, want)
 		}
-		var done bson.M
-		if err := db.Collection("posts").FindOne(ctx, bson.M{"_id": "p-done"}).Decode(&done); err != nil {
-			t.Fatal(err)
+		for id, want := range map[string]bool{"p-done": true, "u2": false} {
+			var doc bson.M
+			coll := map[bool]string{true: "posts", false: "users"}[id == "p-done"]
+			if err := db.Collection(coll).FindOne(ctx, bson.M{"_id": id}).Decode(&doc); err != nil {
+				t.Fatal(err)
+			}
+			if _, ok := doc["pendingAt"]; ok != want {
+				t.Errorf("%s keeps its pendingAt: %v, want %v (%v)", id, ok, want, doc)
+			}
+			if id == "u2" && doc["pending"] != nil && len(doc["pending"].(bson.A)) != 0 {
+				t.Errorf("u2 keeps its family's name: %v", doc["pending"])
+			}
 		}
-		if _, ok := done["pendingAt"]; ok {
-			t.Errorf("a document with no marker left keeps its pendingAt: %v", done)
-		}
-		// p-old was re-stamped: the next sweep waits another minute for it.
+		// p-old was swept: the next sweep waits another minute for it.
 		// u1 was not, for its unknown marker: it is swept again, and its
 		// reset task, still queued, is not duplicated.
 		if n, _ := sw.SweepOnce(ctx); n != 1 {
@@ -72,4 +85,21 @@ func TestSweeperEnqueuesOldMarkers(t *testing.T) {
 			t.Errorf("critical queue after two sweeps: %q", got)
 		}
 	})
+}
+
+// newClaims returns document locks on an embedded Redis of their own.
+func newClaims(t *testing.T) *claim.Claims {
+	t.Helper()
+	r, err := embedded.StartRedis("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(r.Stop)
+	opt, err := redis.ParseURL(r.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClient(opt)
+	t.Cleanup(func() { rdb.Close() })
+	return claim.New(rdb, "t:claim:")
 }
