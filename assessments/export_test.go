@@ -73,3 +73,14 @@ func (s *Store) InsertResponses(ctx context.Context, rs []Response) error {
 	}
 	return nil
 }
+
+// ForgetHeads deletes every test head, as before heads existed.
+func (s *Store) ForgetHeads(ctx context.Context) error {
+	if _, err := s.heads.DeleteMany(ctx, bson.M{}); err != nil {
+		return wrap(err, "forget heads")
+	}
+	return nil
+}
+
+// StoreOf returns the service's store.
+func StoreOf(s *Service) *Store { return s.store }

@@ -76,6 +76,17 @@ func (s *Service) Bank() *Bank { return s.current }
 // Cooldown is the wait between two tests of one scope.
 func (s *Service) Cooldown() time.Duration { return s.cooldown }
 
+// Migrate carries stored tests forward at start: the heads that starting
+// a test reads are built once from the tests already there
+// (Store.BuildHeads).
+func (s *Service) Migrate(ctx context.Context) error {
+	n, err := s.store.BuildHeads(ctx)
+	if n > 0 {
+		s.logger.Info("test heads built", "tests", n)
+	}
+	return err
+}
+
 // Seed stores the current content version and loads the latest item
 // parameters; `ardoise seed` and every start call it (it is idempotent).
 func (s *Service) Seed(ctx context.Context) error {

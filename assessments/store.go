@@ -38,17 +38,20 @@ var Indexes = []database.Index{
 	{Collection: ParamsCollection, Keys: []string{"createdAt"}},
 	{Collection: ResponsesCollection, Keys: []string{"challengeId"}},
 	{Collection: ResponsesCollection, Keys: []string{"testId"}},
+	{Collection: HeadsCollection, Keys: []string{"owner"}},
+	{Collection: HeadsCollection, Keys: []string{"anonymous", "createdAt"}, Sparse: true},
 }
 
 // Store reads and writes tests, content versions and item parameters.
 type Store struct {
 	tests, results, content, params, responses *mongo.Collection
+	heads                                      *mongo.Collection
 }
 
 // NewStore returns a store on db.
 func NewStore(db *database.DB) *Store {
 	return &Store{tests: db.Collection(TestsCollection), results: db.Collection(ResultsCollection), content: db.Collection(ContentCollection),
-		params: db.Collection(ParamsCollection), responses: db.Collection(ResponsesCollection)}
+		params: db.Collection(ParamsCollection), responses: db.Collection(ResponsesCollection), heads: db.Collection(HeadsCollection)}
 }
 
 func wrap(err error, what string) error { return database.Wrap(err, "assessments: "+what) }
@@ -75,29 +78,10 @@ func (s *Store) running(ctx context.Context, id string) (*Test, error) {
 	return &t, nil
 }
 
-// latest returns the newest test of an owner in a scope, or nil.
+// latest returns the newest test of an owner in a scope, or nil: from the
+// owner's head (store_heads.go), by _id.
 func (s *Store) latest(ctx context.Context, o Owner, scope Scope) (*Test, error) {
-	filter := bson.M{"scope.framework": scope.Framework, "scope.competence": scope.Competence}
-	if o.UserID != "" {
-		filter["userId"] = o.UserID
-	} else {
-		filter["anonKey"] = o.AnonKey
-	}
-	var newest *Test
-	for _, coll := range []*mongo.Collection{s.tests, s.results} {
-		var t Test
-		err := coll.FindOne(ctx, filter, options.FindOne().SetSort(bson.D{{Key: "createdAt", Value: -1}})).Decode(&t)
-		if errors.Is(err, mongo.ErrNoDocuments) {
-			continue
-		}
-		if err != nil {
-			return nil, wrap(err, "latest test")
-		}
-		if newest == nil || t.CreatedAt.After(newest.CreatedAt) {
-			newest = &t
-		}
-	}
-	return newest, nil
+	return s.latestByHead(ctx, o, scope)
 }
 
 // finishedOf lists a user's finished tests, newest first.

@@ -8,6 +8,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"ardoise/internal/database"
 )
 
 // Writes on tests: those running live in the tests collection, finished
@@ -19,7 +21,7 @@ func (s *Store) insertTest(ctx context.Context, t *Test) error {
 	if _, err := s.tests.InsertOne(ctx, t); err != nil {
 		return wrap(err, "start test")
 	}
-	return nil
+	return s.setHead(ctx, t)
 }
 
 // recordAnswer appends rec to the running test t in one guarded update:
@@ -63,6 +65,16 @@ func (s *Store) countFocusLoss(ctx context.Context, id string, o Owner) (bool, e
 // claimAnonymous gives userID the tests of anonKey nobody has claimed, and
 // returns how many changed.
 func (s *Store) claimAnonymous(ctx context.Context, anonKey, userID string) (int64, error) {
+	var claimed []Test
+	for _, coll := range []*mongo.Collection{s.tests, s.results} {
+		tests, err := database.FindAll[Test](ctx, "assessments: tests to claim", coll,
+			bson.M{"anonKey": anonKey, "userId": bson.M{"$exists": false}},
+			options.Find().SetProjection(bson.M{"scope": 1, "createdAt": 1}))
+		if err != nil {
+			return 0, err
+		}
+		claimed = append(claimed, tests...)
+	}
 	var n int64
 	for _, coll := range []*mongo.Collection{s.tests, s.results} {
 		res, err := coll.UpdateMany(ctx, bson.M{"anonKey": anonKey, "userId": bson.M{"$exists": false}},
@@ -72,7 +84,13 @@ func (s *Store) claimAnonymous(ctx context.Context, anonKey, userID string) (int
 		}
 		n += res.ModifiedCount
 	}
-	return n, nil
+	for i := range claimed { // the person's heads now count them
+		claimed[i].UserID = userID
+		if err := s.setHead(ctx, &claimed[i]); err != nil {
+			return n, err
+		}
+	}
+	return n, s.deleteHeadsOf(ctx, ownerKey("", anonKey))
 }
 
 // testsOf returns every test of a person, running or archived, with its answers.
@@ -99,7 +117,7 @@ func (s *Store) deleteTestsOf(ctx context.Context, userID string) error {
 			return wrap(err, "delete tests")
 		}
 	}
-	return nil
+	return s.deleteHeadsOf(ctx, ownerKey(userID, ""))
 }
 
 // deleteAnonymousBefore deletes the anonymous tests created before t and
@@ -113,7 +131,7 @@ func (s *Store) deleteAnonymousBefore(ctx context.Context, t time.Time) (int64, 
 		}
 		n += res.DeletedCount
 	}
-	return n, nil
+	return n, s.deleteAnonymousHeadsBefore(ctx, t)
 }
 
 // archive copies the answers of the finished test t that count as

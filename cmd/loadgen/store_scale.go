@@ -271,6 +271,20 @@ func prefillScale(ctx context.Context, db *database.DB, size int, people scalePe
 		return nil, err
 	}
 
+	// Each person's newest test (assessments' heads): the last of their three.
+	heads := (size + 2) / 3
+	if err := p.insert(ctx, assessments.HeadsCollection, heads, func(h int) any {
+		i := min(size-1, 3*h+2)
+		user, _ := scaleUser(i / 3)
+		if i/3 == 0 {
+			user = people.learner.ID
+		}
+		return bson.M{"_id": "u:" + user + "|crcn|", "owner": "u:" + user, "testId": fmt.Sprintf("sr%014d", i),
+			"createdAt": base.Add(time.Duration(i) * time.Second).Add(-20 * time.Minute)}
+	}); err != nil {
+		return nil, err
+	}
+
 	// Enrolments: each person in each module, until size.
 	pages := make([]courses.PageProgress, 5)
 	for j := range pages {
@@ -434,6 +448,7 @@ var scaleNeeds = map[string][]string{
 	community.NotificationsCollection:     {"notifications"},
 	community.NotificationPagesCollection: {"notifications"},
 	assessments.ResultsCollection:         {"answer", "test_start", "result", "profile"},
+	assessments.HeadsCollection:           {"answer", "test_start", "result", "profile"},
 	courses.EnrolmentsCollection:          {"page_view", "heartbeat", "profile"},
 	courses.LedgerCollection:              {"inspector_hours", "profile"},
 	certificates.Collection:               {"verify", "profile"},

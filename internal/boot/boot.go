@@ -170,6 +170,9 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (sys *System, er
 	if err := s.Assessments.Seed(ctx); err != nil {
 		return nil, err
 	}
+	if err := s.Assessments.Migrate(ctx); err != nil {
+		return nil, err
+	}
 	if len(cfg.Allocation.Rates) == 0 {
 		if cfg.Allocation, err = courses.LoadAllocation(""); err != nil {
 			return nil, err
