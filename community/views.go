@@ -57,7 +57,7 @@ func (s *Service) bufferView(ctx context.Context, threadID string) (int, error) 
 	if err := s.store.IncViews(ctx, threadID, n); err != nil {
 		return n, err
 	}
-	s.copyToList(ctx, threadID)
+	s.outbox.After(ctx, ThreadsCollection, threadID, markerList) // the list's count of views, by the worker: not on a reader's request
 	return n, nil
 }
 
@@ -80,7 +80,7 @@ func (s *Service) FlushViews(ctx context.Context) error {
 			s.mu.Unlock()
 			continue
 		}
-		s.copyToList(ctx, id)
+		s.outbox.After(ctx, ThreadsCollection, id, markerList)
 	}
 	return errors.Join(errs...)
 }
