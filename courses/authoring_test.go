@@ -117,7 +117,7 @@ func TestRenderingStoredAndRerendered(t *testing.T) {
 	if _, err := svc.Publish(ctx, owner, "module-rendu", "v1"); err != nil {
 		t.Fatal(err)
 	}
-	store := courses.NewStore(env.Sys.DB)
+	store := courses.NewStore(env.Sys.DB, env.Sys.Claims)
 	if ok, err := store.RenderedWith(ctx, "module-rendu@1", markdown.PolicyVersion); !ok {
 		t.Fatalf("no rendering stored with policy %s (%v)", markdown.PolicyVersion, err)
 	}

@@ -34,6 +34,10 @@ const (
 // issued (or reinstated) when credited or validated, revoked when rejected.
 const markerAttestation = "attestation"
 
+// markerLinePage asks for the line's current state to be copied into the
+// pages of the inspectors' lists (store_line_pages.go).
+const markerLinePage = "line-page"
+
 // Line is one ledger line. Its evidence is written once, at crediting; its
 // state then changes only by appending an event to Events, in the same
 // single-document update that sets State (the latest event's state).
@@ -67,6 +71,8 @@ type Line struct {
 	Pending     []string  `bson:"pending,omitempty" json:"-"`
 	PendingAt   time.Time `bson:"pendingAt,omitempty" json:"-"`
 	CreatedAt   time.Time `bson:"createdAt" json:"createdAt"`
+	// Places are the line's places in the inspectors' lists (hours pages).
+	Places []LinePlace `bson:"places,omitempty" json:"-"`
 }
 
 // QuizEvidence is one quiz's outcome at completion.
@@ -112,7 +118,7 @@ var transitions = map[string]struct {
 // line's history must never lose an event. Every writer of an existing
 // line takes it: reviews, exports, the attestation's marker.
 func (s *Service) lockLine(ctx context.Context, id string) (func(), error) {
-	return s.claims.Lock(ctx, "ledger:"+id, 10*time.Second)
+	return s.store.lockLine(ctx, id)
 }
 
 // Can reports whether action applies to the line's state.

@@ -17,7 +17,7 @@ import (
 func TestOwnershipBeforeInput(t *testing.T) {
 	testenv.ForEachBackend(t, func(t *testing.T, env *testenv.Env) {
 		svc, ctx := env.Sys.Courses, testenv.Ctx(t)
-		store := courses.NewStore(env.Sys.DB)
+		store := courses.NewStore(env.Sys.DB, env.Sys.Claims)
 		ta, tb, tc := env.CreateUser(t, profile.RoleTrainer), env.CreateUser(t, profile.RoleTrainer), env.CreateUser(t, profile.RoleTrainer)
 		learner := env.CreateUser(t, profile.RoleLearner)
 		owner, intruder := courses.Author{ID: ta.ID}, courses.Author{ID: tb.ID}

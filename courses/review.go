@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"ardoise/internal/errkind"
@@ -15,7 +16,7 @@ type LineFilter struct {
 	SchoolYear string
 	State      string
 	Slug       string
-	After      string // the last id of the previous page
+	After      string // the cursor the previous page returned as next ("" for the start)
 	Limit      int
 }
 
@@ -42,11 +43,18 @@ func reviewScope(reviewer *profile.User) (lineScope, error) {
 	return sc, nil
 }
 
-// Lines lists the ledger lines of an inspector's scope, by id, a page at a
-// time (range on the id, never skip); next is empty on the last page. The
-// inspector's own lines are not listed.
+// Lines lists the ledger lines of an inspector's scope, in the order they
+// were added, a page at a time, from the page documents of the scope's
+// list (store_line_pages.go): the filters are applied to each page read,
+// and a request reads at most a few page documents, so a page may hold
+// fewer than the limit (none, even) while next is set; next is empty at
+// the end of the list. The inspector's own lines are not listed.
 func (s *Service) Lines(ctx context.Context, inspector *profile.User, lf LineFilter) (lines []Line, next string, err error) {
 	sc, err := reviewScope(inspector)
+	if err != nil {
+		return nil, "", err
+	}
+	after, err := parseCursor(lf.After)
 	if err != nil {
 		return nil, "", err
 	}
@@ -54,12 +62,16 @@ func (s *Service) Lines(ctx context.Context, inspector *profile.User, lf LineFil
 	if limit <= 0 || limit > maxReviewPage {
 		limit = maxReviewPage
 	}
-	if lines, err = s.store.linePage(ctx, sc, lf, limit); err != nil {
+	keep := func(l *Line) bool {
+		return l.LearnerID != sc.except && (lf.SchoolYear == "" || l.SchoolYear == lf.SchoolYear) &&
+			(lf.State == "" || l.State == lf.State) && (lf.Slug == "" || l.Slug == lf.Slug)
+	}
+	lines, n, err := s.store.listPage(ctx, sc.pageScope(), after, limit, keep)
+	if err != nil {
 		return nil, "", err
 	}
-	if len(lines) > limit {
-		lines = lines[:limit]
-		next = lines[limit-1].ID
+	if n > 0 {
+		next = strconv.Itoa(n)
 	}
 	return lines, next, nil
 }
@@ -113,6 +125,9 @@ func (s *Service) Review(ctx context.Context, inspector *profile.User, ids []str
 			return rep, err
 		}
 		matched, err := s.store.reviewLine(ctx, &l, ev, now)
+		if err == nil && matched {
+			s.copyLines(ctx, []string{l.ID}) // under the line's lock: no newer state can be overwritten
+		}
 		release()
 		if err != nil {
 			return rep, err
@@ -192,9 +207,10 @@ func (s *Service) ExportLines(ctx context.Context, inspector *profile.User, scho
 			defer release()
 		}
 		ev := Event{At: s.now(), By: inspector.ID, ByName: inspector.Name, Action: ActionExport, State: StateExported}
-		if err := s.store.markExported(ctx, ids, ev); err != nil {
+		if err := s.store.markExported(ctx, ids, ev, s.now()); err != nil {
 			return nil, err
 		}
+		s.copyLines(ctx, ids)
 		for i := range lines {
 			if lines[i].State == StateValidated {
 				lines[i].State, lines[i].Events = StateExported, append(lines[i].Events, ev)

@@ -13,6 +13,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"ardoise/internal/claim"
 	"ardoise/internal/database"
 	"ardoise/internal/errkind"
 )
@@ -37,6 +38,7 @@ var Indexes = []database.Index{
 	{Collection: EnrolmentsCollection, Keys: []string{"userId", "-enrolledAt"}},
 	{Collection: LedgerCollection, Keys: []string{"learnerId", "schoolYear"}},
 	{Collection: LedgerCollection, Keys: []string{"territory.academie", "territory.departement", "schoolYear", "_id"}},
+	{Collection: LinePagesCollection}, // read and written by _id only
 	{Collection: SessionsCollection, Keys: []string{"trainerId", "-createdAt"}},
 	{Collection: SessionsCollection, Keys: []string{"participants.userId"}},
 }
@@ -82,14 +84,19 @@ type Version struct {
 // (store.go, store_modules.go), enrolments (store_learning.go), the hours
 // ledger (store_ledger.go) and training sessions (store_sessions.go).
 type Store struct {
-	modules, versions, files, enrolments, ledger, sessions, renders *mongo.Collection
+	modules, versions, files, enrolments, ledger, sessions, renders, pages *mongo.Collection
+	claims                                                                 *claim.Claims
 }
 
-// NewStore returns a store on db.
-func NewStore(db *database.DB) *Store {
+// NewStore returns a store on db; claims lock the ledger lines and the
+// pages of the hours list, whose updates must not interleave.
+func NewStore(db *database.DB, claims *claim.Claims) *Store {
 	return &Store{modules: db.Collection(ModulesCollection), versions: db.Collection(VersionsCollection), files: db.Collection(FilesCollection),
-		enrolments: db.Collection(EnrolmentsCollection), ledger: db.Collection(LedgerCollection), sessions: db.Collection(SessionsCollection), renders: db.Collection(RendersCollection)}
+		enrolments: db.Collection(EnrolmentsCollection), ledger: db.Collection(LedgerCollection), sessions: db.Collection(SessionsCollection),
+		renders: db.Collection(RendersCollection), pages: db.Collection(LinePagesCollection), claims: claims}
 }
+
+var upsertOne = options.UpdateOne().SetUpsert(true)
 
 type fileDoc struct {
 	Hash string `bson:"_id"`

@@ -42,11 +42,11 @@ func (sc lineScope) filter() bson.M {
 	return f
 }
 
-// insertLine stores a new ledger line; a line with its id already there
-// is reported as a duplicate by database.IsDuplicate.
-func (s *Store) insertLine(ctx context.Context, l *Line) error {
-	_, err := s.ledger.InsertOne(ctx, l)
-	return err
+// insertLine stores a new ledger line with its line-page marker (the
+// service then places it, Service.placeLine); a line with its id already
+// there is reported as a duplicate by database.IsDuplicate.
+func (s *Store) insertLine(ctx context.Context, l *Line, now time.Time) error {
+	return s.insertMarked(ctx, l, now)
 }
 
 // ImportLine stores a ledger line as given, in whatever state it is in:
@@ -54,11 +54,12 @@ func (s *Store) insertLine(ctx context.Context, l *Line) error {
 // tests that start from a line the crediting task or an older version
 // wrote. A line with its id already there is a duplicate
 // (database.IsDuplicate). The service's own writes go through insertLine.
+// The line is placed in the inspectors' lists like a credited one.
 func (s *Store) ImportLine(ctx context.Context, l *Line) error {
-	if _, err := s.ledger.InsertOne(ctx, l); err != nil {
+	if err := s.insertMarked(ctx, l, time.Now().UTC()); err != nil {
 		return database.Wrap(err, "courses: import ledger line "+l.ID)
 	}
-	return nil
+	return s.PlaceLine(ctx, l.ID)
 }
 
 // line returns the ledger line id.
@@ -68,33 +69,6 @@ func (s *Store) line(ctx context.Context, id string) (*Line, error) {
 		return nil, database.Wrap(err, "courses: ledger line")
 	}
 	return &l, nil
-}
-
-// linePage returns, by id, at most limit+1 lines of sc that match lf
-// after lf.After (so the caller knows whether a next page exists).
-func (s *Store) linePage(ctx context.Context, sc lineScope, lf LineFilter, limit int) ([]Line, error) {
-	f := sc.filter()
-	if lf.SchoolYear != "" {
-		f["schoolYear"] = lf.SchoolYear
-	}
-	if lf.State != "" {
-		f["state"] = lf.State
-	}
-	if lf.Slug != "" {
-		f["slug"] = lf.Slug
-	}
-	if lf.After != "" {
-		f["_id"] = bson.M{"$gt": lf.After}
-	}
-	cur, err := s.ledger.Find(ctx, f, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit+1)))
-	if err != nil {
-		return nil, database.Wrap(err, "courses: ledger")
-	}
-	lines := []Line{}
-	if err := cur.All(ctx, &lines); err != nil {
-		return nil, database.Wrap(err, "courses: ledger")
-	}
-	return lines, nil
 }
 
 // linesIn reads the lines of sc among ids.
@@ -114,11 +88,11 @@ func (s *Store) countLinesOf(ctx context.Context, ids []string, learnerID string
 }
 
 // reviewLine appends ev to line l, sets its state to ev's and asks for its
-// attestation, if l is still in the state and at the number of events
+// attestation and its copy into the hours pages, if l is still in the state and at the number of events
 // read; it reports whether it was.
 func (s *Store) reviewLine(ctx context.Context, l *Line, ev Event, now time.Time) (bool, error) {
 	update := bson.M{"$set": bson.M{"state": ev.State, "pendingAt": now}, "$push": bson.M{"events": ev},
-		"$addToSet": bson.M{"pending": markerAttestation}}
+		"$addToSet": bson.M{"pending": bson.M{"$each": bson.A{markerAttestation, markerLinePage}}}}
 	res, err := s.ledger.UpdateOne(ctx, bson.M{"_id": l.ID, "state": l.State, "events": bson.M{"$size": len(l.Events)}}, update)
 	if err != nil {
 		return false, database.Wrap(err, "courses: review")
@@ -138,10 +112,12 @@ func (s *Store) exportableLines(ctx context.Context, sc lineScope, schoolYear st
 }
 
 // markExported sets the lines among ids still validated to exported, with
-// the event ev, in one update.
-func (s *Store) markExported(ctx context.Context, ids []string, ev Event) error {
+// the event ev and the line-page marker (their copy into the hours pages
+// follows), in one update.
+func (s *Store) markExported(ctx context.Context, ids []string, ev Event, now time.Time) error {
 	if _, err := s.ledger.UpdateMany(ctx, bson.M{"_id": bson.M{"$in": ids}, "state": StateValidated},
-		bson.M{"$set": bson.M{"state": StateExported}, "$push": bson.M{"events": ev}}); err != nil {
+		bson.M{"$set": bson.M{"state": StateExported, "pendingAt": now}, "$push": bson.M{"events": ev},
+			"$addToSet": bson.M{"pending": markerLinePage}}); err != nil {
 		return database.Wrap(err, "courses: export")
 	}
 	return nil

@@ -51,7 +51,8 @@ func NewCreditSessionTask(sessionID string) (*asynq.Task, error) {
 // Markers are the courses' pending work, registered with the outbox: a
 // completed enrolment waits for its hours (critical: the learner is waiting
 // for the attestation), a closed session for its participants' hours, and a
-// ledger line for its attestation to match its state.
+// ledger line for its attestation to match its state and for its copy into
+// the inspectors' hours pages.
 var Markers = []queue.Marker{
 	{Collection: EnrolmentsCollection, Name: markerCredit, Priority: queue.Critical,
 		Task: func(id, _ string) (*asynq.Task, error) { return NewCreditHoursTask(id) }},
@@ -59,6 +60,8 @@ var Markers = []queue.Marker{
 		Task: func(id, _ string) (*asynq.Task, error) { return NewCreditSessionTask(id) }},
 	{Collection: LedgerCollection, Name: markerAttestation, Priority: queue.Default,
 		Task: func(id, _ string) (*asynq.Task, error) { return certificates.NewIssueTask(id) }},
+	{Collection: LedgerCollection, Name: markerLinePage, Priority: queue.Default,
+		Task: func(id, _ string) (*asynq.Task, error) { return NewLinePageTask(id) }},
 }
 
 func (s *Service) enqueueCredit(ctx context.Context, enrolmentID string) {
@@ -147,12 +150,13 @@ func (s *Service) credit(ctx context.Context, l *Line) error {
 	if l.State == StateCredited {
 		l.Pending, l.PendingAt = []string{markerAttestation}, now
 	}
-	if err := s.store.insertLine(ctx, l); err != nil {
+	if err := s.store.insertLine(ctx, l, now); err != nil {
 		if database.IsDuplicate(err) {
 			return nil
 		}
 		return database.Wrap(err, "courses: credit hours")
 	}
+	s.placeLine(ctx, l.ID)
 	if l.State == StateCredited {
 		s.enqueueAttestation(ctx, l.ID)
 	}

@@ -38,7 +38,7 @@ func TestPaymentCSVWritesFormulasAsText(t *testing.T) {
 				Territory: profile.Territory{Academie: "lyon", Departement: "69", Circonscription: bad.circ}, DeclaredMinutes: 90,
 				Quizzes: []courses.QuizEvidence{}, CompletedAt: time.Now(), State: courses.StateValidated, CreatedAt: time.Now(),
 				Events: []courses.Event{{At: time.Now(), By: "x", ByName: "Inspecteur", Action: courses.ActionValidate, State: courses.StateValidated}}}
-			if err := courses.NewStore(env.Sys.DB).ImportLine(ctx, &l); err != nil {
+			if err := courses.NewStore(env.Sys.DB, env.Sys.Claims).ImportLine(ctx, &l); err != nil {
 				t.Fatal(err)
 			}
 		}

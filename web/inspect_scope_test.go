@@ -24,7 +24,7 @@ func parisLine(t *testing.T, env *testenv.Env, teacher *profile.User, slug, stat
 		CountsFor: courses.CountsObligation, DeclaredMinutes: 60, ActiveMinutes: 60, NeededMinutes: 60,
 		CompletedAt: now, State: state, CreatedAt: now,
 		Events: []courses.Event{{At: now, By: "system", Action: "credit", State: state}}}
-	if err := courses.NewStore(env.Sys.DB).ImportLine(testenv.Ctx(t), &line); err != nil {
+	if err := courses.NewStore(env.Sys.DB, env.Sys.Claims).ImportLine(testenv.Ctx(t), &line); err != nil {
 		t.Fatal(err)
 	}
 	return id

@@ -300,7 +300,7 @@ func (o *ownership) sendZip(t *testing.T, a *actor, path string, fields url.Valu
 	resp.Body.Close()
 
 	accepted := resp.StatusCode < http.StatusBadRequest
-	stored, err := courses.NewStore(o.env.Sys.DB).FileStored(ctx, own)
+	stored, err := courses.NewStore(o.env.Sys.DB, o.env.Sys.Claims).FileStored(ctx, own)
 	if err != nil {
 		t.Fatal(err)
 	}

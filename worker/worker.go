@@ -102,6 +102,7 @@ func (w *Worker) mux() *asynq.ServeMux {
 	mux.HandleFunc(assessments.TypeCalibrate, w.d.Assessments.HandleCalibrate)
 	mux.HandleFunc(courses.TypeCreditHours, w.d.Courses.HandleCreditHours)
 	mux.HandleFunc(courses.TypeCreditSession, w.d.Courses.HandleCreditSession)
+	mux.HandleFunc(courses.TypeLinePage, w.d.Courses.HandleLinePage)
 	mux.HandleFunc(certificates.TypeIssue, w.d.Certificates.HandleIssue)
 	mux.HandleFunc(community.TypeNotify, w.d.Community.HandleNotify)
 	mux.HandleFunc(community.TypePage, w.d.Community.HandlePage)

@@ -222,7 +222,7 @@ func (m *scaleMeasure) next(kind string, i int) (scaleRequest, error) {
 	case "profile":
 		return scaleRequest{method: "GET", path: "/profil", cookie: a.learnerCookie, want: 200}, nil
 	case "inspector_hours":
-		// The big académie's last page (by line id).
+		// The big académie's last page document of hours (the cursor is a position in its list).
 		return scaleRequest{method: "GET", path: "/api/v1/inspection/hours?after=" + fx.hoursLastAfter, token: a.inspectorToken, want: 200}, nil
 	case "verify":
 		return scaleRequest{client: m.visitors[(i/20)%len(m.visitors)], method: "GET",

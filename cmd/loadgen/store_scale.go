@@ -49,7 +49,7 @@ type scaleFixture struct {
 	spaceThreads   int
 	resultID       string // a finished test of the learner, in the archive
 	codes          []string
-	hoursLastAfter string // the line id after which the big académie's last page of hours starts
+	hoursLastAfter string // the cursor after which the big académie's last page document of hours starts
 	hoursLines     int
 	notes          int           // the learner's notifications
 	threads        []scaleThread // a sample of the threads, for --readers
@@ -312,27 +312,19 @@ func prefillScale(ctx context.Context, db *database.DB, size int, people scalePe
 		slug, year = modules[i%len(modules)], years[(i/len(modules))%len(years)]
 		return courses.LineID(user, slug, year), user, terr, slug, year
 	}
-	var bigLines []string
-	for i := 0; i < size; i++ {
-		if id, _, terr, _, _ := lineOf(i); terr.Academie == bigAcademie {
-			bigLines = append(bigLines, id)
-		}
-	}
-	sort.Strings(bigLines)
-	f.hoursLines = len(bigLines)
-	if len(bigLines) > 100 {
-		f.hoursLastAfter = bigLines[len(bigLines)-101]
-	}
-	if err := p.insert(ctx, courses.LedgerCollection, size, func(i int) any {
+	pager, err := p.prefillLedger(ctx, size, func(i int) *courses.Line {
 		id, user, terr, slug, year := lineOf(i)
 		return &courses.Line{ID: id, LearnerID: user, LearnerName: "Personne", Slug: slug, Title: "Module " + slug, Version: 1,
 			SchoolYear: year, Territory: terr, CountsFor: courses.CountsObligation, Nature: courses.NatureDistance, DeclaredMinutes: 60,
 			ActiveMinutes: 64, NeededMinutes: 45, QuizScore: 1, Quizzes: []courses.QuizEvidence{}, EnrolmentID: courses.EnrolmentID(user, slug),
 			CompletedAt: base, State: courses.StateCredited, CreatedAt: base,
 			Events: []courses.Event{{At: base, By: "system", ByName: "Ardoise", Action: "credit", State: courses.StateCredited}}}
-	}); err != nil {
+	})
+	if err != nil {
 		return nil, err
 	}
+	f.hoursLines = pager.Count(profile.Territory{Academie: bigAcademie})
+	f.hoursLastAfter = strconv.Itoa(max(f.hoursLines-1, 0) / courses.LinePageSize * courses.LinePageSize)
 	codes := make([]string, size)
 	for i := range codes {
 		b := make([]byte, certificates.CodeLength)

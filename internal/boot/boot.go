@@ -185,7 +185,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (sys *System, er
 		return nil, err
 	}
 	s.Courses = courses.NewService(courses.Deps{
-		Store: courses.NewStore(s.DB), Known: s.Assessments.Bank().HasCompetence, Outbox: s.Outbox, Profile: s.Profile,
+		Store: courses.NewStore(s.DB, s.Claims), Known: s.Assessments.Bank().HasCompetence, Outbox: s.Outbox, Profile: s.Profile,
 		Certificates: s.Certificates, Allocation: cfg.Allocation, Claims: claims, Logger: logger,
 	})
 	s.Certificates.SetSource(s.Courses)
