@@ -65,6 +65,7 @@ func NewService(d Deps) (*Service, error) {
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("assessments: content has %d problems, the first: %s (run `ardoise content check`)", len(problems), problems[0])
 	}
+	d.Store.locks = d.Claims
 	return &Service{store: d.Store, keys: d.Keys, outbox: d.Outbox, claims: d.Claims, logger: d.Logger, cooldown: d.Cooldown,
 		now:     func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) },
 		current: bank, banks: map[string]*Bank{bank.Version: bank}, params: map[string]*ItemParams{}}, nil

@@ -10,6 +10,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"ardoise/internal/claim"
 	"ardoise/internal/database"
 )
 
@@ -46,6 +47,8 @@ var Indexes = []database.Index{
 type Store struct {
 	tests, results, content, params, responses *mongo.Collection
 	heads                                      *mongo.Collection
+	// locks serialize the writers of one head (set by NewService).
+	locks *claim.Claims
 }
 
 // NewStore returns a store on db.

@@ -45,37 +45,31 @@ func headID(owner string, scope Scope) string {
 }
 
 // setHead makes t its owner's newest test in its scope unless a newer one
-// is there: a conditional update on the head's _id, an insert when there
-// is none (a lost race of inserts retries the update).
+// is there. It reads and writes the head by _id alone (FerretDB over SQLite
+// pushes nothing else down, so a conditional filter would read every
+// head), under the head's lock, so an older test never replaces a newer.
 func (s *Store) setHead(ctx context.Context, t *Test) error {
 	owner := ownerKey(t.UserID, t.AnonKey)
 	h := testHead{ID: headID(owner, t.Scope), Owner: owner, Anonymous: t.UserID == "", TestID: t.ID, CreatedAt: t.CreatedAt}
-	for range 3 {
-		res, err := s.heads.UpdateOne(ctx, bson.M{"_id": h.ID, "createdAt": bson.M{"$lte": t.CreatedAt}},
-			bson.M{"$set": bson.M{"owner": h.Owner, "anonymous": h.Anonymous, "testId": h.TestID, "createdAt": h.CreatedAt}})
+	if s.locks != nil {
+		release, err := s.locks.Lock(ctx, HeadsCollection+":"+h.ID, 5*time.Second)
 		if err != nil {
-			return wrap(err, "test head")
+			return err
 		}
-		if res.MatchedCount > 0 {
-			return nil
-		}
-		_, err = s.heads.InsertOne(ctx, h)
-		if err == nil {
-			return nil
-		}
-		if !database.IsDuplicate(err) {
-			return wrap(err, "test head")
-		}
-		// A head is there: newer (nothing to do), or inserted meanwhile.
-		var cur testHead
-		if err := s.heads.FindOne(ctx, bson.M{"_id": h.ID}).Decode(&cur); err != nil {
-			return wrap(err, "test head")
-		}
-		if cur.CreatedAt.After(t.CreatedAt) {
-			return nil
-		}
+		defer release()
 	}
-	return wrap(errors.New("the head kept changing"), "test head")
+	var cur testHead
+	err := s.heads.FindOne(ctx, bson.M{"_id": h.ID}).Decode(&cur)
+	if err == nil && cur.CreatedAt.After(t.CreatedAt) {
+		return nil
+	}
+	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+		return wrap(err, "test head")
+	}
+	if _, err := s.heads.ReplaceOne(ctx, bson.M{"_id": h.ID}, h, options.Replace().SetUpsert(true)); err != nil {
+		return wrap(err, "test head")
+	}
+	return nil
 }
 
 // latestByHead returns the newest test of an owner in a scope, from its
