@@ -12,6 +12,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"ardoise/courses"
+	"ardoise/internal/database"
 	"ardoise/internal/errkind"
 	"ardoise/internal/testenv"
 	"ardoise/profile"
@@ -135,6 +136,17 @@ func TestHoursListByPages(t *testing.T) {
 		lines, next, err := svc.Lines(ctx, insp, courses.LineFilter{})
 		if err != nil || len(lines) != 200 || next == "" || !slices.Equal(ids(lines), want[:200]) {
 			t.Fatalf("first page: %d lines, next %q, %v", len(lines), next, err)
+		}
+		// What a request costs does not depend on the list: the head and
+		// the pages of the 200 lines (a third when 200 ends a page), or at
+		// most 5 pages for a filter that keeps few.
+		counted, n := database.WithCounter(ctx)
+		if _, _, err := svc.Lines(counted, insp, courses.LineFilter{}); err != nil || n.Load() < 3 || n.Load() > 4 {
+			t.Fatalf("a page of 200 cost %d store commands (%v)", n.Load(), err)
+		}
+		counted, n = database.WithCounter(ctx)
+		if _, _, err := svc.Lines(counted, insp, courses.LineFilter{State: courses.StateExported}); err != nil || n.Load() > 6 {
+			t.Fatalf("a filtered page cost %d store commands (%v)", n.Load(), err)
 		}
 		rest, next2, err := svc.Lines(ctx, insp, courses.LineFilter{After: next})
 		if err != nil || next2 != "" || !slices.Equal(ids(rest), want[200:]) {
