@@ -205,7 +205,15 @@ func (m *scaleMeasure) next(kind string, i int) (scaleRequest, error) {
 		return scaleRequest{method: "POST", path: "/api/v1/enrolments/" + a.slug + "/views", token: a.learnerToken,
 			body: map[string]any{"page": m.viewed, "js": true}, want: 200}, nil
 	case "heartbeat":
-		// After page_view's last view: the learner is on that page.
+		// After page_view's last view: the learner is on that page (viewed
+		// here, untimed, when page_view was not measured).
+		if m.viewed == "" {
+			m.viewed = m.pages[0]
+			if code, raw, err := m.call(m.client, "POST", "/api/v1/enrolments/"+a.slug+"/views", a.learnerToken,
+				map[string]any{"page": m.viewed, "js": true}); err != nil || code != 200 {
+				return scaleRequest{}, fmt.Errorf("view before heartbeats: %d %s %v", code, raw, err)
+			}
+		}
 		return scaleRequest{method: "POST", path: "/api/v1/enrolments/" + a.slug + "/heartbeats", token: a.learnerToken,
 			body: map[string]any{"page": m.viewed}, want: 200}, nil
 	case "thread_page":
