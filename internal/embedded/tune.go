@@ -193,7 +193,7 @@ func tunePostgresSchema(ctx context.Context, conn *pgx.Conn, schema string) (int
 			if existing[name] {
 				continue
 			}
-			q := fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %s ON %s USING gin (%s jsonb_path_ops)`,
+			q := fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %s ON %s USING gin (%s jsonb_path_ops) WITH (fastupdate = off)`,
 				pgx.Identifier{name}.Sanitize(), pgx.Identifier{schema, c.Table}.Sanitize(), expr)
 			if _, err := conn.Exec(ctx, q); err != nil {
 				return created, fmt.Errorf("%s.%s: %w", c.Name, f, err)
@@ -202,7 +202,37 @@ func tunePostgresSchema(ctx context.Context, conn *pgx.Conn, schema string) (int
 			created++
 		}
 	}
-	return created, nil
+	return created, pgGINDirect(ctx, conn, schema)
+}
+
+// pgGINDirect turns off the pending list of the GIN indexes of schema that
+// still have it (those made before Ardoise created them without it), then
+// merges what the list holds. With the list on, a GIN index takes new
+// entries into an unsorted pending list that every search reads whole
+// until a vacuum merges it: after a bulk load, or under steady writes, a
+// lookup by _id then costs milliseconds that grow with the writes since
+// the last vacuum. Without it, each insert updates the index itself.
+func pgGINDirect(ctx context.Context, conn *pgx.Conn, schema string) error {
+	rows, err := conn.Query(ctx, `SELECT c.relname FROM pg_class c
+		JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am a ON a.oid = c.relam
+		WHERE n.nspname = $1 AND a.amname = 'gin' AND NOT coalesce(c.reloptions @> '{fastupdate=off}', false)`, schema)
+	if err != nil {
+		return err
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		ident := pgx.Identifier{schema, name}.Sanitize()
+		if _, err := conn.Exec(ctx, `ALTER INDEX `+ident+` SET (fastupdate = off)`); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		if _, err := conn.Exec(ctx, `SELECT gin_clean_pending_list($1::regclass)`, ident); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	return nil
 }
 
 // SQLiteIDExpr is the expression FerretDB's SQLite pushdown selects `_id` with.

@@ -133,6 +133,41 @@ func TestPostgresRequestsUseGINIndexes(t *testing.T) {
 	})
 }
 
+// TestPostgresGINWithoutPendingList: every GIN index Ardoise made takes
+// new entries directly (fastupdate off), so that no search reads a pending
+// list that grows with the writes since the last vacuum; an index made
+// with the list on (by an earlier version) is turned and merged by the
+// next tuning.
+func TestPostgresGINWithoutPendingList(t *testing.T) {
+	env, conn := onPostgres(t)
+	ctx := testenv.Ctx(t)
+	schema := env.Sys.DB.Name()
+	withList := func() int {
+		var n int
+		if err := conn.QueryRow(ctx, `SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+			JOIN pg_am a ON a.oid = c.relam WHERE n.nspname = $1 AND a.amname = 'gin'
+			AND NOT coalesce(c.reloptions @> '{fastupdate=off}', false)`, schema).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := withList(); n != 0 {
+		t.Fatalf("%d GIN indexes with a pending list after start", n)
+	}
+	table := pgTable(t, conn, schema, community.PostPagesCollection)
+	if _, err := conn.Exec(ctx, fmt.Sprintf(`CREATE INDEX old_style ON %s USING gin ((_jsonb->'posts') jsonb_path_ops)`,
+		pgx.Identifier{schema, table}.Sanitize())); err != nil {
+		t.Fatal(err)
+	}
+	if n := withList(); n != 1 {
+		t.Fatalf("%d GIN indexes with a pending list, want the old-style one", n)
+	}
+	teststore.Tune(t, teststore.Postgres, schema)
+	if n := withList(); n != 0 {
+		t.Fatalf("%d GIN indexes with a pending list after tuning", n)
+	}
+}
+
 // TestPostgresGINNeedsCustomPlans shows why FerretDB's connections use
 // plan_cache_mode=force_custom_plan: FerretDB binds the field name as a
 // parameter, and a generic plan cannot match it to the index expression.
