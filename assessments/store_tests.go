@@ -181,9 +181,12 @@ func (s *Store) eachResponse(ctx context.Context, fn func(response)) error {
 	return nil
 }
 
-// saveParams stores a calibrated parameter version once.
+// saveParams stores a calibrated parameter version once. Two calibrations
+// at once (the weekly task and the command) compute the same version from
+// the same answers: the upsert that loses the race on FerretDB reports a
+// duplicate, and the version is stored.
 func (s *Store) saveParams(ctx context.Context, p *ItemParams) error {
-	if _, err := s.params.UpdateOne(ctx, bson.M{"_id": p.Version}, bson.M{"$setOnInsert": p}, upsert()); err != nil {
+	if _, err := s.params.UpdateOne(ctx, bson.M{"_id": p.Version}, bson.M{"$setOnInsert": p}, upsert()); err != nil && !database.IsDuplicate(err) {
 		return wrap(err, "store parameters")
 	}
 	return nil
