@@ -244,7 +244,7 @@ func (st *Store) ThreadPage(ctx context.Context, spaceID, after string, hint, li
 			return nil, err
 		}
 	}
-	out := &ThreadList{Hint: -1}
+	out := &ThreadList{Threads: []Thread{}, Hint: -1}
 	for _, t := range head.Pinned {
 		if after == "" || t.SortKey < after {
 			out.Threads = append(out.Threads, t)
