@@ -58,13 +58,12 @@ func (s *Store) setHead(ctx context.Context, t *Test) error {
 		}
 		defer release()
 	}
-	var cur testHead
-	err := s.heads.FindOne(ctx, bson.M{"_id": h.ID}).Decode(&cur)
-	if err == nil && cur.CreatedAt.After(t.CreatedAt) {
-		return nil
+	cur, err := database.FindByID[testHead](ctx, "assessments: test head", s.heads, h.ID)
+	if err != nil {
+		return err
 	}
-	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
-		return wrap(err, "test head")
+	if cur != nil && cur.CreatedAt.After(t.CreatedAt) {
+		return nil
 	}
 	if _, err := s.heads.ReplaceOne(ctx, bson.M{"_id": h.ID}, h, options.Replace().SetUpsert(true)); err != nil {
 		return wrap(err, "test head")
@@ -75,13 +74,9 @@ func (s *Store) setHead(ctx context.Context, t *Test) error {
 // latestByHead returns the newest test of an owner in a scope, from its
 // head: one or two reads by _id. A head whose test was deleted is none.
 func (s *Store) latestByHead(ctx context.Context, o Owner, scope Scope) (*Test, error) {
-	var h testHead
-	err := s.heads.FindOne(ctx, bson.M{"_id": headID(ownerKey(o.UserID, o.AnonKey), scope)}).Decode(&h)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, wrap(err, "test head")
+	h, err := database.FindByID[testHead](ctx, "assessments: test head", s.heads, headID(ownerKey(o.UserID, o.AnonKey), scope))
+	if h == nil || err != nil {
+		return nil, err
 	}
 	t, err := s.test(ctx, h.TestID)
 	if errkind.IsNotFound(err) {

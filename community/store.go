@@ -2,7 +2,6 @@ package community
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -58,18 +57,4 @@ func (st *Store) updateOne(ctx context.Context, c *mongo.Collection, id string, 
 // lock takes the lock updateOne takes on a document of c.
 func (st *Store) lock(ctx context.Context, c *mongo.Collection, id string) (func(), error) {
 	return st.claims.Lock(ctx, c.Name()+":"+id, 5*time.Second)
-}
-
-// findByID decodes the document id of c; a missing one is nil, without
-// an error (what names the document in the error of a failed read).
-func findByID[T any](ctx context.Context, c *mongo.Collection, id, what string) (*T, error) {
-	doc := new(T)
-	err := c.FindOne(ctx, bson.M{"_id": id}).Decode(doc)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, database.Wrap(err, what)
-	}
-	return doc, nil
 }

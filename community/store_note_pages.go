@@ -116,15 +116,11 @@ func (st *Store) AddNotification(ctx context.Context, n Notification) (bool, int
 // first when it is missing (a person with none yet, or whose
 // notifications are from before pages). The caller holds the head's lock.
 func (st *Store) noteHeadLocked(ctx context.Context, userID string) (*noteHead, error) {
-	head := &noteHead{}
-	err := st.notePages().FindOne(ctx, bson.M{"_id": noteHeadID(userID)}).Decode(head)
-	if errors.Is(err, mongo.ErrNoDocuments) {
+	head, err := database.FindByID[noteHead](ctx, "community: notification head", st.notePages(), noteHeadID(userID))
+	if head == nil && err == nil {
 		return st.numberNotes(ctx, userID)
 	}
-	if err != nil {
-		return nil, database.Wrap(err, "community: notification head")
-	}
-	return head, nil
+	return head, err
 }
 
 // numberNotes is the migration of a person's notifications to pages, and

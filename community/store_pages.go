@@ -137,7 +137,7 @@ func (st *Store) PostPage(ctx context.Context, t *Thread, after int) ([]Post, er
 
 // pageDoc reads a page document; a missing one is empty.
 func (st *Store) pageDoc(ctx context.Context, id string) (*postPageDoc, error) {
-	doc, err := findByID[postPageDoc](ctx, st.pages, id, "community: post page")
+	doc, err := database.FindByID[postPageDoc](ctx, "community: post page", st.pages, id)
 	if doc == nil && err == nil {
 		doc = &postPageDoc{ID: id}
 	}

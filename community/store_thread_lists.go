@@ -205,7 +205,7 @@ func (st *Store) leaveList(ctx context.Context, t *Thread, target string) error 
 
 // listHead reads a space's head; a missing one is an empty, unbuilt list.
 func (st *Store) listHead(ctx context.Context, spaceID string) (*listHead, error) {
-	h, err := findByID[listHead](ctx, st.lists, listHeadID(spaceID), "community: list head")
+	h, err := database.FindByID[listHead](ctx, "community: list head", st.lists, listHeadID(spaceID))
 	if h == nil && err == nil {
 		h = &listHead{ID: listHeadID(spaceID)}
 	}
@@ -214,7 +214,7 @@ func (st *Store) listHead(ctx context.Context, spaceID string) (*listHead, error
 
 // listPageDoc reads a list page; a missing one is empty.
 func (st *Store) listPageDoc(ctx context.Context, id string) (*listPage, error) {
-	p, err := findByID[listPage](ctx, st.lists, id, "community: list page")
+	p, err := database.FindByID[listPage](ctx, "community: list page", st.lists, id)
 	if p == nil && err == nil {
 		p = &listPage{ID: id}
 	}

@@ -247,15 +247,11 @@ func (s *Store) placeLineIn(ctx context.Context, id string, scopes []pageScope) 
 // ledger first when the head is missing (a scope without lines yet, or
 // whose lines are from before pages). The caller holds the head's lock.
 func (s *Store) lineHeadLocked(ctx context.Context, ps pageScope) (*lineHead, error) {
-	head := &lineHead{}
-	err := s.linePages().FindOne(ctx, bson.M{"_id": lineHeadID(ps.key)}).Decode(head)
-	if errors.Is(err, mongo.ErrNoDocuments) {
+	head, err := database.FindByID[lineHead](ctx, "courses: hours list head", s.linePages(), lineHeadID(ps.key))
+	if head == nil && err == nil {
 		return s.numberLines(ctx, ps)
 	}
-	if err != nil {
-		return nil, database.Wrap(err, "courses: hours list head")
-	}
-	return head, nil
+	return head, err
 }
 
 // numberLines is the migration of a scope's lines to pages, and the
