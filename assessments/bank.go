@@ -34,6 +34,9 @@ type Framework struct {
 	Title           string
 	DescriptionHTML string
 	Locale          string
+	// Launched is the date the framework's bank went live (YYYY-MM-DD):
+	// challenges Added after it are pretest items until calibrated.
+	Launched string
 	Areas           []Area
 	Competences     []*Competence
 	Challenges      []*Challenge
@@ -63,6 +66,9 @@ type Tube struct {
 type Proposal struct {
 	ID   string `json:"id"`
 	HTML string `json:"html"`
+
+	text string // the Markdown source, for the content audit
+	last bool   // stays after the shuffled proposals (« Aucune de ces réponses »)
 }
 
 // Field is one input of a QROCM.
@@ -108,12 +114,34 @@ type Challenge struct {
 	// File and Line say where the challenge is written.
 	File string
 	Line int
+	// FixedOrder keeps the proposals in file order (an ordered scale);
+	// otherwise each test shows them in its own order (ServedProposals).
+	FixedOrder bool
+	// Review is the challenge's review record.
+	Review Review
+	// Added is the date a challenge entered the bank after the framework's
+	// launch ("" for the launch bank): it is served as an unscored pretest
+	// item until calibration gives it parameters.
+	Added string
 
 	choice  string              // QCU
 	choices []string            // QCM, sorted
 	answers []string            // QROC accepted answers
 	fieldAn map[string][]string // QROCM accepted answers by field
 }
+
+// Review is when a challenge was last read against the checklist of
+// assessments/content/README.md, and when its time-sensitive facts must be
+// read again, with where they come from.
+type Review struct {
+	Reviewed string // YYYY-MM-DD
+	ReviewBy string // YYYY-MM-DD, "" when nothing in it dates
+	Source   string // the text or page a time-sensitive fact comes from
+}
+
+// Pretest says whether the challenge came after the launch bank: live
+// tests serve it unscored until calibration gives it parameters.
+func (c *Challenge) Pretest() bool { return c.Added != "" }
 
 // Skill is the challenge's skill id: tube@level.
 func (c *Challenge) Skill() string { return c.Tube + "@" + itoa(c.Level) }

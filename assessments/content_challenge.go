@@ -23,7 +23,8 @@ func initialParams(level int) (a, b float64) { return 1, float64(level) - 3 }
 
 func (l *loader) challenge(fw *Framework, comp *Competence, file string, n *yaml.Node, skills map[string]int) *Challenge {
 	f := l.fields(file, n, "id", "skill", "type", "prompt", "proposals", "fields", "solution", "tolerance",
-		"placeholder", "timer", "accessible", "locale", "explanation", "tutorial", "irt")
+		"placeholder", "timer", "accessible", "locale", "explanation", "tutorial", "irt",
+		"fixed_order", "reviewed", "review_by", "source", "added", "attachments", "environment")
 	c := &Challenge{ID: l.str(file, n, f, "id", true), Framework: fw.ID, Competence: comp.ID, File: file, Line: n.Line,
 		Type: l.str(file, n, f, "type", true), Accessible: true, Locale: fw.Locale,
 		Tolerance: Tolerance{Distance: DefaultDistance}}
@@ -63,6 +64,7 @@ func (l *loader) challenge(fw *Framework, comp *Competence, file string, n *yaml
 	}
 	l.tutorial(c, file, n, f)
 	l.options(c, file, f)
+	l.review(c, file, n, f)
 	switch c.Type {
 	case TypeQCU, TypeQCM:
 		l.proposals(c, file, n, f)
@@ -142,12 +144,19 @@ func (l *loader) proposals(c *Challenge, file string, n *yaml.Node, f map[string
 		return
 	}
 	for _, p := range pn.Content {
-		pf := l.fields(file, p, "id", "text")
+		pf := l.fields(file, p, "id", "text", "last")
 		id, text := l.str(file, p, pf, "id", true), l.str(file, p, pf, "text", true)
 		if slices.ContainsFunc(c.Proposals, func(o Proposal) bool { return o.ID == id }) {
 			l.problem(file, p.Line, "proposal id %q used twice", id)
 		}
-		c.Proposals = append(c.Proposals, Proposal{ID: id, HTML: l.render(file, p.Line, text, true)})
+		prop := Proposal{ID: id, HTML: l.render(file, p.Line, text, true), text: text}
+		if v, ok := pf["last"]; ok && v.Decode(&prop.last) != nil {
+			l.problem(file, v.Line, "last: want true or false")
+		}
+		c.Proposals = append(c.Proposals, prop)
+	}
+	if f["fixed_order"] != nil && slices.ContainsFunc(c.Proposals, func(o Proposal) bool { return o.last }) {
+		l.problem(file, f["fixed_order"].Line, "fixed_order keeps every proposal in place: no proposal needs last")
 	}
 	has := func(id string) bool {
 		return slices.ContainsFunc(c.Proposals, func(o Proposal) bool { return o.ID == id })

@@ -22,7 +22,7 @@ func (l *loader) framework(file string, used map[string]bool) {
 	if root == nil {
 		return
 	}
-	f := l.fields(file, root, "id", "title", "description", "locale", "areas")
+	f := l.fields(file, root, "id", "title", "description", "locale", "areas", "launched")
 	fw := &Framework{
 		ID:     l.str(file, root, f, "id", true),
 		Title:  l.str(file, root, f, "title", true),
@@ -34,6 +34,7 @@ func (l *loader) framework(file string, used map[string]bool) {
 	if fw.Locale == "" {
 		fw.Locale = "fr-fr"
 	}
+	fw.Launched = l.date(file, root, f, "launched")
 	if d := l.str(file, root, f, "description", true); d != "" {
 		fw.DescriptionHTML = l.render(file, f["description"].Line, d, false)
 	}
@@ -121,7 +122,14 @@ func (l *loader) competence(fw *Framework, area, id, file string) {
 	} else {
 		for _, n := range cn.Content {
 			if ch := l.challenge(fw, c, file, n, skills); ch != nil {
-				reached[ch.Skill()] = true
+				switch {
+				case ch.Added != "" && fw.Launched == "":
+					l.problem(file, ch.Line, "added %s: the framework has no launched date, so the whole bank is the launch bank", ch.Added)
+				case ch.Added != "" && ch.Added <= fw.Launched:
+					l.problem(file, ch.Line, "added %s is not after the framework's launch (%s)", ch.Added, fw.Launched)
+				case !ch.Pretest():
+					reached[ch.Skill()] = true
+				}
 				fw.Challenges = append(fw.Challenges, ch)
 			}
 		}
