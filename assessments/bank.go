@@ -36,10 +36,10 @@ type Framework struct {
 	Locale          string
 	// Launched is the date the framework's bank went live (YYYY-MM-DD):
 	// challenges Added after it are pretest items until calibrated.
-	Launched string
-	Areas           []Area
-	Competences     []*Competence
-	Challenges      []*Challenge
+	Launched    string
+	Areas       []Area
+	Competences []*Competence
+	Challenges  []*Challenge
 }
 
 // Area is a domain of a framework.
