@@ -58,7 +58,7 @@ func (a *App) testJSON(c *fiber.Ctx, t *assessments.Test) (testJSON, error) {
 			return out, err
 		}
 		out.Question = &questionJSON{ID: ch.ID, Type: ch.Type, Competence: ch.Competence, Prompt: ch.PromptHTML,
-			Proposals: ch.Proposals, Fields: ch.Fields, Timer: ch.Timer, Accessible: ch.Accessible,
+			Proposals: t.ProposalsOf(ch), Fields: ch.Fields, Timer: ch.Timer, Accessible: ch.Accessible,
 			ServedAt: t.Current.ServedAt.Format(time.RFC3339), Placeholder: ch.Placeholder}
 	}
 	if r := t.Result; r != nil {

@@ -15,6 +15,7 @@ import (
 type questionView struct {
 	Test       *assessments.Test
 	Challenge  *assessments.Challenge
+	Proposals  []assessments.Proposal // in this test's order
 	Framework  *assessments.Framework
 	Competence *assessments.Competence
 	Number     int
@@ -45,7 +46,7 @@ func (a *App) renderQuestion(c *fiber.Ctx, t *assessments.Test, status int, noti
 	}
 	f, _ := bank.Framework(t.Scope.Framework)
 	comp, _ := f.Competence(ch.Competence)
-	v := questionView{Test: t, Challenge: ch, Framework: f, Competence: comp, Number: t.Answered + 1, Remaining: -1}
+	v := questionView{Test: t, Challenge: ch, Proposals: t.ProposalsOf(ch), Framework: f, Competence: comp, Number: t.Answered + 1, Remaining: -1}
 	if ch.Timer > 0 {
 		left := time.Until(t.Current.ServedAt.Add(time.Duration(ch.Timer) * time.Second))
 		v.Remaining = max(int(left.Seconds()), 0)
