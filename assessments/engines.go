@@ -24,14 +24,17 @@ type Scope struct {
 //     questions for the CRCN's 16 competences, fewer for a smaller framework;
 //   - one competence stops at 10 questions (or the competence's size), and
 //     drops the one-per-tube rule when the competence has fewer than 10 tubes;
-//   - exposure control (Sympson–Hetter, cap 0.20) applies only to a pool of
-//     at least minExposurePool items: with fewer, capping exposure would
-//     starve the selection and lengthen every test;
+//   - exposure control (Sympson–Hetter) applies to every pool: the cap is
+//     0.20, or for a small pool 1.25 times the share of it one test must
+//     ask (a competence of 16 challenges and 10 questions: 0.78), the lowest
+//     cap a test can honour without starving the selection; it stops the
+//     most informative items of a small pool from being in every test;
 //   - uncalibrated items have a = 1, so the SE stop is seldom met before the
 //     maximum length, which bounds the test.
 const (
-	minExposurePool = 300
-	randomesque     = 3
+	exposureCap    = 0.20
+	exposureMargin = 1.25
+	randomesque    = 3
 )
 
 // configFor returns the engine configuration of a scope on a bank.
@@ -59,8 +62,21 @@ func configFor(f *Framework, scope Scope, items []irt.Item) irt.Config {
 		c.MinLength = min(6, c.MaxLength)
 		c.OnePerTube = len(tubes) >= 10
 	}
-	if len(items) >= minExposurePool {
-		c.ExposureCap = 0.20
+	c.ExposureCap = exposureCapFor(c.MaxLength, len(items))
+	return c
+}
+
+// exposureCapFor is the exposure cap of a pool of n items for tests of at
+// most length questions: 0.20, or higher when one test must ask more than
+// a 0.20/1.25 share of the pool. 1 (no control) only when a test asks
+// most of the pool anyway.
+func exposureCapFor(length, n int) float64 {
+	if n == 0 {
+		return 0
+	}
+	c := max(exposureCap, exposureMargin*float64(length)/float64(n))
+	if c >= 1 {
+		return 0
 	}
 	return c
 }

@@ -72,6 +72,9 @@ func (s *Service) Start(ctx context.Context, o Owner, scope Scope, accessible bo
 	if o.UserID == "" {
 		t.AnonKey = o.AnonKey
 	}
+	if last != nil {
+		t.Seen = seenAfter(last)
+	}
 	run, err := be.engine.NewTest(s.testOptions(f, t))
 	if err != nil {
 		return nil, err
@@ -88,7 +91,31 @@ func (s *Service) Start(ctx context.Context, o Owner, scope Scope, accessible bo
 }
 
 func (s *Service) testOptions(f *Framework, t *Test) irt.TestOptions {
-	return irt.TestOptions{Seed: uint64(t.Seed), Locale: f.Locale, Accessible: t.Accessible}
+	return irt.TestOptions{Seed: uint64(t.Seed), Locale: f.Locale, Accessible: t.Accessible, Seen: t.Seen}
+}
+
+// maxSeen bounds the challenges a test remembers from earlier ones: more
+// than a framework's bank, so a retake never forgets what it could avoid.
+const maxSeen = 600
+
+// seenAfter is what a new test in last's scope has seen: last's questions
+// first, then what last had seen, without repeats.
+func seenAfter(last *Test) []string {
+	out := make([]string, 0, len(last.Answers)+len(last.Seen))
+	in := map[string]bool{}
+	add := func(id string) {
+		if !in[id] && len(out) < maxSeen {
+			in[id] = true
+			out = append(out, id)
+		}
+	}
+	for _, a := range last.Answers {
+		add(a.ChallengeID)
+	}
+	for _, id := range last.Seen {
+		add(id)
+	}
+	return out
 }
 
 func recordConfig(c irt.Config) TestConfig {

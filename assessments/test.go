@@ -26,17 +26,20 @@ type Test struct {
 	Config         TestConfig `bson:"config"`
 	Seed           int64      `bson:"seed"`
 	Accessible     bool       `bson:"accessible,omitempty"`
-	State          string     `bson:"state"`
-	Answered       int        `bson:"answered"`
-	Current        *Served    `bson:"current,omitempty"`
-	Answers        []Recorded `bson:"answers"`
-	FocusLosses    int        `bson:"focusLosses"`
-	Result         *Result    `bson:"result,omitempty"`
-	Pending        []string   `bson:"pending,omitempty"`
-	PendingAt      time.Time  `bson:"pendingAt,omitempty"`
-	CreatedAt      time.Time  `bson:"createdAt"`
-	UpdatedAt      time.Time  `bson:"updatedAt"`
-	FinishedAt     time.Time  `bson:"finishedAt,omitempty"`
+	// Seen are the challenges the owner answered in earlier tests of the
+	// scope: the engine prefers the others (part of the replay inputs).
+	Seen        []string   `bson:"seen,omitempty"`
+	State       string     `bson:"state"`
+	Answered    int        `bson:"answered"`
+	Current     *Served    `bson:"current,omitempty"`
+	Answers     []Recorded `bson:"answers"`
+	FocusLosses int        `bson:"focusLosses"`
+	Result      *Result    `bson:"result,omitempty"`
+	Pending     []string   `bson:"pending,omitempty"`
+	PendingAt   time.Time  `bson:"pendingAt,omitempty"`
+	CreatedAt   time.Time  `bson:"createdAt"`
+	UpdatedAt   time.Time  `bson:"updatedAt"`
+	FinishedAt  time.Time  `bson:"finishedAt,omitempty"`
 }
 
 // TestConfig records the engine configuration a test ran with.

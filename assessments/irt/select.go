@@ -107,12 +107,15 @@ func (t *Test) chooseAmong(groups []int32) (int, bool) {
 	// second pass drops it when it would leave nothing.
 	avoid := !e.cfg.ContentBalancing && e.cfg.AvoidLastN > 0 && len(t.history) > 0
 	honourExposure := true
+	t.freshOnly = t.seen != nil
 	for {
 		item, ok := t.draw(groups, k, honourExposure, avoid)
 		if !ok {
 			switch {
 			case avoid:
 				avoid = false
+			case t.freshOnly:
+				t.freshOnly = false
 			case honourExposure && e.cfg.ExposureCap > 0:
 				// Sympson–Hetter turned every allowed item down: give one
 				// anyway rather than end the test early.
@@ -212,6 +215,9 @@ func (t *Test) topAllowed(groups []int32, k int, honourExposure, avoid bool) []i
 				continue
 			}
 			if avoid && t.recentCompetence(e.comp[item]) {
+				continue
+			}
+			if t.freshOnly && t.seen[item] {
 				continue
 			}
 			taken++

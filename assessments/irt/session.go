@@ -16,6 +16,10 @@ type TestOptions struct {
 	Locale string
 	// Accessible keeps only items marked accessible.
 	Accessible bool
+	// Seen are the IDs of items the person answered in earlier tests: a
+	// retake prefers the others, and gives a seen item only when the
+	// selection rules leave no unseen one.
+	Seen []string
 }
 
 // Response is one recorded answer: the item's index in the engine's bank
@@ -76,6 +80,8 @@ type Test struct {
 	compCount []int32
 	exhausted []bool // per selection group
 	history   []Response
+	seen      []bool // per item, nil without Seen
+	freshOnly bool   // selection skips seen items (relaxed when none is left)
 
 	post  []float64 // posterior (fixed prior) on the grid
 	like  []float64 // likelihood of all answers (moving prior only)
@@ -134,6 +140,15 @@ func (t *Test) reset(opts TestOptions) {
 			t.state[i] = itemFree
 		} else {
 			t.state[i] = itemFiltered
+		}
+	}
+	t.seen = nil
+	if len(opts.Seen) > 0 {
+		t.seen = make([]bool, n)
+		for _, id := range opts.Seen {
+			if i, ok := e.byID[id]; ok {
+				t.seen[i] = true
+			}
 		}
 	}
 	t.tubeUsed = resize(t.tubeUsed, e.tubes)
