@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -78,28 +77,41 @@ func (s *Service) Calibrate(ctx context.Context) (*CalibrationReport, error) {
 	if rep.Calibrated == 0 {
 		return rep, nil
 	}
-	sort.Slice(p.Items, func(i, j int) bool { return p.Items[i].ID < p.Items[j].ID })
+	saved, err := s.saveParamVersion(ctx, p.Items)
+	if err != nil {
+		return nil, err
+	}
+	rep.Version = saved.Version
+	return rep, nil
+}
+
+// saveParamVersion stores items as a new parameter version, named by their
+// hash, and makes it the one new tests start with.
+func (s *Service) saveParamVersion(ctx context.Context, items []ItemParam) (*ItemParams, error) {
+	p := &ItemParams{Items: items, CreatedAt: s.now()}
+	sortParams(p.Items)
 	h := sha256.New()
 	for _, it := range p.Items {
 		fmt.Fprintf(h, "%s %.6f %.6f\n", it.ID, it.A, it.B)
 	}
 	p.Version = "cal-" + hex.EncodeToString(h.Sum(nil))[:12]
-	rep.Version = p.Version
 	if err := s.store.saveParams(ctx, p); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	s.latestP, s.params[p.Version], s.paramsAt = p, p, time.Now()
 	s.mu.Unlock()
-	return rep, nil
+	return p, nil
 }
 
-// HandleCalibrate runs a scheduled calibration.
+// HandleCalibrate runs the weekly calibration: pretest challenges with
+// enough answers become scored, and the items report is rewritten
+// (CalibratePretest). The launch bank keeps its parameters.
 func (s *Service) HandleCalibrate(ctx context.Context, _ *asynq.Task) error {
-	rep, err := s.Calibrate(ctx)
+	rep, err := s.CalibratePretest(ctx)
 	if err != nil {
 		return err
 	}
-	s.logger.Info("calibration", "answers", rep.Answers, "calibrated", rep.Calibrated, "version", rep.Version)
+	s.logger.Info("calibration", "items", len(rep.Items), "calibrated", len(rep.Calibrated), "version", rep.ParamsVersion)
 	return nil
 }

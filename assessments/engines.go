@@ -91,6 +91,9 @@ type engines struct {
 type builtEngine struct {
 	engine *irt.Engine
 	config irt.Config
+	// pretest are the scope's pretest challenges not scored yet: tests
+	// serve them unscored, outside the engine.
+	pretest []string
 }
 
 func engineKey(version, params string, s Scope) string {
@@ -110,8 +113,13 @@ func (e *engines) get(bank *Bank, params *ItemParams, scope Scope) (*builtEngine
 		return nil, err
 	}
 	var items []irt.Item
+	var pretest []string
 	for _, ch := range f.Challenges {
 		if scope.Competence != "" && ch.Competence != scope.Competence {
+			continue
+		}
+		if !params.scored(ch) {
+			pretest = append(pretest, ch.ID)
 			continue
 		}
 		a, b := params.of(ch)
@@ -126,7 +134,7 @@ func (e *engines) get(bank *Bank, params *ItemParams, scope Scope) (*builtEngine
 	if e.m == nil {
 		e.m = map[string]*builtEngine{}
 	}
-	b := &builtEngine{engine: eng, config: cfg}
+	b := &builtEngine{engine: eng, config: cfg, pretest: pretest}
 	e.m[key] = b
 	return b, nil
 }
@@ -156,15 +164,21 @@ const initialParamsVersion = "initial"
 
 func (p *ItemParams) of(c *Challenge) (a, b float64) {
 	if p != nil {
-		if p.byID == nil && len(p.Items) > 0 {
-			p.byID = make(map[string]ItemParam, len(p.Items))
-			for _, it := range p.Items {
-				p.byID[it.ID] = it
-			}
-		}
+		p.index()
 		if v, ok := p.byID[c.ID]; ok {
 			return v.A, v.B
 		}
 	}
 	return c.A, c.B
+}
+
+// index builds the lookup by challenge id once (params are shared by the
+// engines of every scope, built under the engines' lock).
+func (p *ItemParams) index() {
+	if p.byID == nil {
+		p.byID = make(map[string]ItemParam, len(p.Items))
+		for _, it := range p.Items {
+			p.byID[it.ID] = it
+		}
+	}
 }

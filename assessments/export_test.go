@@ -2,6 +2,7 @@ package assessments
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -84,3 +85,22 @@ func (s *Store) ForgetHeads(ctx context.Context) error {
 
 // StoreOf returns the service's store.
 func StoreOf(s *Service) *Store { return s.store }
+
+// UseContent makes src the content new tests start on, as a new release
+// of the content files would.
+func (s *Service) UseContent(ctx context.Context, src Sources) error {
+	b, problems := Load(src)
+	if len(problems) > 0 {
+		return errors.New(problems[0].String())
+	}
+	if err := s.store.SaveContent(ctx, src); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.current, s.banks[b.Version] = b, b
+	s.mu.Unlock()
+	return nil
+}
+
+// SetSeed makes every new test start from seed.
+func (s *Service) SetSeed(seed int64) { s.seed = func() int64 { return seed } }

@@ -67,7 +67,7 @@ func (s *Service) Start(ctx context.Context, o Owner, scope Scope, accessible bo
 		return nil, err
 	}
 	t := &Test{ID: newTestID(), UserID: o.UserID, Scope: scope, ContentVersion: bank.Version,
-		ParamsVersion: params.Version, Config: recordConfig(be.config), Seed: newSeed(), Accessible: accessible,
+		ParamsVersion: params.Version, Config: recordConfig(be.config), Seed: s.seed(), Accessible: accessible,
 		State: StateStarted, Answers: []Recorded{}, CreatedAt: now, UpdatedAt: now}
 	if o.UserID == "" {
 		t.AnonKey = o.AnonKey
@@ -75,6 +75,7 @@ func (s *Service) Start(ctx context.Context, o Owner, scope Scope, accessible bo
 	if last != nil {
 		t.Seen = seenAfter(last)
 	}
+	t.Pretests = planPretests(be.pretest, t.Seed, be.config.MinLength)
 	run, err := be.engine.NewTest(s.testOptions(f, t))
 	if err != nil {
 		return nil, err
@@ -234,12 +235,15 @@ func (s *Service) AnswerWith(ctx context.Context, id string, o Owner, challengeI
 	if err != nil {
 		return nil, err
 	}
-	idx, _ := be.engine.Index(challengeID)
-	if err := run.Answer(idx, correct); err != nil {
-		return nil, fmt.Errorf("assessments: engine: %w", err)
+	pretest := t.isPretest(challengeID)
+	if !pretest {
+		idx, _ := be.engine.Index(challengeID)
+		if err := run.Answer(idx, correct); err != nil {
+			return nil, fmt.Errorf("assessments: engine: %w", err)
+		}
 	}
 	rec := Recorded{ChallengeID: challengeID, Answer: a, Correct: correct, Late: late, At: now,
-		Millis: now.Sub(t.Current.ServedAt).Milliseconds()}
+		Millis: now.Sub(t.Current.ServedAt).Milliseconds(), Pretest: pretest}
 	// The guarded update below is atomic on MongoDB but not on FerretDB (see
 	// internal/claim): the claim on (test, answer number) lets one of two
 	// concurrent answers through on every store.
@@ -250,9 +254,17 @@ func (s *Service) AnswerWith(ctx context.Context, id string, o Owner, challengeI
 		return nil, &StaleError{Test: t}
 	}
 	next, more := run.Next()
-	if more {
+	t.Answers = append(t.Answers, rec) // for duePretest; the update pushes rec
+	due, hasDue := t.duePretest()
+	t.Answers = t.Answers[:len(t.Answers)-1]
+	switch {
+	case more && hasDue:
+		// A pretest challenge, unscored: the engine's choice waits, and
+		// the replay after its answer chooses the same.
+		t.Current = &Served{ChallengeID: due, ServedAt: now}
+	case more:
 		t.Current = &Served{ChallengeID: be.engine.Item(next).ID, ServedAt: now}
-	} else {
+	default:
 		t.Current = nil
 		t.State, t.FinishedAt, t.Result = StateFinished, now, resultOf(run.Estimates())
 		t.Pending, t.PendingAt = []string{markerResponses}, now
@@ -288,6 +300,9 @@ func (s *Service) replay(bank *Bank, eng *irt.Engine, t *Test) (*irt.Test, error
 	f, _ := bank.Framework(t.Scope.Framework)
 	resp := make([]irt.Response, 0, len(t.Answers))
 	for _, r := range t.Answers {
+		if r.Pretest {
+			continue
+		}
 		idx, ok := eng.Index(r.ChallengeID)
 		if !ok {
 			return nil, fmt.Errorf("assessments: test %s answered %s, unknown to its engine", t.ID, r.ChallengeID)

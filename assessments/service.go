@@ -28,6 +28,7 @@ type Service struct {
 	logger   *slog.Logger
 	cooldown time.Duration
 	now      func() time.Time
+	seed     func() int64 // a new test's seed
 	engines  engines
 
 	mu      sync.Mutex
@@ -67,7 +68,7 @@ func NewService(d Deps) (*Service, error) {
 	}
 	d.Store.locks = d.Claims
 	return &Service{store: d.Store, keys: d.Keys, outbox: d.Outbox, claims: d.Claims, logger: d.Logger, cooldown: d.Cooldown,
-		now:     func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) },
+		now: func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }, seed: newSeed,
 		current: bank, banks: map[string]*Bank{bank.Version: bank}, params: map[string]*ItemParams{}}, nil
 }
 

@@ -25,6 +25,8 @@ const (
 	ContentCollection   = "content_versions"
 	ParamsCollection    = "item_params"
 	ResponsesCollection = "responses"
+	// ReportsCollection holds the latest calibration's items report.
+	ReportsCollection = "item_reports"
 )
 
 // Indexes are the indexes the assessments' queries rely on.
@@ -40,13 +42,14 @@ var Indexes = []database.Index{
 	{Collection: ResponsesCollection, Keys: []string{"challengeId"}},
 	{Collection: ResponsesCollection, Keys: []string{"testId"}},
 	{Collection: HeadsCollection, Keys: []string{"owner"}},
+	{Collection: ReportsCollection},
 	{Collection: HeadsCollection, Keys: []string{"anonymous", "createdAt"}, Sparse: true},
 }
 
 // Store reads and writes tests, content versions and item parameters.
 type Store struct {
 	tests, results, content, params, responses *mongo.Collection
-	heads                                      *mongo.Collection
+	heads, reports                             *mongo.Collection
 	// locks serialize the writers of one head (set by NewService).
 	locks *claim.Claims
 }
@@ -54,7 +57,8 @@ type Store struct {
 // NewStore returns a store on db.
 func NewStore(db *database.DB) *Store {
 	return &Store{tests: db.Collection(TestsCollection), results: db.Collection(ResultsCollection), content: db.Collection(ContentCollection),
-		params: db.Collection(ParamsCollection), responses: db.Collection(ResponsesCollection), heads: db.Collection(HeadsCollection)}
+		params: db.Collection(ParamsCollection), responses: db.Collection(ResponsesCollection), heads: db.Collection(HeadsCollection),
+		reports: db.Collection(ReportsCollection)}
 }
 
 func wrap(err error, what string) error { return database.Wrap(err, "assessments: "+what) }

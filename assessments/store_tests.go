@@ -139,13 +139,15 @@ func (s *Store) deleteAnonymousBefore(ctx context.Context, t time.Time) (int64, 
 // and rank), then moves t, without its pending marker, to the results
 // collection: the copy first, then the removal from the hot collection. A
 // crash between leaves the test in both; readers dedupe.
-func (s *Store) archive(ctx context.Context, t *Test) error {
+func (s *Store) archive(ctx context.Context, t *Test, ability func(challengeID string) (theta, se float64)) error {
 	var models []mongo.WriteModel
 	for i, r := range t.Answers {
 		if r.Answer.Skipped || r.Late {
 			continue // not evidence of the item's difficulty
 		}
-		doc := response{ID: t.ID + ":" + strconv.Itoa(i), TestID: t.ID, ChallengeID: r.ChallengeID, Correct: r.Correct, At: r.At}
+		doc := response{ID: t.ID + ":" + strconv.Itoa(i), TestID: t.ID, ChallengeID: r.ChallengeID, Correct: r.Correct, At: r.At,
+			Pretest: r.Pretest}
+		doc.Theta, doc.SE = ability(r.ChallengeID)
 		models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.M{"_id": doc.ID}).
 			SetUpdate(bson.M{"$setOnInsert": doc}).SetUpsert(true))
 	}

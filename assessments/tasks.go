@@ -59,6 +59,13 @@ type response struct {
 	ChallengeID string    `bson:"challengeId"`
 	Correct     bool      `bson:"correct"`
 	At          time.Time `bson:"at"`
+	// Pretest marks the answer to an unscored pretest challenge.
+	Pretest bool `bson:"pretest,omitempty"`
+	// Theta and SE are the test's measure of the challenge's competence,
+	// from its scored answers: the anchor of a pretest calibration and of
+	// every item's fit statistics (0, 0 in responses from before them).
+	Theta float64 `bson:"theta,omitempty"`
+	SE    float64 `bson:"se,omitempty"`
 }
 
 // HandleCopyResponses copies the answers (idempotent upserts keyed by test
@@ -78,7 +85,11 @@ func (s *Service) HandleCopyResponses(ctx context.Context, task *asynq.Task) err
 	if !slices.Contains(t.Pending, markerResponses) {
 		return nil
 	}
-	return s.store.archive(ctx, t)
+	bank, err := s.bank(ctx, t.ContentVersion)
+	if err != nil {
+		return err
+	}
+	return s.store.archive(ctx, t, abilityOf(bank, t))
 }
 
 // HandleCleanAnonymous deletes anonymous tests older than AnonymousTTL.
@@ -93,4 +104,23 @@ func (s *Service) HandleCleanAnonymous(ctx context.Context, _ *asynq.Task) error
 // CleanAnonymous deletes the anonymous tests nobody claimed in time.
 func (s *Service) CleanAnonymous(ctx context.Context) (int64, error) {
 	return s.store.deleteAnonymousBefore(ctx, s.now().Add(-AnonymousTTL))
+}
+
+// abilityOf returns, for a challenge of finished test t, the test's
+// measure of the challenge's competence (the global one when the result
+// has no such competence).
+func abilityOf(bank *Bank, t *Test) func(challengeID string) (theta, se float64) {
+	return func(id string) (float64, float64) {
+		if t.Result == nil {
+			return 0, 0
+		}
+		if ch, ok := bank.Challenge(id); ok {
+			for _, c := range t.Result.Competences {
+				if c.ID == ch.Competence {
+					return c.Theta, c.SE
+				}
+			}
+		}
+		return t.Result.Theta, t.Result.SE
+	}
 }

@@ -28,18 +28,20 @@ type Test struct {
 	Accessible     bool       `bson:"accessible,omitempty"`
 	// Seen are the challenges the owner answered in earlier tests of the
 	// scope: the engine prefers the others (part of the replay inputs).
-	Seen        []string   `bson:"seen,omitempty"`
-	State       string     `bson:"state"`
-	Answered    int        `bson:"answered"`
-	Current     *Served    `bson:"current,omitempty"`
-	Answers     []Recorded `bson:"answers"`
-	FocusLosses int        `bson:"focusLosses"`
-	Result      *Result    `bson:"result,omitempty"`
-	Pending     []string   `bson:"pending,omitempty"`
-	PendingAt   time.Time  `bson:"pendingAt,omitempty"`
-	CreatedAt   time.Time  `bson:"createdAt"`
-	UpdatedAt   time.Time  `bson:"updatedAt"`
-	FinishedAt  time.Time  `bson:"finishedAt,omitempty"`
+	Seen []string `bson:"seen,omitempty"`
+	// Pretests are the unscored challenges planned for this test.
+	Pretests    []PlannedPretest `bson:"pretests,omitempty"`
+	State       string           `bson:"state"`
+	Answered    int              `bson:"answered"`
+	Current     *Served          `bson:"current,omitempty"`
+	Answers     []Recorded       `bson:"answers"`
+	FocusLosses int              `bson:"focusLosses"`
+	Result      *Result          `bson:"result,omitempty"`
+	Pending     []string         `bson:"pending,omitempty"`
+	PendingAt   time.Time        `bson:"pendingAt,omitempty"`
+	CreatedAt   time.Time        `bson:"createdAt"`
+	UpdatedAt   time.Time        `bson:"updatedAt"`
+	FinishedAt  time.Time        `bson:"finishedAt,omitempty"`
 }
 
 // TestConfig records the engine configuration a test ran with.
@@ -65,12 +67,14 @@ type Served struct {
 
 // Recorded is one answer as stored.
 type Recorded struct {
-	ChallengeID string    `bson:"challengeId" json:"challengeId"`
-	Answer      Answer    `bson:"answer" json:"answer"`
-	Correct     bool      `bson:"correct" json:"correct"`
-	Late        bool      `bson:"late,omitempty" json:"late,omitempty"`
-	At          time.Time `bson:"at" json:"at"`
-	Millis      int64     `bson:"ms" json:"ms"`
+	ChallengeID string `bson:"challengeId" json:"challengeId"`
+	Answer      Answer `bson:"answer" json:"answer"`
+	Correct     bool   `bson:"correct" json:"correct"`
+	Late        bool   `bson:"late,omitempty" json:"late,omitempty"`
+	// Pretest answers gather evidence on a new challenge; they never count.
+	Pretest bool      `bson:"pretest,omitempty" json:"pretest,omitempty"`
+	At      time.Time `bson:"at" json:"at"`
+	Millis  int64     `bson:"ms" json:"ms"`
 }
 
 // Result is a finished test's measure. Competences are a list, not a map:

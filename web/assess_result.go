@@ -107,8 +107,8 @@ func (a *App) resultOf(c *fiber.Ctx, t *assessments.Test) (*resultView, error) {
 	wrong := map[string][]assessments.Tutorial{}
 	for _, r := range t.Answers {
 		ch, ok := bank.Challenge(r.ChallengeID)
-		if !ok {
-			continue
+		if !ok || r.Pretest {
+			continue // a pretest answer does not count, and its key stays unpublished
 		}
 		v.Reviewed = append(v.Reviewed, reviewedQuestion{Challenge: ch, Answer: r})
 		if !r.Correct {

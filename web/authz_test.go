@@ -117,6 +117,7 @@ func matrix() []route {
 		{method: "POST", path: "/admin/utilisateurs/inconnu/perimetre", pattern: "/admin/utilisateurs/:id/perimetre", form: url.Values{"scope": {"lyon/69"}}, want: adminPost},
 		{method: "GET", path: "/admin/journal", want: adminPage},
 		{method: "GET", path: "/admin/mails", want: adminPage},
+		{method: "GET", path: "/admin/questions", want: adminPage},
 		{method: "GET", path: "/admin/queues", want: adminPage},
 		{method: "GET", path: "/admin/queues/api/queues", pattern: "/admin/queues/*", want: adminPage},
 		// asynqmon's own API: state changes need a same-origin request on top of the admin role.

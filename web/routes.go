@@ -143,6 +143,7 @@ func (a *App) routes() {
 	admin.Get("/journal", a.adminAudit)
 	admin.Get("/mails", a.adminMails)
 	admin.Get("/moderation", a.adminModeration)
+	admin.Get("/questions", a.adminItems)
 	admin.Get("/attestations", a.adminCertificates)
 	admin.Post("/attestations/:id/revoquer", a.adminCertState(true))
 	admin.Post("/attestations/:id/retablir", a.adminCertState(false))

@@ -18,10 +18,12 @@ import (
 	"ardoise/assessments/irt"
 )
 
-// calibrateStored calibrates the item bank from the answers of finished
-// tests in the store and records a new parameter version (the worker also
-// does it weekly).
-func calibrateStored(stdout io.Writer, asJSON bool) error {
+// calibrateStored runs the weekly calibration on the stored answers, as the
+// worker does (pretest challenges with enough answers become scored; the
+// report the admin page shows is rewritten), or with full the marginal
+// maximum likelihood recalibration of every item, which moves the launch
+// bank's parameters too.
+func calibrateStored(stdout io.Writer, asJSON, full bool) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	sys, err := openForCommand(ctx, nil)
@@ -29,6 +31,18 @@ func calibrateStored(stdout io.Writer, asJSON bool) error {
 		return err
 	}
 	defer sys.Close(context.Background())
+	if !full {
+		rep, err := sys.Assessments.CalibratePretest(ctx)
+		if err != nil {
+			return err
+		}
+		if asJSON {
+			return json.NewEncoder(stdout).Encode(rep)
+		}
+		fmt.Fprintf(stdout, "%d challenges reported; %d moved from pretest to scored %v; parameters %s\n",
+			len(rep.Items), len(rep.Calibrated), rep.Calibrated, rep.ParamsVersion)
+		return nil
+	}
 	rep, err := sys.Assessments.Calibrate(ctx)
 	if err != nil {
 		return err
@@ -45,8 +59,9 @@ func calibrateStored(stdout io.Writer, asJSON bool) error {
 	return nil
 }
 
-// runCalibrate implements `ardoise calibrate`: without --simulate it
-// calibrates the stored answers (calibrateStored); with --simulate it generates a
+// runCalibrate implements `ardoise calibrate`: without --simulate it runs
+// the weekly calibration on the stored answers, or with --full recalibrates
+// every item (calibrateStored); with --simulate it generates a
 // bank and answers to it (everyone answering everything, or adaptive
 // tests), calibrates the 2PL parameters by marginal maximum likelihood and
 // prints how well they are recovered, as a table or, with --json, as one
@@ -60,6 +75,7 @@ func runCalibrate(args []string, stdout, stderr io.Writer) error {
 	design := fs.String("design", "complete", "complete (everyone answers every item) or adaptive (one adaptive test each)")
 	asJSON := fs.Bool("json", false, "print one JSON object on stdout instead of a table")
 	seed := fs.Uint64("seed", 1, "seed of the bank, the examinees and their answers")
+	full := fs.Bool("full", false, "recalibrate every item from the stored answers, the launch bank too (a new scale: use with a new scoring version)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -70,7 +86,7 @@ func runCalibrate(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("calibrate: unexpected arguments %q", fs.Args())
 	}
 	if !*simulate {
-		return calibrateStored(stdout, *asJSON)
+		return calibrateStored(stdout, *asJSON, *full)
 	}
 	if *design != "complete" && *design != "adaptive" {
 		return fmt.Errorf("calibrate: --design %q (want complete or adaptive)", *design)
