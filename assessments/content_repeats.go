@@ -20,7 +20,7 @@ type Question struct {
 // RepeatThreshold is the share of the shorter text's words that, found in
 // the other, make a challenge a repeat of a question: training on a quiz
 // would then teach the test's answer.
-const RepeatThreshold = 0.6
+const RepeatThreshold = 0.45
 
 // Repeats returns every challenge that repeats one of qs, as a problem at
 // the challenge's line.
