@@ -73,7 +73,7 @@ func TestHigherOrderAtRhoOneIsCalibrate(t *testing.T) {
 // and the items come back on the competence scale.
 func TestHigherOrderRecoversRho(t *testing.T) {
 	for _, rho := range []float64{0.6, 1} {
-		items, comp, obs := higherOrderData(t, 500, 5, 6, rho, 5)
+		items, comp, obs := higherOrderData(t, 400, 5, 6, rho, 5)
 		cal, err := CalibrateHigherOrder(comp, obs, smallCalibrationOptions())
 		if err != nil {
 			t.Fatal(err)

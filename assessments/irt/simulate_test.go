@@ -13,7 +13,8 @@ func smallRun(t *testing.T, bank, config string, rho float64, seed uint64) *Simu
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := Simulate(SimulationOptions{Bank: spec, Config: config, Simulees: 300, Rho: rho, Seed: seed})
+	// mustPreset's small Sympson–Hetter simulation keeps the suite fast.
+	r, err := SimulateConfig(SimulationOptions{Bank: spec, Config: config, Simulees: 300, Rho: rho, Seed: seed}, mustPreset(t, config))
 	if err != nil {
 		t.Fatal(err)
 	}
