@@ -70,8 +70,9 @@ type SimulationResult struct {
 	NsPerSelectionP50 float64 `json:"ns_per_selection_p50"`
 	NsPerSelectionP99 float64 `json:"ns_per_selection_p99"`
 	NsPerUpdateP50    float64 `json:"ns_per_update_p50"`
-	// Seconds is the wall time of the whole run: bank, engine (with its
-	// Sympson–Hetter simulation), simulees, tests and figures.
+	// Seconds is the wall time of the run of this configuration: engine
+	// (with its Sympson–Hetter simulation), simulees, tests and figures;
+	// the shared calibration is in CalibrationSeconds.
 	Seconds float64 `json:"seconds"`
 	// EngineSeconds is the part of Seconds spent building the engine.
 	EngineSeconds float64 `json:"engine_seconds"`
