@@ -69,7 +69,7 @@ func BenchmarkSimulatedTest(b *testing.B) {
 	cfg, _ := Preset("C2")
 	cfg.ExposureSeed = 1
 	e := mustEngine(b, items, cfg)
-	run := newSimulationRun(e, b.N)
+	run := newSimulationRun(e, e.items, b.N)
 	sims, _ := GenerateSimulees(max(b.N, 1), len(e.competences), 1, 1)
 	b.ResetTimer()
 	start := time.Now()

@@ -29,6 +29,11 @@ type CalibrationOptions struct {
 	LogAMean, LogASD float64
 	// BMean and BSD define a very weak prior on b, for the same reason.
 	BMean, BSD float64
+	// FloatLogAMean, when set, moves LogAMean to the mean log a of the
+	// answered items after every EM cycle (BILOG's FLOAT option): with few
+	// answers per item a fixed prior mean pulls every discrimination
+	// toward it, a floating one only toward the bank's own mean.
+	FloatLogAMean bool
 }
 
 // DefaultCalibrationOptions returns the options Ardoise calibrates with: 41

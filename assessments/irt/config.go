@@ -70,6 +70,11 @@ type Config struct {
 	// Start is the ability at which the first item is chosen (and the
 	// centre of the first moving prior).
 	Start float64
+	// StepLimit, when > 0, limits how far the global estimate may move on
+	// one answer, as PIX's variationPercent does: by at most StepLimit
+	// while the previous estimate lies within ±StepLimit, else by
+	// |previous estimate|·StepLimit. Kept for the PIX baseline.
+	StepLimit float64
 
 	// Selection picks the next item.
 	Selection Selection
@@ -89,6 +94,11 @@ type Config struct {
 	// AvoidLastN avoids the competences of the last N answers when another
 	// competence is available.
 	AvoidLastN int
+	// FirstPass, without content balancing, takes each item from a
+	// competence not answered yet as long as one with an allowed item is
+	// left: PIX's passage through every competence. Content balancing
+	// does this by itself.
+	FirstPass bool
 	// ExposureCap, when > 0, bounds each item's exposure rate through
 	// Sympson–Hetter parameters computed by simulation in NewEngine.
 	ExposureCap float64
@@ -96,6 +106,11 @@ type Config struct {
 	// (from Engine.ExposureParams of the same bank and config), so that a
 	// server restart does not rerun the simulation. Missing IDs get 1.
 	ExposureParams map[string]float64
+	// ExposureMargin is the share of ExposureCap the Sympson–Hetter
+	// parameters aim at; 0 means DefaultExposureMargin. Parameters
+	// estimated from data call for CalibratedExposureMargin (see
+	// exposure.go).
+	ExposureMargin float64
 	// ExposureSimulees and ExposureIterations size the Sympson–Hetter
 	// simulation; ExposureSeed makes it reproducible.
 	ExposureSimulees, ExposureIterations int
@@ -138,6 +153,9 @@ func (c Config) Validate() error {
 	if !finite(c.Start) {
 		return bad("start %v", c.Start)
 	}
+	if !finite(c.StepLimit) || c.StepLimit < 0 {
+		return bad("step limit %v", c.StepLimit)
+	}
 	if c.Estimator != EAP && c.Estimator != MAP {
 		return bad("estimator %d", c.Estimator)
 	}
@@ -170,6 +188,9 @@ func (c Config) Validate() error {
 	}
 	if !finite(c.ExposureCap) || c.ExposureCap < 0 || c.ExposureCap > 1 {
 		return bad("exposure cap %v", c.ExposureCap)
+	}
+	if !finite(c.ExposureMargin) || c.ExposureMargin < 0 || c.ExposureMargin > 1 {
+		return bad("exposure margin %v", c.ExposureMargin)
 	}
 	for id, k := range c.ExposureParams {
 		if !finite(k) || k < 0 || k > 1 {

@@ -46,7 +46,21 @@ func (t *Test) update(item int, correct bool) {
 	if e.cfg.Estimator == MAP {
 		mean, sd = e.mode(post, sd)
 	}
-	t.theta, t.se = mean, sd
+	t.theta, t.se = e.limitStep(t.theta, mean), sd
+}
+
+// limitStep applies Config.StepLimit (PIX's variationPercent) to a move of
+// the estimate from prev to next.
+func (e *Engine) limitStep(prev, next float64) float64 {
+	v := e.cfg.StepLimit
+	if v <= 0 {
+		return next
+	}
+	gap := v
+	if prev <= -v || prev >= v {
+		gap = math.Abs(prev * v)
+	}
+	return max(prev-gap, min(prev+gap, next))
 }
 
 // updateMoving is PIX's flash update: the likelihood of every answer so
@@ -70,7 +84,7 @@ func (t *Test) updateMoving(row []float64) {
 	if e.cfg.Estimator == MAP {
 		mean, s = e.mode(post, s)
 	}
-	t.theta, t.se = mean, s
+	t.theta, t.se = e.limitStep(t.theta, mean), s
 }
 
 // mode returns the posterior mode, refined by a parabola through the log

@@ -126,7 +126,8 @@ func TestMAPMatchesMode(t *testing.T) {
 
 // TestMovingPriorIsPIX follows PIX's flash update by hand for three
 // answers: a N(previous estimate, 1.5) prior times the likelihood of every
-// answer so far, on 81 points from −9 to 9.
+// answer so far, on 81 points from −9 to 9, the move then limited by
+// variation 0.5 (by 0.5 near 0, else by half the previous estimate).
 func TestMovingPriorIsPIX(t *testing.T) {
 	items := []Item{{ID: "a", A: 1.1, B: -2}, {ID: "b", A: 1.3, B: -1}, {ID: "c", A: 0.9, B: 0.5}}
 	answers := []Response{{0, true}, {1, true}, {2, false}}
@@ -153,9 +154,62 @@ func TestMovingPriorIsPIX(t *testing.T) {
 			z += w
 			m += w * x
 		}
-		est = m / z
+		gap := 0.5
+		if math.Abs(est) >= 0.5 {
+			gap = math.Abs(est) / 2
+		}
+		est = max(est-gap, min(est+gap, m/z))
 		if got, _ := test.Theta(); !near(got, est, 1e-9) {
 			t.Fatalf("after %d answers: θ = %v, PIX's update gives %v", test.Len(), got, est)
+		}
+	}
+}
+
+func TestStepLimitByHand(t *testing.T) {
+	e := &Engine{cfg: Config{StepLimit: 0.5}}
+	for _, c := range []struct{ prev, next, want float64 }{
+		{-3, -0.2, -1.5}, // |prev| ≥ 0.5: at most |−3|·0.5 = 1.5
+		{-3, -4, -4},     // within the limit
+		{0.2, 1.5, 0.7},  // near 0: at most 0.5
+		{0.2, -1, -0.3},
+		{2, 0, 1},
+		{1, 1.2, 1.2},
+	} {
+		if got := e.limitStep(c.prev, c.next); !near(got, c.want, 1e-12) {
+			t.Errorf("from %v toward %v: %v, want %v", c.prev, c.next, got, c.want)
+		}
+	}
+	if got := (&Engine{}).limitStep(-3, 2); got != 2 {
+		t.Errorf("no limit: %v", got)
+	}
+}
+
+// TestPIXCompetenceRules: pix-flash's first 16 items come from 16
+// different competences, and no item shares the competence of either of
+// the two answers before it.
+func TestPIXCompetenceRules(t *testing.T) {
+	items := mustBank(t, "B2", 31)
+	e := mustEngine(t, items, mustPreset(t, "pix-flash"))
+	for p := range 30 {
+		test := runTest(t, e, uint64(p), float64(p%5)-2)
+		h := test.Responses()
+		if len(h) != 32 {
+			t.Fatalf("test %d: %d answers", p, len(h))
+		}
+		first := map[string]bool{}
+		for k, r := range h {
+			c := e.Item(r.Item).Competence
+			if k < 16 {
+				if first[c] {
+					t.Fatalf("test %d: competence %s twice in the first pass", p, c)
+				}
+				first[c] = true
+			}
+			for j := max(0, k-2); j < k; j++ {
+				if e.Item(h[j].Item).Competence == c {
+					t.Fatalf("test %d: answer %d in the competence of answer %d", p, k+1, j+1)
+				}
+			}
 		}
 	}
 }

@@ -32,40 +32,8 @@ func (r *simulationRun) figures(sims []Simulee) *SimulationResult {
 	res.Bias = sb / n
 	res.R = pearson(r.thetaHat, truth)
 
-	// Length.
-	var sl, sl2 float64
-	atMax := 0
-	for _, l := range r.length {
-		sl += float64(l)
-		sl2 += float64(l) * float64(l)
-		if l >= e.cfg.MaxLength {
-			atMax++
-		}
-	}
-	res.MeanLength = sl / n
-	res.SDLength = math.Sqrt(math.Max(0, sl2/n-res.MeanLength*res.MeanLength))
-	res.PctMaxLength = 100 * float64(atMax) / n
-
-	// Exposure and overlap (Barrada's T, as catsim computes it).
-	nItems := float64(len(e.items))
-	var maxRate, sumRate, sumRate2 float64
-	unused := 0
-	for _, c := range r.exposure {
-		rate := float64(c) / n
-		maxRate = math.Max(maxRate, rate)
-		sumRate += rate
-		sumRate2 += rate * rate
-		if c == 0 {
-			unused++
-		}
-	}
-	res.MaxExposure = maxRate
-	res.UnusedItemsPct = 100 * float64(unused) / nItems
-	meanRate := sumRate / nItems
-	varRate := math.Max(0, sumRate2/nItems-meanRate*meanRate)
-	if res.MeanLength > 0 {
-		res.Overlap = nItems/res.MeanLength*varRate + res.MeanLength/nItems
-	}
+	res.MeanLength, res.SDLength, res.PctMaxLength = lengthFigures(r.length, e.cfg.MaxLength)
+	res.MaxExposure, res.UnusedItemsPct, res.Overlap = exposureFigures(r.exposure, len(sims), res.MeanLength)
 	res.ContentViolations = r.violations
 
 	// Competences against θ_c, levels with the simulation's cut points.
@@ -99,6 +67,56 @@ func (r *simulationRun) figures(sims []Simulee) *SimulationResult {
 
 	res.Conditional = conditional(r.thetaHat, sims)
 	return res
+}
+
+// lengthFigures returns the mean and SD (population) of the test lengths
+// and the percentage of tests that reached maxLength.
+func lengthFigures(lengths []int, maxLength int) (mean, sd, pctMax float64) {
+	n := float64(len(lengths))
+	if n == 0 {
+		return 0, 0, 0
+	}
+	var sl, sl2 float64
+	atMax := 0
+	for _, l := range lengths {
+		sl += float64(l)
+		sl2 += float64(l) * float64(l)
+		if l >= maxLength {
+			atMax++
+		}
+	}
+	mean = sl / n
+	sd = math.Sqrt(math.Max(0, sl2/n-mean*mean))
+	return mean, sd, 100 * float64(atMax) / n
+}
+
+// exposureFigures returns, from the number of tests that gave each item
+// out of tests, the largest exposure rate, the percentage of items never
+// given, and Barrada's test overlap rate T = (n / L̄)·S²(rates) + L̄ / n
+// (catsim's formula; S² is the population variance of the rates over the
+// n items of the bank, L̄ the mean test length).
+func exposureFigures(given []int32, tests int, meanLength float64) (maxRate, unusedPct, overlap float64) {
+	nItems := float64(len(given))
+	if nItems == 0 || tests == 0 {
+		return 0, 0, 0
+	}
+	var sumRate, sumRate2 float64
+	unused := 0
+	for _, c := range given {
+		rate := float64(c) / float64(tests)
+		maxRate = math.Max(maxRate, rate)
+		sumRate += rate
+		sumRate2 += rate * rate
+		if c == 0 {
+			unused++
+		}
+	}
+	meanRate := sumRate / nItems
+	varRate := math.Max(0, sumRate2/nItems-meanRate*meanRate)
+	if meanLength > 0 {
+		overlap = nItems/meanLength*varRate + meanLength/nItems
+	}
+	return maxRate, 100 * float64(unused) / nItems, overlap
 }
 
 func conditional(est []float64, sims []Simulee) []ConditionalBand {

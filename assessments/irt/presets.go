@@ -15,6 +15,10 @@ const DefaultRho = 0.8
 // (binaryTreeRandom with p = 0.51).
 var pixWeights = []float64{0.51, 0.25, 0.12, 0.06, 0.06}
 
+// pixVariation is PIX's variationPercent: how far, relatively, its
+// estimate may move on one answer.
+const pixVariation = 0.5
+
 // PresetNames lists the configurations of shared/simulation.md, then the
 // product default.
 func PresetNames() []string {
@@ -28,8 +32,10 @@ func PresetNames() []string {
 //     randomesque among the 5 best, exposure cap 0.20; SE < 0.30, 8–32.
 //   - C3: C2's constraints at a fixed 32 items.
 //   - pix-flash: PIX's flash algorithm on this engine (moving prior of
-//     variance 1.5, grid −9..9 with 81 points, start at −3, weighted top-5,
-//     one per tube, 32 items, competences read from the global θ).
+//     variance 1.5, grid −9..9 with 81 points, start at −3, the estimate's
+//     step limited by variation 0.5, weighted top-5, one per tube, a first
+//     pass through every competence, never a competence of the last 2
+//     answers, 32 items, competences read from the global θ).
 //   - random: random items under C2's content constraints, 32 items, EAP.
 //   - default: what Ardoise runs in production, C2 plus avoiding the
 //     competence of the previous answer.
@@ -70,9 +76,12 @@ func Preset(name string) (Config, error) {
 		c.Grid = Grid{Min: -9, Max: 9, Points: 81}
 		c.MovingPriorVariance = 1.5
 		c.Start = -3
+		c.StepLimit = pixVariation
 		c.TopK = 5
 		c.TopKWeights = append([]float64(nil), pixWeights...)
 		c.OnePerTube = true
+		c.FirstPass = true
+		c.AvoidLastN = 2
 		c.MinLength, c.MaxLength, c.SETarget = 32, 32, 0
 		c.CompetenceFromGlobal = true
 		return c, nil

@@ -103,17 +103,23 @@ func (t *Test) chooseAmong(groups []int32) (int, bool) {
 		return t.chooseRandom(groups)
 	}
 	k := e.cfg.Grid.nearest(t.theta)
-	// Without content balancing, AvoidLastN filters items directly; the
-	// second pass drops it when it would leave nothing.
-	avoid := !e.cfg.ContentBalancing && e.cfg.AvoidLastN > 0 && len(t.history) > 0
+	// Without content balancing, AvoidLastN and FirstPass filter items
+	// directly; they are dropped in turn when they would leave nothing
+	// (AvoidLastN first, as PIX applies it to what the first pass left).
+	f := filters{
+		avoid:     !e.cfg.ContentBalancing && e.cfg.AvoidLastN > 0 && len(t.history) > 0,
+		firstPass: !e.cfg.ContentBalancing && e.cfg.FirstPass && t.someCompetenceUnanswered(),
+	}
 	honourExposure := true
 	t.freshOnly = t.seen != nil
 	for {
-		item, ok := t.draw(groups, k, honourExposure, avoid)
+		item, ok := t.draw(groups, k, honourExposure, f)
 		if !ok {
 			switch {
-			case avoid:
-				avoid = false
+			case f.avoid:
+				f.avoid = false
+			case f.firstPass:
+				f.firstPass = false
 			case t.freshOnly:
 				t.freshOnly = false
 			case honourExposure && e.cfg.ExposureCap > 0:
@@ -139,13 +145,31 @@ func (t *Test) chooseAmong(groups []int32) (int, bool) {
 	}
 }
 
+// filters are the item filters of selection without content balancing.
+type filters struct {
+	// avoid drops the competences of the last AvoidLastN answers.
+	avoid bool
+	// firstPass keeps only competences not answered yet.
+	firstPass bool
+}
+
+// someCompetenceUnanswered reports whether a competence has no answer yet.
+func (t *Test) someCompetenceUnanswered() bool {
+	for _, n := range t.compCount {
+		if n == 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // draw picks an item among the given pools according to the tie-break,
 // with the randomesque draw; false when the pools have no candidate under
 // the current filters.
-func (t *Test) draw(groups []int32, k int, honourExposure, avoid bool) (int32, bool) {
+func (t *Test) draw(groups []int32, k int, honourExposure bool, f filters) (int32, bool) {
 	e := t.e
 	if len(groups) == 1 || e.cfg.TieBreak == TiePooled {
-		cands := t.topAllowed(groups, k, honourExposure, avoid)
+		cands := t.topAllowed(groups, k, honourExposure, f)
 		if len(cands) == 0 {
 			return -1, false
 		}
@@ -157,7 +181,7 @@ func (t *Test) draw(groups []int32, k int, honourExposure, avoid bool) (int32, b
 		left := append(t.props[:0], groups...)
 		for len(left) > 0 {
 			j := t.rng.IntN(len(left))
-			cands := t.topAllowed(left[j:j+1], k, honourExposure, avoid)
+			cands := t.topAllowed(left[j:j+1], k, honourExposure, f)
 			if len(cands) > 0 {
 				t.props = left
 				return cands[t.pickRank(len(cands))], true
@@ -173,7 +197,7 @@ func (t *Test) draw(groups []int32, k int, honourExposure, avoid bool) (int32, b
 	info := e.info[k*len(e.items) : (k+1)*len(e.items)]
 	props := t.props[:0]
 	for j := range groups {
-		cands := t.topAllowed(groups[j:j+1], k, honourExposure, avoid)
+		cands := t.topAllowed(groups[j:j+1], k, honourExposure, f)
 		if len(cands) == 0 {
 			continue
 		}
@@ -197,7 +221,7 @@ func (t *Test) draw(groups []int32, k int, honourExposure, avoid bool) (int32, b
 // of the given pools at grid point k. Each pool's ranking is already
 // sorted, so each contributes at most TopK items from its top, merged by
 // insertion into a list of TopK.
-func (t *Test) topAllowed(groups []int32, k int, honourExposure, avoid bool) []int32 {
+func (t *Test) topAllowed(groups []int32, k int, honourExposure bool, f filters) []int32 {
 	e := t.e
 	n := len(e.items)
 	top := e.cfg.TopK
@@ -214,7 +238,10 @@ func (t *Test) topAllowed(groups []int32, k int, honourExposure, avoid bool) []i
 			if !t.allowed(item) || (honourExposure && t.state[item] == itemExcluded) {
 				continue
 			}
-			if avoid && t.recentCompetence(e.comp[item]) {
+			if f.avoid && t.recentCompetence(e.comp[item]) {
+				continue
+			}
+			if f.firstPass && t.compCount[e.comp[item]] > 0 {
 				continue
 			}
 			if t.freshOnly && t.seen[item] {

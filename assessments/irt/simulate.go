@@ -21,6 +21,16 @@ type SimulationOptions struct {
 	// Seed fixes the bank, the simulees, their answers and every test's
 	// random choices.
 	Seed uint64
+	// CalibrateFirst, when > 0, first calibrates the item parameters and
+	// the higher-order ρ on this many other simulees (same ρ, their own
+	// seeded stream) answering CalibrationLength items each in
+	// LinkedDesign, then runs the tests on the calibrated values (and the
+	// calibrated ρ as Config.Rho) while answers still come from the true
+	// ones. Every configuration of one Compare uses the same calibration.
+	CalibrateFirst int
+	// CalibrationLength is the number of items per calibration simulee;
+	// 0 means DefaultCalibrationLength.
+	CalibrationLength int
 	// Progress, if set, is called now and then with the number of tests
 	// done, from the goroutine running the simulation.
 	Progress func(done, total int)
@@ -60,8 +70,9 @@ type SimulationResult struct {
 	NsPerSelectionP50 float64 `json:"ns_per_selection_p50"`
 	NsPerSelectionP99 float64 `json:"ns_per_selection_p99"`
 	NsPerUpdateP50    float64 `json:"ns_per_update_p50"`
-	// Seconds is the wall time of the whole run: bank, engine (with its
-	// Sympson–Hetter simulation), simulees, tests and figures.
+	// Seconds is the wall time of the run of this configuration: engine
+	// (with its Sympson–Hetter simulation), simulees, tests and figures;
+	// the shared calibration is in CalibrationSeconds.
 	Seconds float64 `json:"seconds"`
 	// EngineSeconds is the part of Seconds spent building the engine.
 	EngineSeconds float64 `json:"engine_seconds"`
@@ -70,6 +81,19 @@ type SimulationResult struct {
 
 	// Conditional holds RMSE and bias per θ band of width 0.5 from −3 to 3.
 	Conditional []ConditionalBand `json:"conditional"`
+
+	// EngineRho is the engine's higher-order ρ (Config.Rho): the preset's,
+	// or the calibrated one with CalibrateFirst.
+	EngineRho float64 `json:"engine_rho"`
+	// CalibrateFirst is the number of calibration simulees (0: the engine
+	// used the true item parameters); the fields below describe that
+	// calibration.
+	CalibrateFirst       int     `json:"calibrate_first"`
+	CalibrationResponses int     `json:"calibration_responses,omitempty"`
+	CalibratedRhoSE      float64 `json:"calibrated_rho_se,omitempty"`
+	CalibrationRMSEA     float64 `json:"calibration_rmse_a,omitempty"`
+	CalibrationRMSEB     float64 `json:"calibration_rmse_b,omitempty"`
+	CalibrationSeconds   float64 `json:"calibration_seconds,omitempty"`
 }
 
 // ConditionalBand is the accuracy for simulees whose θ lies in [From, To).
@@ -93,18 +117,31 @@ func Simulate(opts SimulationOptions) (*SimulationResult, error) {
 }
 
 // Compare runs several configurations with the same options: the same
-// bank, simulees and answer draws, so their figures compare pair by pair.
-// Progress counts the tests of all runs together.
+// bank, simulees, answer draws and (with CalibrateFirst) calibration, so
+// their figures compare pair by pair. Progress counts the tests of all
+// runs together.
 func Compare(opts SimulationOptions, configs []string) ([]*SimulationResult, error) {
+	cfgs := make([]Config, len(configs))
+	for i, name := range configs {
+		c, err := Preset(name)
+		if err != nil {
+			return nil, err
+		}
+		cfgs[i] = c
+	}
+	in, err := prepareSimulation(opts)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]*SimulationResult, 0, len(configs))
 	progress := opts.Progress
-	for i, name := range configs {
+	for i, cfg := range cfgs {
 		o := opts
-		o.Config = name
+		o.Config = cfg.Name
 		if progress != nil {
 			o.Progress = func(done, total int) { progress(i*total+done, len(configs)*total) }
 		}
-		r, err := Simulate(o)
+		r, err := in.run(o, cfg)
 		if err != nil {
 			return nil, err
 		}
@@ -116,18 +153,56 @@ func Compare(opts SimulationOptions, configs []string) ([]*SimulationResult, err
 // SimulateConfig is Simulate with an explicit configuration, to measure
 // variants that are not presets.
 func SimulateConfig(opts SimulationOptions, cfg Config) (*SimulationResult, error) {
-	start := time.Now()
-	if opts.Simulees < 1 {
-		return nil, fmt.Errorf("irt: %d simulees: %w", opts.Simulees, ErrInvalidInput)
+	in, err := prepareSimulation(opts)
+	if err != nil {
+		return nil, err
+	}
+	return in.run(opts, cfg)
+}
+
+// simulationInputs is what every configuration of one comparison shares:
+// the true bank, the bank the engine sees, and the calibration if any.
+type simulationInputs struct {
+	truth, engineItems []Item
+	cal                *firstCalibration
+	margin             float64 // exposure margin with calibrated parameters
+}
+
+func prepareSimulation(opts SimulationOptions) (*simulationInputs, error) {
+	if opts.Simulees < 1 || opts.CalibrateFirst < 0 || opts.CalibrateFirst > 10_000_000 || opts.CalibrationLength < 0 {
+		return nil, fmt.Errorf("irt: %d simulees, calibration on %d × %d: %w", opts.Simulees, opts.CalibrateFirst, opts.CalibrationLength, ErrInvalidInput)
+	}
+	if !finite(opts.Rho) || opts.Rho < -1 || opts.Rho > 1 {
+		return nil, fmt.Errorf("irt: rho %v: %w", opts.Rho, ErrInvalidInput)
 	}
 	items, err := GenerateBank(opts.Bank, opts.Seed)
 	if err != nil {
 		return nil, err
 	}
+	in := &simulationInputs{truth: items, engineItems: items, margin: CalibratedExposureMargin}
+	if opts.CalibrateFirst > 0 {
+		in.cal, err = calibrateFirst(items, opts.CalibrateFirst, opts.CalibrationLength, opts.Rho, opts.Seed)
+		if err != nil {
+			return nil, err
+		}
+		in.engineItems = in.cal.items
+	}
+	return in, nil
+}
+
+// run builds the engine for cfg and runs every simulee's test.
+func (in *simulationInputs) run(opts SimulationOptions, cfg Config) (*SimulationResult, error) {
+	start := time.Now()
 	if cfg.ExposureSeed == 0 {
 		cfg.ExposureSeed = mixSeed(opts.Seed, streamExposure)
 	}
-	eng, err := NewEngine(items, cfg)
+	if in.cal != nil {
+		cfg.Rho = in.cal.rho
+		if cfg.ExposureMargin == 0 {
+			cfg.ExposureMargin = in.margin
+		}
+	}
+	eng, err := NewEngine(in.engineItems, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +211,7 @@ func SimulateConfig(opts SimulationOptions, cfg Config) (*SimulationResult, erro
 	if err != nil {
 		return nil, err
 	}
-	run := newSimulationRun(eng, len(sims))
+	run := newSimulationRun(eng, in.truth, len(sims))
 	for s, sim := range sims {
 		if err := run.test(s, sim, opts.Seed); err != nil {
 			return nil, err
@@ -153,6 +228,14 @@ func SimulateConfig(opts SimulationOptions, cfg Config) (*SimulationResult, erro
 	res.Seed = opts.Seed
 	res.Goroutines = 1
 	res.EngineSeconds = engineSeconds
+	res.EngineRho = cfg.Rho
+	if c := in.cal; c != nil {
+		res.CalibrateFirst = opts.CalibrateFirst
+		res.CalibrationResponses = c.responses
+		res.CalibratedRhoSE = c.rhoSE
+		res.CalibrationRMSEA, res.CalibrationRMSEB = c.rmseA, c.rmseB
+		res.CalibrationSeconds = c.seconds
+	}
 	res.Seconds = time.Since(start).Seconds()
 	return res, nil
 }
@@ -160,6 +243,7 @@ func SimulateConfig(opts SimulationOptions, cfg Config) (*SimulationResult, erro
 // simulationRun accumulates what the figures need, test after test.
 type simulationRun struct {
 	e        *Engine
+	truth    []Item // the parameters answers come from
 	t        *Test
 	respPCG  *rand.PCG
 	respRand *rand.Rand
@@ -176,13 +260,13 @@ type simulationRun struct {
 	updateNs    []int64
 }
 
-func newSimulationRun(e *Engine, n int) *simulationRun {
+func newSimulationRun(e *Engine, truth []Item, n int) *simulationRun {
 	t := &Test{e: e}
 	t.pcg, t.rng = newPCG()
 	pcg, rng := newPCG()
 	nc := len(e.competences)
 	return &simulationRun{
-		e: e, t: t, respPCG: pcg, respRand: rng,
+		e: e, truth: truth, t: t, respPCG: pcg, respRand: rng,
 		thetaHat:    make([]float64, n),
 		length:      make([]int, n),
 		exposure:    make([]int32, len(e.items)),
@@ -208,7 +292,7 @@ func (r *simulationRun) test(s int, sim Simulee, seed uint64) error {
 			break
 		}
 		r.selectionNs = append(r.selectionNs, t1.Sub(t0).Nanoseconds())
-		it := &e.items[item]
+		it := &r.truth[item]
 		correct := r.respRand.Float64() < Probability(it.A, it.B, sim.Competences[e.comp[item]])
 		t2 := time.Now()
 		if err := t.Answer(item, correct); err != nil {
@@ -220,7 +304,7 @@ func (r *simulationRun) test(s int, sim Simulee, seed uint64) error {
 	r.length[s] = len(t.history)
 	nc := len(e.competences)
 	t.competenceEstimates(r.compTheta[s*nc:(s+1)*nc], r.compSE[s*nc:(s+1)*nc], &r.scratch)
-	if r.violated() {
+	if e.cfg.ContentBalancing && r.violated() {
 		r.violations++
 	}
 	for _, h := range t.history {

@@ -31,6 +31,8 @@ func runSimulate(args []string, stdout, stderr io.Writer) error {
 	seed := fs.Uint64("seed", 1, "seed of the bank, the simulees, their answers and the tests")
 	asJSON := fs.Bool("json", false, "print one JSON object on stdout instead of a table")
 	compare := fs.Bool("compare", false, "run the configuration, pix-flash and random on the same bank and simulees, side by side")
+	calibrateFirst := fs.Int("calibrate-first", 0, "first calibrate the item parameters and rho on this many other simulees (40 items each, a fixed linked design seeded by --seed), then test with the calibrated values; 0 uses the true parameters")
+	calibrationLength := fs.Int("calibration-length", irt.DefaultCalibrationLength, "items per calibration simulee, with --calibrate-first")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -48,6 +50,7 @@ func runSimulate(args []string, stdout, stderr io.Writer) error {
 	bar := newProgressBar(stderr)
 	opts := irt.SimulationOptions{
 		Bank: spec, Config: *config, Simulees: *simulees, Rho: *rho, Seed: *seed,
+		CalibrateFirst: *calibrateFirst, CalibrationLength: *calibrationLength,
 		Progress: bar.update,
 	}
 	configs := []string{*config}
@@ -81,9 +84,15 @@ func runSimulate(args []string, stdout, stderr io.Writer) error {
 // the conditional RMSE and bias per θ band.
 func printSimulation(w io.Writer, results []*irt.SimulationResult) error {
 	r0 := results[0]
-	fmt.Fprintf(w, "bank %s: %d items, %d competences, a~N(%g, %g) b~N(%g, %g); %d simulees, rho %g, seed %d\n\n",
+	fmt.Fprintf(w, "bank %s: %d items, %d competences, a~N(%g, %g) b~N(%g, %g); %d simulees, rho %g, seed %d\n",
 		r0.Bank.Name, r0.Bank.Items, r0.Bank.Competences, r0.Bank.AMean, r0.Bank.ASD, r0.Bank.BMean, r0.Bank.BSD,
 		r0.Simulees, r0.Rho, r0.Seed)
+	if r0.CalibrateFirst > 0 {
+		fmt.Fprintf(w, "calibrated first on %d simulees (%d answers, %.1f s): rho %.3f (SE %.3f), RMSE a %.3f, b %.3f\n",
+			r0.CalibrateFirst, r0.CalibrationResponses, r0.CalibrationSeconds, r0.EngineRho, r0.CalibratedRhoSE,
+			r0.CalibrationRMSEA, r0.CalibrationRMSEB)
+	}
+	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	row := func(label string, value func(*irt.SimulationResult) string) {
 		fmt.Fprintf(tw, "%s\t", label)
@@ -106,6 +115,7 @@ func printSimulation(w io.Writer, results []*irt.SimulationResult) error {
 	row("unused_items_pct", f("%.1f", func(r *irt.SimulationResult) float64 { return r.UnusedItemsPct }))
 	row("overlap", f("%.4f", func(r *irt.SimulationResult) float64 { return r.Overlap }))
 	row("content_violations", func(r *irt.SimulationResult) string { return fmt.Sprint(r.ContentViolations) })
+	row("engine_rho", f("%.3f", func(r *irt.SimulationResult) float64 { return r.EngineRho }))
 	row("competence_rmse", f("%.4f", func(r *irt.SimulationResult) float64 { return r.CompetenceRMSE }))
 	row("competence_level_exact_pct", f("%.2f", func(r *irt.SimulationResult) float64 { return r.CompetenceLevelExactPct }))
 	row("competence_level_within1_pct", f("%.2f", func(r *irt.SimulationResult) float64 { return r.CompetenceLevelWithin1Pct }))

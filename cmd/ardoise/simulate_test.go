@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"ardoise/assessments/irt"
 )
 
 func TestRunSimulateJSON(t *testing.T) {
@@ -101,5 +103,35 @@ func TestRunCalibrate(t *testing.T) {
 		if err := runCalibrate(args, &out, &errOut); err == nil {
 			t.Errorf("%v accepted", args)
 		}
+	}
+}
+
+func TestRunSimulateCalibrateFirst(t *testing.T) {
+	// B1 has one competence, which keeps the calibration small (ρ is then
+	// 1: one competence says nothing about it).
+	var out, errOut bytes.Buffer
+	err := runSimulate([]string{"--bank", "B1", "--config", "C1", "--simulees", "30",
+		"--calibrate-first", "150", "--calibration-length", "20", "--json"}, &out, &errOut)
+	if err != nil {
+		t.Fatalf("runSimulate: %v (%s)", err, errOut.String())
+	}
+	var got map[string]any
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got["calibrate_first"] != float64(150) || got["calibration_responses"] != float64(150*20) || got["engine_rho"] != float64(1) {
+		t.Errorf("calibration not reported: %v", got)
+	}
+	var table bytes.Buffer
+	r := &irt.SimulationResult{Config: "C3", CalibrateFirst: 2000, CalibrationResponses: 80000, EngineRho: 0.81,
+		Conditional: make([]irt.ConditionalBand, 12)}
+	if err := printSimulation(&table, []*irt.SimulationResult{r}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(table.String(), "calibrated first on 2000 simulees (80000 answers") || !strings.Contains(table.String(), "engine_rho") {
+		t.Errorf("table:\n%s", table.String())
+	}
+	if err := runSimulate([]string{"--calibrate-first", "-5", "--simulees", "10"}, &out, &errOut); err == nil {
+		t.Error("negative --calibrate-first accepted")
 	}
 }
