@@ -29,12 +29,12 @@ func pretestItem(id string) string {
     tutorial:
       title: Aide
       url: https://fr.wikipedia.org/wiki/Moteur_de_recherche
-    reviewed: 2026-12-02
-    added: 2026-12-02
+    reviewed: 2026-12-20
+    added: 2026-12-20
 `
 }
 
-// withPretests is the shipped content, launched on 2026-12-01, with two
+// withPretests is the shipped content (launched on 2026-12-03) with two
 // challenges added to competence 1.1 since.
 func withPretests(t *testing.T) assessments.Sources {
 	t.Helper()
@@ -42,8 +42,6 @@ func withPretests(t *testing.T) assessments.Sources {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fw := string(src.Files["crcn/framework.yaml"])
-	src.Files["crcn/framework.yaml"] = []byte(strings.Replace(fw, "locale: fr-fr\n", "locale: fr-fr\nlaunched: 2026-12-01\n", 1))
 	comp := strings.TrimRight(string(src.Files["crcn/1.1.yaml"]), "\n") + "\n"
 	src.Files["crcn/1.1.yaml"] = []byte(comp + pretestItem("crcn-1.1-pretest-a") + pretestItem("crcn-1.1-pretest-b"))
 	return src

@@ -29,7 +29,7 @@ type Service struct {
 	cooldown time.Duration
 	now      func() time.Time
 	seed     func() int64 // a new test's seed
-	engines  engines
+	engines  *engines
 
 	mu      sync.Mutex
 	current *Bank
@@ -69,7 +69,7 @@ func NewService(d Deps) (*Service, error) {
 	d.Store.locks = d.Claims
 	return &Service{store: d.Store, keys: d.Keys, outbox: d.Outbox, claims: d.Claims, logger: d.Logger, cooldown: d.Cooldown,
 		now: func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }, seed: newSeed,
-		current: bank, banks: map[string]*Bank{bank.Version: bank}, params: map[string]*ItemParams{}}, nil
+		engines: &built, current: bank, banks: map[string]*Bank{bank.Version: bank}, params: map[string]*ItemParams{}}, nil
 }
 
 // Bank is the content version new tests start on.

@@ -93,11 +93,17 @@ func TestRunCalibrate(t *testing.T) {
 	if !strings.Contains(out.String(), "adaptive design") || !strings.Contains(out.String(), "worst recovered") {
 		t.Errorf("table:\n%s", out.String())
 	}
-	// Without --simulate it calibrates the stored answers (none here).
+	// Without --simulate it runs the weekly calibration on the stored
+	// answers (none here): every challenge reported, none moved; --full
+	// recalibrates every item.
 	t.Setenv("ARDOISE_DATA_DIR", t.TempDir())
 	out.Reset()
-	if err := runCalibrate(nil, &out, &errOut); err != nil || !strings.Contains(out.String(), "0 answers from 0 tests") {
+	if err := runCalibrate(nil, &out, &errOut); err != nil || !strings.Contains(out.String(), "challenges reported; 0 moved from pretest to scored") {
 		t.Errorf("stored calibration: %v %q", err, out.String())
+	}
+	out.Reset()
+	if err := runCalibrate([]string{"--full"}, &out, &errOut); err != nil || !strings.Contains(out.String(), "0 answers from 0 tests") {
+		t.Errorf("full calibration: %v %q", err, out.String())
 	}
 	for _, args := range [][]string{{"--simulate", "--design", "half"}, {"--simulate", "--examinees", "0"}} {
 		if err := runCalibrate(args, &out, &errOut); err == nil {
