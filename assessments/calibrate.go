@@ -29,6 +29,65 @@ type CalibrationReport struct {
 	Calibrated int // items with enough answers, whose parameters now count
 	Converged  bool
 	Iterations int
+	Rho        float64 // the higher-order correlation the answers show
+}
+
+// responseMatrix is the stored answers as the calibration reads them:
+// items and tests numbered in order of appearance, each item's
+// competence numbered too.
+type responseMatrix struct {
+	bank       *Bank
+	items      map[string]int
+	persons    map[string]int
+	comps      map[string]int
+	ids        []string
+	competence []int
+	obs        []irt.Observation
+}
+
+func newResponseMatrix(bank *Bank) *responseMatrix {
+	return &responseMatrix{bank: bank, items: map[string]int{}, persons: map[string]int{}, comps: map[string]int{}}
+}
+
+// sample returns the answers of the first n tests (tests are numbered in
+// the order the store returns them, which is no particular order).
+func (m *responseMatrix) sample(n int) []irt.Observation {
+	if len(m.persons) <= n {
+		return m.obs
+	}
+	out := make([]irt.Observation, 0, len(m.obs)*n/len(m.persons)+1)
+	for _, o := range m.obs {
+		if o.Person < n {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// add counts one stored answer.
+func (m *responseMatrix) add(r response) {
+	i, ok := m.items[r.ChallengeID]
+	if !ok {
+		i = len(m.ids)
+		m.items[r.ChallengeID] = i
+		m.ids = append(m.ids, r.ChallengeID)
+		comp := "?" // a challenge no longer in the content: a competence of its own
+		if ch, ok := m.bank.Challenge(r.ChallengeID); ok {
+			comp = ch.Framework + "/" + ch.Competence
+		}
+		c, ok := m.comps[comp]
+		if !ok {
+			c = len(m.comps)
+			m.comps[comp] = c
+		}
+		m.competence = append(m.competence, c)
+	}
+	p, ok := m.persons[r.TestID]
+	if !ok {
+		p = len(m.persons)
+		m.persons[r.TestID] = p
+	}
+	m.obs = append(m.obs, irt.Observation{Person: p, Item: i, Correct: r.Correct})
 }
 
 // Calibrate estimates the 2PL parameters of every challenge from the
@@ -36,37 +95,23 @@ type CalibrationReport struct {
 // maximum likelihood, and stores them as a new parameter version. Tests in
 // progress keep the version they started with; new tests use the new one.
 func (s *Service) Calibrate(ctx context.Context) (*CalibrationReport, error) {
-	items, persons := map[string]int{}, map[string]int{}
-	var ids []string
-	var obs []irt.Observation
-	err := s.store.eachResponse(ctx, func(r response) {
-		i, ok := items[r.ChallengeID]
-		if !ok {
-			i = len(ids)
-			items[r.ChallengeID] = i
-			ids = append(ids, r.ChallengeID)
-		}
-		p, ok := persons[r.TestID]
-		if !ok {
-			p = len(persons)
-			persons[r.TestID] = p
-		}
-		obs = append(obs, irt.Observation{Person: p, Item: i, Correct: r.Correct})
-	})
-	if err != nil {
+	m := newResponseMatrix(s.current)
+	if err := s.store.eachResponse(ctx, m.add); err != nil {
 		return nil, err
 	}
-	rep := &CalibrationReport{Answers: len(obs), Tests: len(persons), Items: len(ids)}
-	if len(obs) == 0 {
+	rep := &CalibrationReport{Answers: len(m.obs), Tests: len(m.persons), Items: len(m.ids)}
+	if len(m.obs) == 0 {
 		return rep, nil
 	}
-	cal, err := irt.Calibrate(len(ids), obs, irt.DefaultCalibrationOptions())
+	opts := irt.DefaultCalibrationOptions()
+	opts.FloatLogAMean = true
+	cal, err := irt.CalibrateHigherOrder(m.competence, m.obs, opts)
 	if err != nil {
 		return nil, fmt.Errorf("assessments: calibrate: %w", err)
 	}
-	rep.Converged, rep.Iterations = cal.Converged, cal.Iterations
-	p := &ItemParams{CreatedAt: s.now()}
-	for i, id := range ids {
+	rep.Converged, rep.Iterations, rep.Rho = cal.Converged, cal.Iterations, cal.Rho
+	p := &ItemParams{CreatedAt: s.now(), Rho: cal.Rho, RhoSE: cal.RhoSE}
+	for i, id := range m.ids {
 		c := cal.Items[i]
 		if c.N < MinCalibrationAnswers {
 			continue
@@ -77,7 +122,7 @@ func (s *Service) Calibrate(ctx context.Context) (*CalibrationReport, error) {
 	if rep.Calibrated == 0 {
 		return rep, nil
 	}
-	saved, err := s.saveParamVersion(ctx, p.Items)
+	saved, err := s.saveParamVersion(ctx, p.Items, p.Rho, p.RhoSE)
 	if err != nil {
 		return nil, err
 	}
@@ -87,10 +132,13 @@ func (s *Service) Calibrate(ctx context.Context) (*CalibrationReport, error) {
 
 // saveParamVersion stores items as a new parameter version, named by their
 // hash, and makes it the one new tests start with.
-func (s *Service) saveParamVersion(ctx context.Context, items []ItemParam) (*ItemParams, error) {
-	p := &ItemParams{Items: items, CreatedAt: s.now()}
+func (s *Service) saveParamVersion(ctx context.Context, items []ItemParam, rho, rhoSE float64) (*ItemParams, error) {
+	p := &ItemParams{Items: items, CreatedAt: s.now(), Rho: rho, RhoSE: rhoSE}
 	sortParams(p.Items)
 	h := sha256.New()
+	if rho > 0 {
+		fmt.Fprintf(h, "rho %.4f\n", rho)
+	}
 	for _, it := range p.Items {
 		fmt.Fprintf(h, "%s %.6f %.6f\n", it.ID, it.A, it.B)
 	}

@@ -2,6 +2,7 @@ package assessments
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"sort"
 	"time"
@@ -50,12 +51,16 @@ type ItemReport struct {
 // ItemsReport is the latest calibration's view of every challenge of the
 // current content, which the admin page shows.
 type ItemsReport struct {
-	ID             string       `bson:"_id" json:"-"`
-	At             time.Time    `bson:"at" json:"at"`
-	ContentVersion string       `bson:"contentVersion" json:"contentVersion"`
-	ParamsVersion  string       `bson:"paramsVersion" json:"paramsVersion"`
-	Calibrated     []string     `bson:"calibrated" json:"calibrated"` // moved from pretest to scored by this run
-	Items          []ItemReport `bson:"items" json:"items"`
+	ID             string    `bson:"_id" json:"-"`
+	At             time.Time `bson:"at" json:"at"`
+	ContentVersion string    `bson:"contentVersion" json:"contentVersion"`
+	ParamsVersion  string    `bson:"paramsVersion" json:"paramsVersion"`
+	Calibrated     []string  `bson:"calibrated" json:"calibrated"` // moved from pretest to scored by this run
+	// Rho is the higher-order correlation the engine uses (0: its default,
+	// too few tests to learn it yet), RhoSE its standard error.
+	Rho   float64      `bson:"rho" json:"rho"`
+	RhoSE float64      `bson:"rhoSE" json:"rhoSE"`
+	Items []ItemReport `bson:"items" json:"items"`
 }
 
 // CalibratePretest is the weekly calibration. The launch bank keeps its
@@ -73,7 +78,9 @@ func (s *Service) CalibratePretest(ctx context.Context) (*ItemsReport, error) {
 		anchored         []irt.AnchoredAnswer
 	}
 	by := map[string]*tally{}
+	m := newResponseMatrix(bank)
 	err := s.store.eachResponse(ctx, func(r response) {
+		m.add(r)
 		t := by[r.ChallengeID]
 		if t == nil {
 			t = &tally{}
@@ -127,8 +134,13 @@ func (s *Service) CalibratePretest(ctx context.Context) (*ItemsReport, error) {
 			rep.Items = append(rep.Items, line)
 		}
 	}
-	if len(added) > 0 {
-		p, err := s.saveParamVersion(ctx, append(append([]ItemParam(nil), params.Items...), added...))
+	rho, rhoSE, rhoMoved, err := s.learnRho(m, params)
+	if err != nil {
+		return nil, err
+	}
+	rep.Rho, rep.RhoSE = rho, rhoSE
+	if len(added) > 0 || rhoMoved {
+		p, err := s.saveParamVersion(ctx, append(append([]ItemParam(nil), params.Items...), added...), rho, rhoSE)
 		if err != nil {
 			return nil, err
 		}
@@ -138,6 +150,45 @@ func (s *Service) CalibratePretest(ctx context.Context) (*ItemsReport, error) {
 		return nil, err
 	}
 	return rep, nil
+}
+
+// MinRhoTests is how many tests' answers calibration needs before it
+// estimates the higher-order correlation ρ: with fewer, the engine keeps
+// its default (0.8).
+const MinRhoTests = 300
+
+// How ρ is learned: from the answers of at most rhoSampleTests tests, with
+// at most rhoIterations EM cycles stopping when no parameter moves by
+// rhoTolerance.
+const (
+	rhoSampleTests = 2000
+	rhoIterations  = 15
+	rhoTolerance   = 1e-3
+)
+
+// learnRho estimates ρ from every stored answer (the engine's higher-order
+// model, items and ρ together; the item estimates are not kept: the launch
+// bank keeps its parameters). It returns the ρ the engine should use and
+// whether it moved from the current version's: beyond 0.02 and two SEs, so
+// that noise does not make a new parameter version every week.
+func (s *Service) learnRho(m *responseMatrix, params *ItemParams) (rho, se float64, moved bool, err error) {
+	if len(m.persons) < MinRhoTests {
+		return params.Rho, params.RhoSE, false, nil
+	}
+	opts := irt.DefaultCalibrationOptions()
+	opts.FloatLogAMean = true
+	// ρ is one number: a few EM cycles on at most rhoSampleTests tests
+	// pin it to about 0.01, where every cycle over all answers would take
+	// hours at a million.
+	opts.MaxIterations, opts.Tolerance = rhoIterations, rhoTolerance
+	cal, err := irt.CalibrateHigherOrder(m.competence, m.sample(rhoSampleTests), opts)
+	if err != nil {
+		return 0, 0, false, fmt.Errorf("assessments: learn rho: %w", err)
+	}
+	if params.Rho > 0 && math.Abs(cal.Rho-params.Rho) <= max(0.02, 2*cal.RhoSE) {
+		return params.Rho, params.RhoSE, false, nil
+	}
+	return cal.Rho, cal.RhoSE, true, nil
 }
 
 // flagsOf returns an item's misfit flags.

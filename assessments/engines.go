@@ -162,6 +162,9 @@ func build(bank *Bank, params *ItemParams, scope Scope) (*builtEngine, error) {
 			Locale: ch.Locale, Accessible: ch.Accessible})
 	}
 	cfg := configFor(f, scope, items)
+	if params.Rho > 0 {
+		cfg.Rho = params.Rho // what calibration found, for the competence estimates and exposure control
+	}
 	eng, err := irt.NewEngine(items, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("assessments: engine for %s/%s: %w", scope.Framework, scope.Competence, err)
@@ -172,9 +175,13 @@ func build(bank *Bank, params *ItemParams, scope Scope) (*builtEngine, error) {
 // ItemParams are calibrated 2PL parameters by challenge id, as one version:
 // a test records the version it started with and keeps it.
 type ItemParams struct {
-	Version   string      `bson:"_id"`
-	Items     []ItemParam `bson:"items"`
-	CreatedAt time.Time   `bson:"createdAt"`
+	Version string      `bson:"_id"`
+	Items   []ItemParam `bson:"items"`
+	// Rho is the higher-order correlation calibration found (0: none yet,
+	// the engine keeps its default); RhoSE its standard error.
+	Rho       float64   `bson:"rho,omitempty"`
+	RhoSE     float64   `bson:"rhoSE,omitempty"`
+	CreatedAt time.Time `bson:"createdAt"`
 	byID      map[string]ItemParam
 }
 

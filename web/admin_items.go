@@ -16,6 +16,8 @@ type itemsView struct {
 	Status  string // the filter: "" for every status
 	Flagged bool   // only items with a flag
 	Counts  map[string]int
+	// Rho and RhoSE are the learned ρ, written for the page's language.
+	Rho, RhoSE string
 }
 
 // itemRow is one challenge, its numbers written for the page's language.
@@ -41,6 +43,7 @@ func (a *App) adminItems(c *fiber.Ctx) error {
 	}
 	if rep != nil {
 		l := lang(c)
+		v.Rho, v.RhoSE = decimal(l, rep.Rho, 2), decimal(l, rep.RhoSE, 2)
 		for _, it := range rep.Items {
 			v.Counts[it.Status]++
 			if (v.Status != "" && it.Status != v.Status) || (v.Flagged && len(it.Flags) == 0) {

@@ -10,17 +10,24 @@ import (
 	"ardoise/profile"
 )
 
-// TestAdminItemsReport: before any calibration the page says so; after a
-// finished test and the weekly calibration it lists every challenge with
+// TestAdminItemsReportBeforeCalibration: before any calibration (no worker
+// to run the weekly task) the page says none has run.
+func TestAdminItemsReportBeforeCalibration(t *testing.T) {
+	env := testenv.New(t, testenv.WithoutWorker())
+	admin := env.LoggedIn(t, env.CreateUser(t, profile.RoleAdmin))
+	if _, body := get(t, env, admin, "/admin/questions"); !strings.Contains(body, `id="no-report"`) {
+		t.Fatal("before any calibration the page should say none has run")
+	}
+}
+
+// TestAdminItemsReport: after a finished test and the weekly calibration
+// the page lists every challenge with
 // its status, answers and parameters, in French numbers, and its filters
 // narrow the list.
 func TestAdminItemsReport(t *testing.T) {
 	env := testenv.New(t)
 	ctx := testenv.Ctx(t)
 	admin := env.LoggedIn(t, env.CreateUser(t, profile.RoleAdmin))
-	if _, body := get(t, env, admin, "/admin/questions"); !strings.Contains(body, `id="no-report"`) {
-		t.Fatal("before any calibration the page should say none has run")
-	}
 	svc := env.Sys.Assessments
 	o := assessments.Owner{AnonKey: "navigateur-items"}
 	tt, err := svc.Start(ctx, o, assessments.Scope{Framework: "crcn", Competence: "2.1"}, false)
@@ -48,7 +55,7 @@ func TestAdminItemsReport(t *testing.T) {
 		return false
 	})
 	_, body := get(t, env, admin, "/admin/questions")
-	for _, want := range []string{"<code>" + first + "</code>", "Lancement", "100 %", "<td>1,00</td>"} {
+	for _, want := range []string{"<code>" + first + "</code>", "Lancement", "100 %", "<td>1,00</td>", "valeur par défaut du moteur"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the report page lacks %q", want)
 		}
