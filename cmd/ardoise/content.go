@@ -57,7 +57,7 @@ func runContent(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("content check: %d problems in %s", len(problems), where)
 	}
 	if args[0] == "links" {
-		return checkLinks(context.Background(), bank, *timeout, stdout, stderr)
+		return checkLinks(context.Background(), bank, nil, *timeout, stdout, stderr)
 	}
 	for _, f := range bank.Frameworks {
 		byLevel := map[int]int{}

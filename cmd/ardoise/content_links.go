@@ -6,20 +6,21 @@ import (
 	"io"
 	"net/http"
 	"sort"
+	"strings"
 	"time"
 
 	"ardoise/assessments"
 )
 
-// checkLinks fetches every tutorial and source URL of the bank once and
-// prints those that do not answer 2xx (after redirects), with the
-// challenges that cite them.
-func checkLinks(ctx context.Context, bank *assessments.Bank, timeout time.Duration, stdout, stderr io.Writer) error {
+// checkLinks fetches every tutorial and source URL of the bank once with
+// client (nil: a client with the given timeout) and prints those that do
+// not answer 2xx (after redirects), with the challenges that cite them.
+func checkLinks(ctx context.Context, bank *assessments.Bank, client *http.Client, timeout time.Duration, stdout, stderr io.Writer) error {
 	cited := map[string][]string{}
 	for _, f := range bank.Frameworks {
 		for _, c := range f.Challenges {
 			cited[c.Tutorial.URL] = append(cited[c.Tutorial.URL], c.ID)
-			if u := c.Review.Source; len(u) > 8 && u[:8] == "https://" {
+			if u := c.Review.Source; strings.HasPrefix(u, "https://") {
 				cited[u] = append(cited[u], c.ID)
 			}
 		}
@@ -31,7 +32,9 @@ func checkLinks(ctx context.Context, bank *assessments.Bank, timeout time.Durati
 		}
 	}
 	sort.Strings(urls)
-	client := &http.Client{Timeout: timeout}
+	if client == nil {
+		client = &http.Client{Timeout: timeout}
+	}
 	bad := 0
 	for _, u := range urls {
 		if err := fetchOK(ctx, client, u); err != nil {
