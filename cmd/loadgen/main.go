@@ -48,7 +48,7 @@ func main() {
 	rates := flag.String("rates", "25,50,100", "answers per second to offer, one run each")
 	duration := flag.Duration("duration", 15*time.Second, "length of each run")
 	skipRaw := flag.Bool("skip-raw", false, "do not measure the raw store")
-	scenario := flag.String("scenario", "answers", "answers (positioning tests), learn (module page views and heartbeats), forum or scale")
+	scenario := flag.String("scenario", "answers", "answers (positioning tests), learn (module page views and heartbeats), forum, scale or calibration (the weekly calibration over --sizes stored answers)")
 	module := flag.String("module", "rgpd-en-classe", "with --scenario learn: the published module followed")
 	threads := flag.Int("threads", 5000, "with --scenario forum: threads to prefill in the parents' space")
 	postsPerThread := flag.Int("posts-per-thread", 20, "with --scenario forum: posts per prefilled thread")
@@ -107,6 +107,18 @@ func main() {
 	}
 	if *duration <= 0 || *duration > 10*time.Minute || *candidates <= 0 || *candidates > 2000 {
 		fail("--duration must be in (0, 10m] and --candidates in [1, 2000]")
+	}
+	if *scenario == "calibration" {
+		var ns []int
+		for _, f := range strings.Split(*sizes, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n <= 0 {
+				fail("--sizes: %q is not a positive number", f)
+			}
+			ns = append(ns, n)
+		}
+		runCalibration(*backend, ns)
+		return
 	}
 	if *scenario == "forum" {
 		runForum(*url, *mongoURI, *candidates, rs, *duration, *threads, *postsPerThread, *skipRaw)
