@@ -17,6 +17,7 @@ import (
 	"github.com/hibiken/asynqmon"
 
 	"ardoise/assessments"
+	"ardoise/campaigns"
 	"ardoise/certificates"
 	"ardoise/community"
 	"ardoise/courses"
@@ -39,6 +40,7 @@ type Deps struct {
 	Courses      *courses.Service
 	Certificates *certificates.Service
 	Community    *community.Service
+	Campaigns    *campaigns.Service
 	Mailer       *mail.Mailer
 	Keys         *keyring.Keyring
 	Catalog      *i18n.Catalog

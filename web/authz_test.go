@@ -143,6 +143,10 @@ func matrix() []route {
 		{method: "POST", path: "/api/v1/enrolments/inconnu/move", pattern: "/api/v1/enrolments/:slug/move", want: [5]int{unauth, notf, notf, notf, notf}},
 		{method: "GET", path: "/api/v1/hours", want: [5]int{unauth, ok, ok, ok, ok}},
 		{method: "GET", path: "/api/v1/certificates", want: [5]int{unauth, ok, ok, ok, ok}},
+		// A campaign's organiser is an inspector (with a scope) or a trainer: who may act is checked before what they sent.
+		{method: "POST", path: "/api/v1/campaigns", json: `{}`, want: [5]int{unauth, forb, bad, bad, bad}},
+		{method: "GET", path: "/api/v1/campaigns", want: [5]int{unauth, forb, ok, ok, ok}},
+		{method: "GET", path: "/api/v1/campaigns/inconnue", pattern: "/api/v1/campaigns/:id", want: [5]int{unauth, notf, notf, notf, notf}},
 		{method: "GET", path: "/api/v1/certificates/ABCDEFGHJK", pattern: "/api/v1/certificates/:code", want: anyone(notf)},
 		{method: "GET", path: "/api/v1/inspection/hours", want: [5]int{unauth, forb, forb, ok, ok}},
 		{method: "POST", path: "/api/v1/inspection/hours/review", json: `{}`, want: [5]int{unauth, forb, forb, bad, bad}},

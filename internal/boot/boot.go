@@ -19,6 +19,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"ardoise/assessments"
+	"ardoise/campaigns"
 	"ardoise/certificates"
 	"ardoise/community"
 	"ardoise/courses"
@@ -58,6 +59,7 @@ type System struct {
 	Courses      *courses.Service
 	Certificates *certificates.Service
 	Community    *community.Service
+	Campaigns    *campaigns.Service
 
 	asynqClient *asynq.Client
 	lock        *os.File
@@ -75,6 +77,7 @@ func Indexes() []database.Index {
 	all = append(all, courses.Indexes...)
 	all = append(all, certificates.Indexes...)
 	all = append(all, community.Indexes...)
+	all = append(all, campaigns.Indexes...)
 	return append(all, queue.PendingIndexes(Markers()...)...)
 }
 
@@ -195,6 +198,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (sys *System, er
 	if err := s.Community.Seed(ctx); err != nil {
 		return nil, err
 	}
+	s.Campaigns = campaigns.NewService(campaigns.Deps{Store: campaigns.NewStore(s.DB, s.Claims), Assessments: s.Assessments, Courses: s.Courses})
 	return s, nil
 }
 
@@ -202,7 +206,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (sys *System, er
 func (s *System) Web() (*web.App, error) {
 	return web.New(web.Deps{
 		Ready: readiness{db: s.DB, rdb: s.RDB}, AsynqOpt: s.AsynqOpt, Profile: s.Profile, Assessments: s.Assessments, Courses: s.Courses,
-		Certificates: s.Certificates, Community: s.Community, Mailer: s.Mailer, Keys: s.Keys,
+		Certificates: s.Certificates, Community: s.Community, Campaigns: s.Campaigns, Mailer: s.Mailer, Keys: s.Keys,
 		Catalog: s.Catalog, Metrics: s.Metrics, Limiter: s.Limiter, Logger: s.Logger, BaseURL: s.Cfg.BaseURL,
 		OpsNetworks: s.Cfg.OpsNetworks,
 	})
