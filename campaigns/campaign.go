@@ -12,7 +12,7 @@ type Campaign struct {
 	Framework string `bson:"framework" json:"framework"`
 	// Targets are the competences measured with their target level; empty
 	// for the whole framework (every competence, no target level).
-	Targets []Target `bson:"targets" json:"targets"`
+	Targets []Target  `bson:"targets" json:"targets"`
 	OpensAt time.Time `bson:"opensAt" json:"opensAt"`
 	// ClosesAt is the end of joining: participations after it are refused.
 	ClosesAt time.Time `bson:"closesAt" json:"closesAt"`
