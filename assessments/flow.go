@@ -254,9 +254,7 @@ func (s *Service) AnswerWith(ctx context.Context, id string, o Owner, challengeI
 		return nil, &StaleError{Test: t}
 	}
 	next, more := run.Next()
-	t.Answers = append(t.Answers, rec) // for duePretest; the update pushes rec
-	due, hasDue := t.duePretest()
-	t.Answers = t.Answers[:len(t.Answers)-1]
+	due, hasDue := t.duePretest(rec)
 	switch {
 	case more && hasDue:
 		// A pretest challenge, unscored: the engine's choice waits, and

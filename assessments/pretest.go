@@ -54,32 +54,32 @@ func planPretests(pool []string, seed int64, minLength int) []PlannedPretest {
 	return out
 }
 
-// scoredAnswers counts the answers the engine has seen.
-func (t *Test) scoredAnswers() int {
+// duePretest returns the planned pretest to serve after the answer just
+// given (not stored yet): the one planned after the scored answers so far,
+// not answered yet.
+func (t *Test) duePretest(just Recorded) (string, bool) {
+	answered := map[string]bool{just.ChallengeID: true}
 	n := 0
+	if !just.Pretest {
+		n++
+	}
 	for _, a := range t.Answers {
+		answered[a.ChallengeID] = true
 		if !a.Pretest {
 			n++
 		}
 	}
-	return n
+	for _, p := range t.Pretests {
+		if p.After == n && !answered[p.ChallengeID] {
+			return p.ChallengeID, true
+		}
+	}
+	return "", false
 }
 
 // isPretest says whether the test planned challenge id as a pretest.
 func (t *Test) isPretest(id string) bool {
 	return slices.ContainsFunc(t.Pretests, func(p PlannedPretest) bool { return p.ChallengeID == id })
-}
-
-// duePretest returns the planned pretest to serve now, if any: the one
-// planned after the scored answers so far, not answered yet.
-func (t *Test) duePretest() (string, bool) {
-	n := t.scoredAnswers()
-	for _, p := range t.Pretests {
-		if p.After == n && !slices.ContainsFunc(t.Answers, func(a Recorded) bool { return a.ChallengeID == p.ChallengeID }) {
-			return p.ChallengeID, true
-		}
-	}
-	return "", false
 }
 
 // MinQuestions is the fewest questions the test asks: the engine's minimum
