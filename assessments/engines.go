@@ -183,6 +183,7 @@ type ItemParams struct {
 	RhoSE     float64   `bson:"rhoSE,omitempty"`
 	CreatedAt time.Time `bson:"createdAt"`
 	byID      map[string]ItemParam
+	indexed   sync.Once
 }
 
 // ItemParam is one challenge's calibrated parameters and the number of
@@ -209,13 +210,13 @@ func (p *ItemParams) of(c *Challenge) (a, b float64) {
 	return c.A, c.B
 }
 
-// index builds the lookup by challenge id once (params are shared by the
-// engines of every scope, built under the engines' lock).
+// index builds the lookup by challenge id once: params are shared by the
+// engines of every scope, which may be built at once.
 func (p *ItemParams) index() {
-	if p.byID == nil {
+	p.indexed.Do(func() {
 		p.byID = make(map[string]ItemParam, len(p.Items))
 		for _, it := range p.Items {
 			p.byID[it.ID] = it
 		}
-	}
+	})
 }
