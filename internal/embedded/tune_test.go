@@ -57,9 +57,12 @@ func pgTable(t *testing.T, conn *pgx.Conn, schema, collection string) string {
 func ginScans(t *testing.T, conn *pgx.Conn, schema, table, field string) int64 {
 	t.Helper()
 	var n int64
-	err := conn.QueryRow(context.Background(), `SELECT s.idx_scan FROM pg_stat_user_indexes s
-		JOIN pg_indexes i ON i.schemaname = s.schemaname AND i.indexname = s.indexrelname
-		WHERE s.schemaname = $1 AND s.relname = $2 AND i.indexdef LIKE '%USING gin%' AND i.indexdef LIKE $3`,
+	// The table's indexes first (materialized), then their definitions:
+	// pg_indexes would read the definition of every index of the database,
+	// and fail on one that a parallel test's clean-up is dropping.
+	err := conn.QueryRow(context.Background(), `WITH own AS MATERIALIZED (
+			SELECT indexrelid, idx_scan FROM pg_stat_user_indexes WHERE schemaname = $1 AND relname = $2)
+		SELECT idx_scan FROM own WHERE pg_get_indexdef(indexrelid) LIKE '%USING gin%' AND pg_get_indexdef(indexrelid) LIKE $3`,
 		schema, table, "%'"+field+"'%").Scan(&n)
 	if err != nil {
 		t.Fatalf("GIN index on %s.%s: %v", table, field, err)
