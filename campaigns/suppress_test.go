@@ -383,3 +383,22 @@ func TestSuppressIsDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkSuppressSchools masks a table the size of a département's
+// schools by competences: 300 rows, 20 columns, counts leaning small.
+func BenchmarkSuppressSchools(b *testing.B) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	counts := make([][]int, 300)
+	for i := range counts {
+		counts[i] = make([]int, 20)
+		for j := range counts[i] {
+			counts[i][j] = rng.IntN(1 + rng.IntN(40))
+		}
+	}
+	tab := table(counts...)
+	var m Masked
+	for b.Loop() {
+		m, _ = Suppress(tab)
+	}
+	b.ReportMetric(float64(hiddenCount(tab, m)), "hidden")
+}
