@@ -4,4 +4,8 @@
 // inspectors read territory counters. Every aggregate shown to an
 // organiser or an inspector goes through [Suppress], so that no group of
 // fewer than [MinCell] people can be read, directly or by subtraction.
+//
+// Built so far (issue 14): creating, listing and reading campaigns, the
+// paired pre/post gains and the suppression rule; joining, sharing, the
+// counters and the dashboards come next.
 package campaigns
