@@ -92,25 +92,9 @@ func Calibrate(items int, obs []Observation, opts CalibrationOptions) (*Calibrat
 	weights := normalWeights(nil, nodes, 0, 1)
 	q := len(nodes)
 
-	res := &Calibration{Items: make([]ItemCalibration, items)}
-	logA := make([]float64, items)
-	b := make([]float64, items)
-	for _, o := range obs {
-		res.Items[o.Item].N++
-		if o.Correct {
-			res.Items[o.Item].Correct++
-		}
-	}
-	for i, it := range res.Items {
-		logA[i] = opts.LogAMean
-		b[i] = opts.BMean
-		if it.N > 0 {
-			// Start from the proportion correct: b ≈ −logit(p), shrunk a
-			// little so that all-correct items do not start at infinity.
-			p := (float64(it.Correct) + 0.5) / (float64(it.N) + 1)
-			b[i] = max(-4, min(4, -math.Log(p/(1-p))))
-		}
-	}
+	res := &Calibration{}
+	var logA, b []float64
+	res.Items, logA, b = startValues(items, obs, opts)
 
 	lp := make([]float64, items*q) // log P and log(1−P) at the nodes
 	lq := make([]float64, items*q)
@@ -323,4 +307,28 @@ func standardErrors(res *Calibration, persons [][]Observation, logA, b, lp, lq, 
 		res.Items[i].SEA = a * math.Sqrt(varLogA) // delta method
 		res.Items[i].SEB = math.Sqrt(varB)
 	}
+}
+
+// startValues counts each item's answers and returns the EM's starting
+// point: a at the prior's centre, b from the proportion correct (b ≈
+// −logit(p), shrunk a little so that all-correct items do not start at
+// infinity, and kept within ±4).
+func startValues(items int, obs []Observation, opts CalibrationOptions) ([]ItemCalibration, []float64, []float64) {
+	counts := make([]ItemCalibration, items)
+	logA := make([]float64, items)
+	b := make([]float64, items)
+	for _, o := range obs {
+		counts[o.Item].N++
+		if o.Correct {
+			counts[o.Item].Correct++
+		}
+	}
+	for i, it := range counts {
+		logA[i], b[i] = opts.LogAMean, opts.BMean
+		if it.N > 0 {
+			p := (float64(it.Correct) + 0.5) / (float64(it.N) + 1)
+			b[i] = max(-4, min(4, -math.Log(p/(1-p))))
+		}
+	}
+	return counts, logA, b
 }

@@ -67,22 +67,9 @@ func calibrateHigherOrder(competence []int, obs []Observation, opts CalibrationO
 		fixedRho = 1
 	}
 	h := newHigherOrder(competence, comps, obs, opts)
-	res := &HigherOrderCalibration{Calibration: Calibration{Items: make([]ItemCalibration, items)}}
-	logA := make([]float64, items)
-	b := make([]float64, items)
-	for _, o := range obs {
-		res.Items[o.Item].N++
-		if o.Correct {
-			res.Items[o.Item].Correct++
-		}
-	}
-	for i, it := range res.Items {
-		logA[i], b[i] = opts.LogAMean, opts.BMean
-		if it.N > 0 {
-			p := (float64(it.Correct) + 0.5) / (float64(it.N) + 1)
-			b[i] = max(-4, min(4, -math.Log(p/(1-p))))
-		}
-	}
+	res := &HigherOrderCalibration{}
+	var logA, b []float64
+	res.Items, logA, b = startValues(items, obs, opts)
 	rho := rhoStart
 	if fixedRho >= 0 {
 		rho = fixedRho
