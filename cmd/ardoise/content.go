@@ -47,12 +47,12 @@ func runContent(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	bank, problems := assessments.Load(src)
-	print := func(ps []assessments.Problem) {
+	printProblems := func(ps []assessments.Problem) {
 		for _, p := range ps {
 			fmt.Fprintln(stdout, filepath.Join(where, p.File)+":"+fmt.Sprint(p.Line)+": "+p.Msg)
 		}
 	}
-	print(problems)
+	printProblems(problems)
 	if len(problems) > 0 {
 		return fmt.Errorf("content check: %d problems in %s", len(problems), where)
 	}
@@ -75,8 +75,8 @@ func runContent(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	repeats := bank.Repeats(quizzes)
-	print(audit.Failures)
-	print(repeats)
+	printProblems(audit.Failures)
+	printProblems(repeats)
 	for _, p := range audit.Overdue {
 		fmt.Fprintln(stderr, "review overdue: "+filepath.Join(where, p.File)+":"+fmt.Sprint(p.Line)+": "+p.Msg)
 	}
