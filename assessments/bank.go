@@ -200,6 +200,14 @@ func (b *Bank) Resolve(scope Scope) (*Framework, error) {
 			return nil, errkind.Invalid("competence", "unknown_competence")
 		}
 	}
+	if len(scope.Competences) > 0 && scope.Competence != "" {
+		return nil, errkind.Invalid("competence", "unknown_competence")
+	}
+	for i, c := range scope.Competences {
+		if _, ok := f.Competence(c); !ok || (i > 0 && scope.Competences[i-1] >= c) {
+			return nil, errkind.Invalid("targets", "unknown_competence")
+		}
+	}
 	return f, nil
 }
 

@@ -2,6 +2,8 @@ package assessments
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -12,6 +14,23 @@ import (
 type Scope struct {
 	Framework  string `bson:"framework" json:"framework"`
 	Competence string `bson:"competence" json:"competence,omitempty"` // "" for the whole framework, stored so queries can match it
+	// Competences restricts a framework test to some of its competences
+	// (a campaign's target profile), sorted; empty for all of them.
+	Competences []string `bson:"competences,omitempty" json:"competences,omitempty"`
+	// Campaign is the campaign the test runs for: the test has its own
+	// head, so resuming and the retry cool-down are the campaign's.
+	Campaign string `bson:"campaign,omitempty" json:"campaign,omitempty"`
+}
+
+// measures reports whether a test of the scope measures competence c.
+func (s Scope) measures(c string) bool {
+	switch {
+	case s.Competence != "":
+		return c == s.Competence
+	case len(s.Competences) > 0:
+		return slices.Contains(s.Competences, c)
+	}
+	return true
 }
 
 // Engine configurations, chosen for what the bank can serve (see
@@ -54,6 +73,13 @@ func configFor(f *Framework, scope Scope, items []irt.Item) irt.Config {
 		c.ContentBalancing = true
 		c.AvoidLastN = 1
 		n := len(f.Competences)
+		if len(scope.Competences) > 0 {
+			// A campaign's target profile: the same engine on fewer
+			// competences (docs/assessments.md, "Campaign tests").
+			c.Name = "ardoise-profile-1"
+			n = len(scope.Competences)
+			c.AvoidLastN = min(1, n-1)
+		}
 		c.MaxLength = min(32, max(2*n, 12), len(items))
 		c.MinLength = min(15, max(n, 8), c.MaxLength)
 		c.OnePerTube = len(tubes) >= c.MaxLength
@@ -121,7 +147,7 @@ type builtEngine struct {
 }
 
 func engineKey(version, params string, s Scope) string {
-	return version + "|" + params + "|" + s.Framework + "|" + s.Competence
+	return version + "|" + params + "|" + s.Framework + "|" + s.Competence + "|" + strings.Join(s.Competences, ",")
 }
 
 // get returns the engine for a scope of bank, with item parameters from params.
@@ -150,7 +176,7 @@ func build(bank *Bank, params *ItemParams, scope Scope) (*builtEngine, error) {
 	var items []irt.Item
 	var pretest []string
 	for _, ch := range f.Challenges {
-		if scope.Competence != "" && ch.Competence != scope.Competence {
+		if !scope.measures(ch.Competence) {
 			continue
 		}
 		if !params.scored(ch) {

@@ -30,6 +30,8 @@ type Service struct {
 	now      func() time.Time
 	seed     func() int64 // a new test's seed
 	engines  *engines
+	// finishHooks run after a finished test, before it is archived.
+	finishHooks []FinishHook
 
 	mu      sync.Mutex
 	current *Bank

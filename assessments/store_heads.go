@@ -40,8 +40,14 @@ func ownerKey(userID, anonKey string) string {
 	return "a:" + anonKey
 }
 
+// headID names an owner's head in a scope; a campaign's tests have their
+// own ("|c:<campaign>"), and a scope's competences are the campaign's.
 func headID(owner string, scope Scope) string {
-	return owner + "|" + scope.Framework + "|" + scope.Competence
+	id := owner + "|" + scope.Framework + "|" + scope.Competence
+	if scope.Campaign != "" {
+		id += "|c:" + scope.Campaign
+	}
+	return id
 }
 
 // setHead makes t its owner's newest test in its scope unless a newer one

@@ -89,8 +89,26 @@ func (s *Service) HandleCopyResponses(ctx context.Context, task *asynq.Task) err
 	if err != nil {
 		return err
 	}
+	for _, h := range s.finishHooks {
+		// Before archiving: a hook that fails leaves the marker, and the
+		// task runs again (every hook counts a test once however often it
+		// runs).
+		if err := h(ctx, t); err != nil {
+			return err
+		}
+	}
 	return s.store.archive(ctx, t, abilityOf(bank, t))
 }
+
+// FinishHook is work that follows a finished test, such as counting it in
+// a campaign's or a territory's aggregates. It runs in the worker, at
+// least once per finished test, before the test is archived: it must be
+// idempotent.
+type FinishHook func(ctx context.Context, t *Test) error
+
+// OnFinish registers h to run after every finished test. Register hooks at
+// start-up, before the worker runs.
+func (s *Service) OnFinish(h FinishHook) { s.finishHooks = append(s.finishHooks, h) }
 
 // HandleCleanAnonymous deletes anonymous tests older than AnonymousTTL.
 func (s *Service) HandleCleanAnonymous(ctx context.Context, _ *asynq.Task) error {
