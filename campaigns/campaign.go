@@ -19,6 +19,10 @@ type Campaign struct {
 	// Module and Session link the campaign to a training (optional).
 	Module  string `bson:"module,omitempty" json:"module,omitempty"`
 	Session string `bson:"session,omitempty" json:"session,omitempty"`
+	// Before is the "avant" campaign of which this one is the "après": the
+	// same organiser, framework and target profile. Its dashboard shows
+	// the gains of the people who shared both.
+	Before string `bson:"before,omitempty" json:"before,omitempty"`
 	// OpenToParents lets parents join a trainer's campaign; an inspector's
 	// never is.
 	OpenToParents bool `bson:"openToParents" json:"openToParents"`

@@ -3,6 +3,7 @@ package campaigns
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"ardoise/courses"
 	"ardoise/internal/errkind"
 	"ardoise/internal/keyring"
+	"ardoise/internal/queue"
 	"ardoise/profile"
 )
 
@@ -32,7 +34,12 @@ type Service struct {
 	store       *Store
 	assessments *assessments.Service
 	courses     *courses.Service
+	outbox      *queue.Outbox
+	logger      *slog.Logger
 	now         func() time.Time
+	// fault, set by tests only, fails a count after a named step, as a
+	// worker killed there would.
+	fault func(step string) error
 }
 
 // Deps are what the service needs.
@@ -40,11 +47,14 @@ type Deps struct {
 	Store       *Store
 	Assessments *assessments.Service
 	Courses     *courses.Service
+	// Outbox enqueues the counting of participations.
+	Outbox *queue.Outbox
+	Logger *slog.Logger
 }
 
 // NewService returns the campaigns service.
 func NewService(d Deps) *Service {
-	return &Service{store: d.Store, assessments: d.Assessments, courses: d.Courses,
+	return &Service{store: d.Store, assessments: d.Assessments, courses: d.Courses, outbox: d.Outbox, logger: d.Logger,
 		now: func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }}
 }
 
@@ -60,6 +70,8 @@ type NewCampaign struct {
 	Module        string
 	Session       string
 	OpenToParents bool
+	// Before names the "avant" campaign this one follows (optional).
+	Before string
 }
 
 // Create makes a campaign for an inspector (in their scope) or a trainer
@@ -73,7 +85,7 @@ func (s *Service) Create(ctx context.Context, u *profile.User, in NewCampaign) (
 	now := s.now()
 	c := &Campaign{ID: keyring.RandomToken(9), Title: strings.TrimSpace(in.Title), Framework: in.Framework,
 		Targets: []Target{}, OpensAt: in.OpensAt.UTC(), ClosesAt: in.ClosesAt.UTC(), Module: strings.TrimSpace(in.Module),
-		Session: strings.TrimSpace(in.Session), OpenToParents: in.OpenToParents, OrganiserID: u.ID, OrganiserRole: string(role), CreatedAt: now}
+		Session: strings.TrimSpace(in.Session), Before: strings.TrimSpace(in.Before), OpenToParents: in.OpenToParents, OrganiserID: u.ID, OrganiserRole: string(role), CreatedAt: now}
 	if c.OpensAt.IsZero() {
 		c.OpensAt = now
 	}
@@ -164,6 +176,11 @@ func (s *Service) validate(ctx context.Context, u *profile.User, c *Campaign, ta
 			return errkind.Invalid("module", "unknown_module")
 		}
 	}
+	if c.Before != "" {
+		if err := s.checkBefore(ctx, u, c); err != nil {
+			return err
+		}
+	}
 	if c.Session != "" {
 		if _, err := s.courses.Session(ctx, u, c.Session); err != nil {
 			if errkind.IsNotFound(err) {
@@ -171,6 +188,25 @@ func (s *Service) validate(ctx context.Context, u *profile.User, c *Campaign, ta
 			}
 			return err
 		}
+	}
+	return nil
+}
+
+// checkBefore checks that an "après" campaign follows an "avant" one of
+// the same organiser, on the same framework and target profile, opening
+// no earlier.
+func (s *Service) checkBefore(ctx context.Context, u *profile.User, c *Campaign) error {
+	pre, err := s.store.campaign(ctx, c.Before)
+	if err != nil {
+		return err
+	}
+	switch {
+	case pre == nil || pre.OrganiserID != u.ID:
+		return errkind.Invalid("before", "unknown_campaign")
+	case pre.Framework != c.Framework || !slices.Equal(pre.Targets, c.Targets):
+		return errkind.Invalid("before", "before_other_profile")
+	case c.OpensAt.Before(pre.OpensAt):
+		return errkind.Invalid("opensAt", "opens_before_pre")
 	}
 	return nil
 }

@@ -26,19 +26,25 @@ const (
 	ListsCollection = "campaign_lists"
 )
 
-// Indexes are this package's indexes (every read is by _id).
-var Indexes = []database.Index{{Collection: Collection}, {Collection: CodesCollection}, {Collection: ListsCollection}}
+// Indexes are this package's indexes: every read is by _id, but for the
+// rebuild's read of a campaign's participations.
+var Indexes = []database.Index{{Collection: Collection}, {Collection: CodesCollection}, {Collection: ListsCollection},
+	{Collection: ParticipationsCollection, Keys: []string{"campaignId"}}, {Collection: MembersCollection},
+	{Collection: CountersCollection}, {Collection: PagesCollection}}
 
 // Store reads and writes campaigns.
 type Store struct {
-	campaigns, codes, lists *mongo.Collection
-	locks                   *claim.Claims
+	campaigns, codes, lists                     *mongo.Collection
+	participations, members, counterDocs, pages *mongo.Collection
+	locks                                       *claim.Claims
 }
 
 // NewStore returns a store on db; locks serialize the writers of one
 // organiser's list (FerretDB runs $push as a read and an overwrite).
 func NewStore(db *database.DB, locks *claim.Claims) *Store {
-	return &Store{campaigns: db.Collection(Collection), codes: db.Collection(CodesCollection), lists: db.Collection(ListsCollection), locks: locks}
+	return &Store{campaigns: db.Collection(Collection), codes: db.Collection(CodesCollection), lists: db.Collection(ListsCollection),
+		participations: db.Collection(ParticipationsCollection), members: db.Collection(MembersCollection),
+		counterDocs: db.Collection(CountersCollection), pages: db.Collection(PagesCollection), locks: locks}
 }
 
 type codeDoc struct {

@@ -21,13 +21,14 @@ type campaignJSON struct {
 	Module        string         `json:"module,omitempty"`
 	Session       string         `json:"session,omitempty"`
 	OpenToParents bool           `json:"openToParents"`
+	Before        string         `json:"before,omitempty"`
 	OrganiserRole string         `json:"organiserRole"`
 }
 
 func toCampaignJSON(c *campaigns.Campaign) campaignJSON {
 	out := campaignJSON{ID: c.ID, Code: c.Code, Title: c.Title, Framework: c.Framework, Targets: map[string]int{},
 		OpensAt: c.OpensAt.Format(time.RFC3339), ClosesAt: c.ClosesAt.Format(time.RFC3339), Module: c.Module,
-		Session: c.Session, OpenToParents: c.OpenToParents, OrganiserRole: c.OrganiserRole}
+		Session: c.Session, OpenToParents: c.OpenToParents, Before: c.Before, OrganiserRole: c.OrganiserRole}
 	for _, t := range c.Targets {
 		out.Targets[t.Competence] = t.Level
 	}
@@ -45,12 +46,13 @@ func (a *App) apiCampaignCreate(c *fiber.Ctx) error {
 		Module        string         `json:"module"`
 		Session       string         `json:"session"`
 		OpenToParents bool           `json:"openToParents"`
+		Before        string         `json:"before"`
 	}
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
 	nc := campaigns.NewCampaign{Title: in.Title, Framework: in.Framework, Targets: in.Targets, Module: in.Module,
-		Session: in.Session, OpenToParents: in.OpenToParents}
+		Session: in.Session, OpenToParents: in.OpenToParents, Before: in.Before}
 	if in.OpensAt != nil {
 		nc.OpensAt = *in.OpensAt
 	}
@@ -84,4 +86,104 @@ func (a *App) apiCampaign(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(toCampaignJSON(camp))
+}
+
+// apiCampaignJoin is POST /api/v1/campaigns/join {"code"}: it starts (or
+// resumes) the campaign's test, answered at /api/v1/assessments/{id}.
+func (a *App) apiCampaignJoin(c *fiber.Ctx) error {
+	var in struct {
+		Code string `json:"code"`
+	}
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	p, t, err := a.Campaigns.Join(c.UserContext(), currentUser(c), in.Code)
+	if err != nil {
+		return err
+	}
+	test, err := a.testJSON(c, t)
+	if err != nil {
+		return err
+	}
+	status := fiber.StatusCreated
+	if t.Answered > 0 {
+		status = fiber.StatusOK // the participation in progress is resumed
+	}
+	return c.Status(status).JSON(fiber.Map{"participation": fiber.Map{"id": p.ID}, "test": test})
+}
+
+// apiParticipationShare is POST /api/v1/participations/{id}/share: the
+// person sends a finished participation's results to the organiser.
+func (a *App) apiParticipationShare(c *fiber.Ctx) error {
+	p, err := a.Campaigns.Share(c.UserContext(), currentUser(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"id": p.ID, "sharedAt": p.SharedAt.Format(time.RFC3339)})
+}
+
+// resultsJSON is a campaign's aggregates and one page of its shared
+// participations, as GET /api/v1/campaigns/{id}/results returns them.
+type resultsJSON struct {
+	Campaign     campaignJSON             `json:"campaign"`
+	Joined       int                      `json:"joined"`
+	Finished     int                      `json:"finished"`
+	Shared       int                      `json:"shared"`
+	Competences  []campaignCompetenceJSON `json:"competences"`
+	Participants []participantJSON        `json:"participants"`
+	Next         string                   `json:"next"`
+}
+
+type campaignCompetenceJSON struct {
+	ID       string    `json:"id"`
+	Target   int       `json:"target,omitempty"`
+	ByLevel  []int     `json:"byLevel"`
+	AtTarget int       `json:"atTarget"`
+	Gain     *gainJSON `json:"gain,omitempty"`
+}
+
+type gainJSON struct {
+	N      int      `json:"n"`
+	Mean   *float64 `json:"mean"`
+	Low    *float64 `json:"low"`
+	High   *float64 `json:"high"`
+	Reason string   `json:"reason,omitempty"`
+}
+
+type participantJSON struct {
+	Name     string         `json:"name"`
+	SharedAt string         `json:"sharedAt"`
+	Levels   map[string]int `json:"levels"`
+}
+
+// apiCampaignResults is GET /api/v1/campaigns/{id}/results?after=.
+func (a *App) apiCampaignResults(c *fiber.Ctx) error {
+	r, err := a.Campaigns.Results(c.UserContext(), currentUser(c), c.Params("id"), c.Query("after"))
+	if err != nil {
+		return err
+	}
+	k := r.Counters
+	out := resultsJSON{Campaign: toCampaignJSON(r.Campaign), Joined: k.Joined, Finished: k.Finished, Shared: k.Shared,
+		Competences: []campaignCompetenceJSON{}, Participants: []participantJSON{}, Next: r.Next}
+	for _, cc := range k.Competences {
+		cj := campaignCompetenceJSON{ID: cc.Competence, Target: cc.Target, ByLevel: cc.ByLevel, AtTarget: cc.AtTarget}
+		if r.Campaign.Before != "" {
+			g := k.GainOf(cc.Competence).InLevels()
+			cj.Gain = &gainJSON{N: g.N}
+			if g.Enough {
+				cj.Gain.Mean, cj.Gain.Low, cj.Gain.High = &g.Mean, &g.Low, &g.High
+			} else {
+				cj.Gain.Reason = a.catalog.T(lang(c), campaigns.TooFewPairsKey)
+			}
+		}
+		out.Competences = append(out.Competences, cj)
+	}
+	for _, e := range r.Participants {
+		pj := participantJSON{Name: e.Name, SharedAt: e.SharedAt.Format(time.RFC3339), Levels: map[string]int{}}
+		for _, l := range e.Levels {
+			pj.Levels[l.Competence] = l.Level
+		}
+		out.Participants = append(out.Participants, pj)
+	}
+	return c.JSON(out)
 }

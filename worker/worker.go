@@ -14,6 +14,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"ardoise/assessments"
+	"ardoise/campaigns"
 	"ardoise/certificates"
 	"ardoise/community"
 	"ardoise/courses"
@@ -38,6 +39,7 @@ type Deps struct {
 	Courses      *courses.Service
 	Certificates *certificates.Service
 	Community    *community.Service
+	Campaigns    *campaigns.Service
 	Metrics      *metrics.Metrics
 	Logger       *slog.Logger
 	// SweepEvery and ScheduleEvery default to 20 s; tests shorten them.
@@ -110,6 +112,7 @@ func (w *Worker) mux() *asynq.ServeMux {
 	mux.HandleFunc(community.TypeThreadList, w.d.Community.HandleThreadList)
 	mux.HandleFunc(community.TypeDigestDaily, w.d.Community.HandleDigestDaily)
 	mux.HandleFunc(community.TypeDigestWeekly, w.d.Community.HandleDigestWeekly)
+	mux.HandleFunc(campaigns.TypeCount, w.d.Campaigns.HandleCount)
 	return mux
 }
 

@@ -83,7 +83,7 @@ func Indexes() []database.Index {
 
 // Markers lists every domain's pending work, registered with the outbox.
 func Markers() [][]queue.Marker {
-	return [][]queue.Marker{profile.Markers, assessments.Markers, courses.Markers, community.Markers}
+	return [][]queue.Marker{profile.Markers, assessments.Markers, courses.Markers, community.Markers, campaigns.Markers}
 }
 
 // Open starts or connects to the store and the queue and builds the domain services.
@@ -198,7 +198,9 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (sys *System, er
 	if err := s.Community.Seed(ctx); err != nil {
 		return nil, err
 	}
-	s.Campaigns = campaigns.NewService(campaigns.Deps{Store: campaigns.NewStore(s.DB, s.Claims), Assessments: s.Assessments, Courses: s.Courses})
+	s.Campaigns = campaigns.NewService(campaigns.Deps{Store: campaigns.NewStore(s.DB, s.Claims), Assessments: s.Assessments, Courses: s.Courses,
+		Outbox: s.Outbox, Logger: logger})
+	s.Assessments.OnFinish(s.Campaigns.CountFinished)
 	return s, nil
 }
 
@@ -216,7 +218,7 @@ func (s *System) Web() (*web.App, error) {
 func (s *System) Worker() *worker.Worker {
 	return worker.New(worker.Deps{
 		RedisOpt: s.AsynqOpt, Queue: s.Queue, Outbox: s.Outbox, DB: s.DB, Claims: s.Claims, Profile: s.Profile, Assessments: s.Assessments, Courses: s.Courses,
-		Certificates: s.Certificates, Community: s.Community, Metrics: s.Metrics, Logger: s.Logger,
+		Certificates: s.Certificates, Community: s.Community, Campaigns: s.Campaigns, Metrics: s.Metrics, Logger: s.Logger,
 	})
 }
 
