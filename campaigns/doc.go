@@ -5,7 +5,9 @@
 // organiser or an inspector goes through [Suppress], so that no group of
 // fewer than [MinCell] people can be read, directly or by subtraction.
 //
-// Built so far (issue 14): creating, listing and reading campaigns, the
-// paired pre/post gains and the suppression rule; joining, sharing, the
-// counters and the dashboards come next.
+// A person joins a campaign by code (Join), which starts an assessments
+// test restricted to the target profile; the test's end (CountFinished, a
+// finish hook) and the person's share (Share) mark the participation, and
+// the worker counts it in the campaign's counters exactly once (Count,
+// docs/campaigns.md). Results reads a dashboard in three reads by _id.
 package campaigns
