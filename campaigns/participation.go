@@ -20,6 +20,9 @@ type Participation struct {
 	// name is the one shown to the organiser, as it was then.
 	SharedAt time.Time `bson:"sharedAt,omitempty" json:"sharedAt,omitzero"`
 	Name     string    `bson:"name,omitempty" json:"-"`
+	// Erased says the person erased their account: the participation
+	// stays in the counts without them.
+	Erased bool `bson:"erased,omitempty" json:"-"`
 	// Pending holds markerCount until the counters include what the
 	// participation is now (joined, finished, shared).
 	Pending   []string  `bson:"pending,omitempty" json:"-"`

@@ -339,3 +339,71 @@ func abs(x float64) float64 {
 	}
 	return x
 }
+
+// TestErasureKeepsCountsWithoutThePerson: a person who erases their
+// account disappears from the organiser's table (an erased entry stays at
+// its rank), their participations lose their person, the counts do not
+// move, and the rebuild still equals them.
+func TestErasureKeepsCountsWithoutThePerson(t *testing.T) {
+	env := testenv.New(t, testenv.WithoutWorker(), testenv.WithoutServer())
+	ctx := testenv.Ctx(t)
+	svc := env.Sys.Campaigns
+	trainer := env.CreateUser(t, profile.RoleTrainer)
+	c, err := svc.Create(ctx, trainer, campaigns.NewCampaign{Title: "Campagne et effacement", Framework: "crcn",
+		Targets: map[string]int{"5.1": 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var leaving *profile.User
+	for i := range 3 {
+		u := env.CreateUser(t, profile.RoleLearner)
+		p, tt, err := svc.Join(ctx, u, c.Code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.CountFinished(ctx, finishTest(t, env, u, tt)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Share(ctx, u, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.Count(ctx, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		if i == 1 {
+			leaving = u
+		}
+	}
+	if exp, err := svc.ExportFor(ctx, leaving.ID); err != nil || len(exp) != 1 {
+		t.Fatalf("export: %v, %+v", err, exp)
+	}
+	if err := svc.DeleteFor(ctx, leaving.ID); err != nil {
+		t.Fatal(err)
+	}
+	r, err := svc.Results(ctx, trainer, c.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	erased := 0
+	for _, e := range r.Participants {
+		if e.Name == leaving.Name {
+			t.Errorf("the erased person's name is still shown: %+v", e)
+		}
+		if e.Erased && e.Name == "" {
+			erased++
+		}
+	}
+	if erased != 1 || r.Counters.Shared != 3 || len(r.Participants) != 3 {
+		t.Fatalf("after erasure: %d erased entries, counters %+v, %d participants", erased, r.Counters.Shared, len(r.Participants))
+	}
+	if exp, _ := svc.ExportFor(ctx, leaving.ID); len(exp) != 0 {
+		t.Errorf("the erased person still has %d participations", len(exp))
+	}
+	rebuilt, err := svc.RebuildCampaign(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := campaigns.DiffCounters(r.Counters, rebuilt); d != "" {
+		t.Fatalf("rebuild after erasure: %s", d)
+	}
+}

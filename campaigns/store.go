@@ -29,7 +29,7 @@ const (
 // Indexes are this package's indexes: every read is by _id, but for the
 // rebuild's read of a campaign's participations.
 var Indexes = []database.Index{{Collection: Collection}, {Collection: CodesCollection}, {Collection: ListsCollection},
-	{Collection: ParticipationsCollection, Keys: []string{"campaignId"}}, {Collection: MembersCollection},
+	{Collection: ParticipationsCollection, Keys: []string{"campaignId"}}, {Collection: ParticipationsCollection, Keys: []string{"userId"}}, {Collection: MembersCollection},
 	{Collection: CountersCollection}, {Collection: PagesCollection}}
 
 // Store reads and writes campaigns.

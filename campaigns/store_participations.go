@@ -34,6 +34,8 @@ type SharedEntry struct {
 	Name          string    `bson:"name" json:"name"`
 	SharedAt      time.Time `bson:"sharedAt" json:"sharedAt"`
 	Levels        []Level   `bson:"levels" json:"levels"`
+	// Erased marks the entry of a person who erased their account.
+	Erased bool `bson:"erased,omitempty" json:"-"`
 }
 
 type sharedPage struct {
@@ -203,6 +205,44 @@ func (s *Store) eachParticipation(ctx context.Context, campaignID string, fn fun
 		return database.Wrap(err, "campaigns: participations")
 	}
 	return nil
+}
+
+// participationsByUser reads a person's participations (erasure and
+// export only: a read of every participation on SQLite).
+func (s *Store) participationsByUser(ctx context.Context, userID string) ([]Participation, error) {
+	return database.FindAll[Participation](ctx, "campaigns: participations of a person", s.participations, bson.M{"userId": userID})
+}
+
+// deleteMembersOf deletes a person's member lists of the campaigns of ps.
+func (s *Store) deleteMembersOf(ctx context.Context, ps []Participation, userID string) error {
+	var ids []string
+	for _, p := range ps {
+		ids = append(ids, memberID(p.CampaignID, userID))
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	if _, err := s.members.DeleteMany(ctx, bson.M{"_id": bson.M{"$in": ids}}); err != nil {
+		return database.Wrap(err, "campaigns: delete members")
+	}
+	return nil
+}
+
+// eraseShared clears the name of a participation's entry in its
+// campaign's shared pages; the caller holds the counters' lock.
+func (s *Store) eraseShared(ctx context.Context, campaignID, participationID string) error {
+	for n := 0; ; n++ {
+		pg, err := s.page(ctx, campaignID, n)
+		if err != nil || pg == nil {
+			return err
+		}
+		for i := range pg.Entries {
+			if pg.Entries[i].Participation == participationID {
+				pg.Entries[i].Name, pg.Entries[i].Erased = "", true
+				return s.putPage(ctx, campaignID, n, pg.Entries)
+			}
+		}
+	}
 }
 
 // deletePagesFrom deletes a campaign's shared pages from page n on.

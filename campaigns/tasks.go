@@ -176,7 +176,7 @@ func (s *Service) apply(ctx context.Context, c *Campaign, k *Counters, p *Partic
 	if !p.Shared() || has(k.SharedBits, p.Seq) {
 		return nil
 	}
-	if err := put(ctx, c.ID, k.Shared, SharedEntry{Participation: p.ID, Name: p.Name, SharedAt: p.SharedAt, Levels: p.Levels}); err != nil {
+	if err := put(ctx, c.ID, k.Shared, SharedEntry{Participation: p.ID, Name: p.Name, SharedAt: p.SharedAt, Levels: p.Levels, Erased: p.Erased}); err != nil {
 		return err
 	}
 	k.addShared(p.Levels)

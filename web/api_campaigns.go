@@ -179,6 +179,9 @@ func (a *App) apiCampaignResults(c *fiber.Ctx) error {
 		out.Competences = append(out.Competences, cj)
 	}
 	for _, e := range r.Participants {
+		if e.Erased {
+			e.Name = a.catalog.T(lang(c), "campaign.erased_account")
+		}
 		pj := participantJSON{Name: e.Name, SharedAt: e.SharedAt.Format(time.RFC3339), Levels: map[string]int{}}
 		for _, l := range e.Levels {
 			pj.Levels[l.Competence] = l.Level

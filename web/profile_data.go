@@ -27,6 +27,9 @@ func (a *App) dataExport(c *fiber.Ctx) error {
 	if exp.Sections["community"], err = a.Community.ExportFor(c.UserContext(), u.ID); err != nil {
 		return err
 	}
+	if exp.Sections["campaigns"], err = a.Campaigns.ExportFor(c.UserContext(), u.ID); err != nil {
+		return err
+	}
 	raw, err := json.MarshalIndent(exp, "", "  ")
 	if err != nil {
 		return err
@@ -60,6 +63,9 @@ func (a *App) deleteAccount(c *fiber.Ctx) error {
 		return err
 	}
 	if err := a.Community.DeleteFor(c.UserContext(), u.ID); err != nil {
+		return err
+	}
+	if err := a.Campaigns.DeleteFor(c.UserContext(), u.ID); err != nil {
 		return err
 	}
 	a.clearCookie(c, sessionCookie)
