@@ -79,8 +79,10 @@ func (s *Service) Count(ctx context.Context, id string) error {
 	if c == nil {
 		return s.store.clearMarker(ctx, id) // the campaign is gone: nothing to count in
 	}
-	if err := s.store.addMember(ctx, p); err != nil {
-		return err
+	if !p.Erased {
+		if err := s.store.addMember(ctx, p); err != nil {
+			return err
+		}
 	}
 	releaseC, err := s.store.lockCounters(ctx, c.ID)
 	if err != nil {
@@ -180,7 +182,7 @@ func (s *Service) apply(ctx context.Context, c *Campaign, k *Counters, p *Partic
 		return err
 	}
 	k.addShared(p.Levels)
-	if c.Before != "" {
+	if c.Before != "" && !p.Erased {
 		before, err := s.pairOf(ctx, c, p)
 		if err != nil {
 			return err
