@@ -7,9 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -30,29 +28,11 @@ import (
 //	go run ./cmd/loadgen --scenario calibration --backend postgres --sizes 100000,1000000
 func runCalibration(backend string, sizes []int) {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	opts := embedded.StoreOptions{Logger: logger}
-	if backend == "postgres" {
-		opts.PostgresURL = os.Getenv("ARDOISE_POSTGRES_URL")
-		if opts.PostgresURL == "" {
-			fail("--backend postgres needs ARDOISE_POSTGRES_URL")
-		}
-	} else {
-		dir, err := os.MkdirTemp("", "ardoise-calibration-")
-		if err != nil {
-			fail("%v", err)
-		}
-		defer os.RemoveAll(dir)
-		opts.SQLiteDir = filepath.Join(dir, "store")
-	}
-	store, err := embedded.StartStore(opts)
+	store, stop, err := startStore(backend, logger)
 	if err != nil {
-		fail("store: %v", err)
+		fail("%v", err)
 	}
-	defer func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		_ = store.Stop(ctx)
-	}()
+	defer stop()
 	for _, size := range sizes {
 		if err := calibrationSize(store, size, logger); err != nil {
 			fail("size %d: %v", size, err)
@@ -62,23 +42,12 @@ func runCalibration(backend string, sizes []int) {
 
 func calibrationSize(store *embedded.Store, size int, logger *slog.Logger) error {
 	dbName := fmt.Sprintf("calib%d%d", size, time.Now().UnixNano()%1e9)
-	dir, err := os.MkdirTemp("", "ardoise-calibration-app-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	cfg := boot.Config{Addr: "127.0.0.1:0", DataDir: dir, MongoURI: strings.TrimSuffix(store.URI(), "/") + "/" + dbName,
-		RedisURL: os.Getenv("REDIS_URL"), BaseURL: "http://127.0.0.1", SecretKeyFile: filepath.Join(dir, "secret.key"),
-		QueuePrefix: dbName + ":"}
 	ctx := context.Background()
-	sys, err := boot.Open(ctx, cfg, logger)
+	sys, closeSys, err := openSystem(ctx, store, dbName, logger)
 	if err != nil {
 		return err
 	}
-	defer closeScaleSystem(sys, dbName)
-	if _, err := store.Tune(ctx, dbName); err != nil {
-		return err
-	}
+	defer closeSys()
 	t0 := time.Now()
 	if err := prefillResponses(ctx, sys, size); err != nil {
 		return err

@@ -23,6 +23,13 @@
 //
 //	loadgen --scenario scale --backend sqlite|postgres --sizes 10000,100000 --json [--untuned]
 //
+// With --scenario campaign, Ardoise is started in this process likewise,
+// one campaign of --participants participations (--shared shared) is
+// prefilled with its counters and shared pages, and the organiser's
+// dashboard, sharing and the worker's count are measured (campaign.go):
+//
+//	loadgen --scenario campaign --backend postgres|sqlite --participants 20000 --shared 12000 [--shares 50] [--json]
+//
 // With --scenario learn, learners follow a published module instead: page
 // views and heartbeats are measured at each rate (with the store commands
 // each cost, from the X-Store-Commands header), then the raw store doing
@@ -38,6 +45,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"ardoise/campaigns"
 )
 
 func main() {
@@ -48,22 +57,36 @@ func main() {
 	rates := flag.String("rates", "25,50,100", "answers per second to offer, one run each")
 	duration := flag.Duration("duration", 15*time.Second, "length of each run")
 	skipRaw := flag.Bool("skip-raw", false, "do not measure the raw store")
-	scenario := flag.String("scenario", "answers", "answers (positioning tests), learn (module page views and heartbeats), forum, scale or calibration (the weekly calibration over --sizes stored answers)")
+	scenario := flag.String("scenario", "answers", "answers (positioning tests), learn (module page views and heartbeats), forum, scale, campaign (a campaign's dashboard and sharing) or calibration (the weekly calibration over --sizes stored answers)")
 	module := flag.String("module", "rgpd-en-classe", "with --scenario learn: the published module followed")
 	threads := flag.Int("threads", 5000, "with --scenario forum: threads to prefill in the parents' space")
 	postsPerThread := flag.Int("posts-per-thread", 20, "with --scenario forum: posts per prefilled thread")
-	backend := flag.String("backend", "sqlite", "with --scenario scale: sqlite or postgres (ARDOISE_POSTGRES_URL)")
+	backend := flag.String("backend", "sqlite", "with --scenario scale, campaign or calibration: sqlite or postgres (ARDOISE_POSTGRES_URL)")
 	sizes := flag.String("sizes", "10000,100000", "with --scenario scale: documents per large collection, one run each")
-	jsonOut := flag.Bool("json", false, "with --scenario scale: print one JSON object")
+	jsonOut := flag.Bool("json", false, "with --scenario scale or campaign: print one JSON object")
 	untuned := flag.Bool("untuned", false, "with --scenario scale: also run each size without Ardoise's FerretDB indexes")
-	requests := flag.Int("requests", 200, "with --scenario scale: requests measured per kind")
-	budget := flag.Duration("budget", time.Minute, "with --scenario scale: time after which a kind stops early (see --min-requests)")
-	minRequests := flag.Int("min-requests", 5, "with --scenario scale: requests measured per kind at least, past --budget (3 past three times it)")
+	requests := flag.Int("requests", 200, "with --scenario scale or campaign: requests measured per kind")
+	budget := flag.Duration("budget", time.Minute, "with --scenario scale or campaign: time after which a kind stops early (see --min-requests)")
+	minRequests := flag.Int("min-requests", 5, "with --scenario scale or campaign: requests measured per kind at least, past --budget (3 past three times it)")
 	kinds := flag.String("kinds", "", "with --scenario scale: the kinds of request to measure, separated by commas (default: all)")
 	readers := flag.Int("readers", 0, "with --scenario scale: after the kinds, this many readers read thread pages at once (throughput)")
 	allCollections := flag.Bool("all-collections", false, "with --scenario scale: prefill every large collection, even those no measured kind reads")
 	readFor := flag.Duration("read-for", 20*time.Second, "with --scenario scale: how long the --readers read")
+	participants := flag.Int("participants", 20000, "with --scenario campaign: participations prefilled in the campaign")
+	shared := flag.Int("shared", 12000, "with --scenario campaign: of them, shared")
+	shares := flag.Int("shares", 50, "with --scenario campaign: sharings measured (each then counted)")
 	flag.Parse()
+	if *scenario == "campaign" {
+		if *participants < 100 || *shared < campaigns.PageSize || *shared > *participants || *shares < 1 {
+			fail("--participants must be at least 100, --shared at least %d and at most --participants, --shares at least 1", campaigns.PageSize)
+		}
+		if *minRequests < 3 || *requests < *minRequests {
+			fail("--min-requests must be at least 3, and --requests at least --min-requests")
+		}
+		runCampaign(campaignOptions{backend: *backend, participants: *participants, shared: *shared, shares: *shares, json: *jsonOut,
+			measure: scaleOptions{requests: *requests, budget: *budget, minRequests: *minRequests}})
+		return
+	}
 	if *scenario == "scale" {
 		var ns []int
 		for _, s := range strings.Split(*sizes, ",") {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -55,10 +54,13 @@ type scaleOptions struct {
 // scaleFigures are one kind of request's figures at one size.
 type scaleFigures struct {
 	P50      float64 `json:"p50_ms"`
+	P95      float64 `json:"p95_ms"`
 	P99      float64 `json:"p99_ms"`
 	Commands int     `json:"commands"` // median store commands per request (X-Store-Commands)
-	N        int     `json:"n"`        // requests measured
-	Errors   int     `json:"errors,omitempty"`
+	// CommandsMax is the most store commands a request cost.
+	CommandsMax int `json:"commands_max"`
+	N           int `json:"n"` // requests measured
+	Errors      int `json:"errors,omitempty"`
 }
 
 // scaleGroups are the sizes of the biggest groups the pages were read from.
@@ -230,21 +232,12 @@ func runScaleSize(store *embedded.Store, untuned bool, size int, o scaleOptions,
 	}
 	groups = scaleGroups{BigThreadPosts: fix.bigThreadPosts, BigSpaceThreads: fix.spaceThreads, BigAcademieLines: fix.hoursLines,
 		LearnerNotes: fix.notes, PrefillSeconds: int(time.Since(t0).Seconds())}
-	app, err := sys.Web()
+	url, stopWeb, err := serveWeb(sys)
 	if err != nil {
 		return nil, groups, nil, err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, groups, nil, err
-	}
-	go func() { _ = app.Serve(ln) }()
-	defer func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = app.Shutdown(ctx)
-	}()
-	m, err := newScaleMeasure("http://"+ln.Addr().String(), sys, acc, fix, o)
+	defer stopWeb()
+	m, err := newScaleMeasure(url, sys, acc, fix, o)
 	if err != nil {
 		return nil, groups, nil, err
 	}
@@ -284,19 +277,7 @@ func scaleAccounts(ctx context.Context, sys *boot.System, slug string) (scalePeo
 	acc := scaleAccess{slug: slug}
 	run := time.Now().UnixNano()
 	mk := func(what string, r profile.Role) (*profile.User, string, error) {
-		u, err := sys.Profile.Create(ctx, profile.CreateInput{Role: r, RegisterInput: profile.RegisterInput{
-			Email: fmt.Sprintf("%s-%d@charge.ardoise.fr", what, run), Password: "mot de passe de charge",
-			Name: "Charge " + what, Kind: string(profile.KindTeacher),
-			Territory: profile.Territory{Academie: bigAcademie, Departement: "78"},
-		}})
-		if err != nil {
-			return nil, "", fmt.Errorf("account %s: %w", what, err)
-		}
-		tok, _, err := sys.Profile.CreateToken(ctx, u, "charge")
-		if err != nil {
-			return nil, "", fmt.Errorf("token %s: %w", what, err)
-		}
-		return u, tok, nil
+		return makeAccount(ctx, sys, what, r, run)
 	}
 	var err error
 	if people.learner, acc.learnerToken, err = mk("apprenant", profile.RoleLearner); err != nil {
@@ -319,6 +300,25 @@ func scaleAccounts(ctx context.Context, sys *boot.System, slug string) (scalePeo
 	}
 	acc.learnerCookie, _ = sys.Profile.NewSession(people.learner)
 	return people, acc, nil
+}
+
+// makeAccount makes, through the services, a verified teacher's account
+// with role r in bigAcademie, and an API token of it; run makes its
+// address unique.
+func makeAccount(ctx context.Context, sys *boot.System, what string, r profile.Role, run int64) (*profile.User, string, error) {
+	u, err := sys.Profile.Create(ctx, profile.CreateInput{Role: r, RegisterInput: profile.RegisterInput{
+		Email: fmt.Sprintf("%s-%d@charge.ardoise.fr", what, run), Password: "mot de passe de charge",
+		Name: "Charge " + what, Kind: string(profile.KindTeacher),
+		Territory: profile.Territory{Academie: bigAcademie, Departement: "78"},
+	}})
+	if err != nil {
+		return nil, "", fmt.Errorf("account %s: %w", what, err)
+	}
+	tok, _, err := sys.Profile.CreateToken(ctx, u, "charge")
+	if err != nil {
+		return nil, "", fmt.Errorf("token %s: %w", what, err)
+	}
+	return u, tok, nil
 }
 
 // closeScaleSystem drops the size's database and takes its keys out of Redis.

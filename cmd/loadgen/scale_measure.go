@@ -33,14 +33,17 @@ type scaleMeasure struct {
 
 	answerer candidate // a test in progress, answered question after question
 	started  string    // the starter's test in progress
+
+	// requests, when set, prepares the requests instead of next (another
+	// scenario's kinds, measured the same way).
+	requests func(kind string, i int) (scaleRequest, error)
 }
 
 // warmups are the requests of each kind sent before measuring it.
 const warmups = 1
 
 func newScaleMeasure(url string, sys *boot.System, acc scaleAccess, fix *scaleFixture, o scaleOptions) (*scaleMeasure, error) {
-	m := &scaleMeasure{url: url, sys: sys, acc: acc, fix: fix, o: o,
-		client: &http.Client{Timeout: 5 * time.Minute, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	m := &scaleMeasure{url: url, sys: sys, acc: acc, fix: fix, o: o, client: measureClient()}
 	for i := 0; i < 20; i++ {
 		d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, byte(10+i))}, Timeout: 10 * time.Second}
 		m.visitors = append(m.visitors, &http.Client{Timeout: time.Minute, Transport: &http.Transport{DialContext: d.DialContext}})
@@ -62,6 +65,11 @@ func newScaleMeasure(url string, sys *boot.System, acc scaleAccess, fix *scaleFi
 	}
 	m.answerer.token = acc.answererToken
 	return m, nil
+}
+
+// measureClient is the measuring client: it does not follow redirects.
+func measureClient() *http.Client {
+	return &http.Client{Timeout: 5 * time.Minute, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
 // scaleRequest is one request to send, and what to check of its answer.
@@ -123,7 +131,11 @@ func (m *scaleMeasure) run(kind string) (scaleFigures, error) {
 		if (n >= m.o.minRequests && spent > m.o.budget) || (n >= 3 && spent > 3*m.o.budget) {
 			break
 		}
-		r, err := m.next(kind, i)
+		next := m.next
+		if m.requests != nil {
+			next = m.requests
+		}
+		r, err := next(kind, i)
 		if err != nil {
 			return f, err
 		}
@@ -169,12 +181,19 @@ func (m *scaleMeasure) run(kind string) (scaleFigures, error) {
 		c, _ := strconv.Atoi(resp.Header.Get("X-Store-Commands"))
 		cmds = append(cmds, c)
 	}
+	errs := f.Errors
+	f = figuresOf(lat, cmds)
+	f.Errors = errs
+	return f, nil
+}
+
+// figuresOf sums up measured latencies and store commands (at least one).
+func figuresOf(lat []time.Duration, cmds []int) scaleFigures {
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	sort.Ints(cmds)
-	f.N = len(lat)
-	f.P50, f.P99 = ms(lat[len(lat)/2]), ms(lat[min(len(lat)-1, len(lat)*99/100)])
-	f.Commands = cmds[len(cmds)/2]
-	return f, nil
+	at := func(q int) float64 { return ms(lat[min(len(lat)-1, len(lat)*q/100)]) }
+	return scaleFigures{N: len(lat), P50: ms(lat[len(lat)/2]), P95: at(95), P99: at(99),
+		Commands: cmds[len(cmds)/2], CommandsMax: cmds[len(cmds)-1]}
 }
 
 // next prepares request i of a kind (what it needs first is done here, untimed).
