@@ -91,6 +91,9 @@ func (a *App) apiCampaign(c *fiber.Ctx) error {
 // apiCampaignJoin is POST /api/v1/campaigns/join {"code"}: it starts (or
 // resumes) the campaign's test, answered at /api/v1/assessments/{id}.
 func (a *App) apiCampaignJoin(c *fiber.Ctx) error {
+	if err := a.limitJoin(c, currentUser(c)); err != nil {
+		return err
+	}
 	var in struct {
 		Code string `json:"code"`
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"html/template"
+	"slices"
 	"sort"
 	"strings"
 
@@ -27,6 +28,8 @@ type resultView struct {
 	Public      bool
 	// Modules are published modules for the weakest competences.
 	Modules []courses.Recommendation
+	// Campaign is set on the result of a campaign's test, for its person.
+	Campaign *campaignResult
 }
 
 type competenceRow struct {
@@ -64,11 +67,27 @@ func (a *App) assessPrivateResult(c *fiber.Ctx) error {
 }
 
 func (a *App) renderResult(c *fiber.Ctx, t *assessments.Test, public bool) error {
+	return a.renderResultPage(c, t, public, fiber.StatusOK, "")
+}
+
+// renderResultWith shows its person the result of t with status and, in
+// the campaign's sharing block, why sending was refused.
+func (a *App) renderResultWith(c *fiber.Ctx, t *assessments.Test, status int, shareError string) error {
+	return a.renderResultPage(c, t, false, status, shareError)
+}
+
+func (a *App) renderResultPage(c *fiber.Ctx, t *assessments.Test, public bool, status int, shareError string) error {
 	v, err := a.resultOf(c, t)
 	if err != nil {
 		return err
 	}
 	v.Public = public
+	if u := currentUser(c); !public && u != nil && t.Scope.Campaign != "" && t.UserID == u.ID {
+		if v.Campaign, err = a.campaignResultOf(c, t, v.Framework); err != nil {
+			return err
+		}
+		v.Campaign.Error = shareError
+	}
 	audience := courses.AudienceTeachers
 	if u := currentUser(c); u != nil {
 		audience = audienceOf(u)
@@ -81,7 +100,7 @@ func (a *App) renderResult(c *fiber.Ctx, t *assessments.Test, public bool) error
 		}
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return a.render(c, fiber.StatusOK, "assess_result", page{Title: "assess.result.title", Data: v})
+	return a.render(c, status, "assess_result", page{Title: "assess.result.title", Data: v})
 }
 
 // confidence turns a competence's standard error into words.
@@ -118,6 +137,9 @@ func (a *App) resultOf(c *fiber.Ctx, t *assessments.Test) (*resultView, error) {
 	for _, comp := range f.Competences {
 		if t.Scope.Competence != "" && comp.ID != t.Scope.Competence {
 			continue
+		}
+		if len(t.Scope.Competences) > 0 && !slices.Contains(t.Scope.Competences, comp.ID) {
+			continue // a campaign's test measures its target profile only
 		}
 		m := t.Result.Of(comp.ID)
 		row := competenceRow{ID: comp.ID, Title: comp.Title, Level: m.Level, theta: m.Theta,

@@ -80,6 +80,10 @@ func matrix() []route {
 		{method: "POST", path: "/positionnement/inconnu/focus", pattern: "/positionnement/:id/focus", want: anyone(notf)},
 		{method: "GET", path: "/positionnement/inconnu/resultat", pattern: "/positionnement/:id/resultat", want: anyone(notf)},
 		{method: "GET", path: "/resultat/inconnu.faux", pattern: "/resultat/:token", want: anyone(notf)},
+		// Joining a campaign: a visitor gets the page with a sign-in link (401 on POST); a wrong code is refused next to the field.
+		{method: "GET", path: "/campagne", want: anyone(ok)},
+		{method: "POST", path: "/campagne", form: url.Values{"code": {"inconnu"}}, want: [5]int{unauth, unproc, unproc, unproc, unproc}},
+		{method: "POST", path: "/campagne/participations/inconnue/envoi", pattern: "/campagne/participations/:id/envoi", want: [5]int{unauth, notf, notf, notf, notf}},
 		{method: "GET", path: "/profil/attestations/inconnu.pdf", pattern: "/profil/attestations/:id.pdf", want: [5]int{see, notf, notf, notf, notf}},
 		{method: "GET", path: "/modules", want: anyone(ok)},
 		{method: "GET", path: "/modules/inconnu", pattern: "/modules/:slug", want: anyone(notf)},

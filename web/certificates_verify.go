@@ -25,14 +25,7 @@ type verifyView struct {
 }
 
 func (a *App) limitVerify(c *fiber.Ctx) error {
-	ok, wait, err := a.Limiter.Allow(c.UserContext(), "verify:"+c.IP(), verifyLimit, verifyWindow)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return &errkind.RateLimitedError{RetryAfter: wait}
-	}
-	return nil
+	return a.allowOrRefuse(c, "verify:"+c.IP(), verifyLimit, verifyWindow)
 }
 
 // verifyForm asks for a code; with ?code= it goes to that code's page.

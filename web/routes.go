@@ -63,6 +63,11 @@ func (a *App) routes() {
 	r.Get("/positionnement/:id/resultat", a.assessResult)
 	r.Get("/resultat/:token", a.assessPrivateResult)
 
+	// Campaigns, the participant's side: join by code, then share a result.
+	r.Get("/campagne", a.campaignJoinForm) // signed in or not: a visitor gets a sign-in link back here
+	r.Post("/campagne", a.campaignJoin)
+	r.Post("/campagne/participations/:id/envoi", requireUser, a.campaignShare)
+
 	// Learning: anyone may browse; following a module needs an account.
 	r.Get("/modules", a.learnCatalogue)
 	r.Get("/modules/:slug", a.learnModule)

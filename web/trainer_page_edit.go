@@ -27,14 +27,7 @@ func (a *App) limitPreview(c *fiber.Ctx) error {
 	if !u.EmailVerified {
 		return errkind.EmailUnverified()
 	}
-	ok, wait, err := a.Limiter.Allow(c.UserContext(), "preview:"+u.ID, previewLimit, previewWindow)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return &errkind.RateLimitedError{RetryAfter: wait}
-	}
-	return nil
+	return a.allowOrRefuse(c, "preview:"+u.ID, previewLimit, previewWindow)
 }
 
 // pageEditView is what the page editor shows.
