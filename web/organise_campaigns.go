@@ -82,6 +82,9 @@ func campaignRowOf(c campaigns.Campaign, now time.Time) campaignRow {
 func (a *App) organiseCampaigns(c *fiber.Ctx) error {
 	today := time.Now().In(clock.Paris())
 	form := map[string]string{"opensAt": today.Format(time.DateOnly), "closesAt": today.Add(campaigns.DefaultDuration).Format(time.DateOnly)}
+	if fs := a.Assessments.Bank().Frameworks; len(fs) > 0 {
+		form["framework"] = fs[0].ID
+	}
 	return a.renderCampaigns(c, fiber.StatusOK, form, nil)
 }
 

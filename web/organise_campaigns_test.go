@@ -102,7 +102,7 @@ func TestOrganiserDashboard(t *testing.T) {
 		t.Fatalf("bad date: %d %.2000s", resp.StatusCode, body)
 	}
 	resp, body = env.PostForm(t, web, "/suivi/campagnes", url.Values{"title": {"Avant la formation"}, "framework": {"crcn"},
-		"cible:crcn:1.1": {"2"}, "cible:crcn:4.2": {"3"}, "cible:enseignants:1.1": {"4"}})
+		"cible:crcn:1.1": {"2"}, "cible:crcn:4.2": {"8"}, "cible:enseignants:1.1": {"4"}})
 	m := campaignIDRe.FindStringSubmatch(resp.Header.Get("Location"))
 	if resp.StatusCode != 303 || m == nil {
 		t.Fatalf("create: %d %s %.1000s", resp.StatusCode, resp.Header.Get("Location"), body)

@@ -162,12 +162,13 @@ func competenceTitle(f *assessments.Framework, id string) string {
 }
 
 // weakestOf returns up to weakestShown measured competences, weakest
-// first: by the share at the target level when the campaign sets targets,
-// else by the mean level; ties by id.
+// first: by the share at the target level when the campaign sets targets
+// (a competence everyone reached is not one to work on), else by the mean
+// level; ties by id.
 func weakestOf(all []dashCompetence, byTarget bool) []dashCompetence {
 	var out []dashCompetence
 	for _, d := range all {
-		if d.measured > 0 && (!byTarget || d.Target > 0) {
+		if d.measured > 0 && (!byTarget || d.Target > 0 && d.share < 1) {
 			out = append(out, d)
 		}
 	}
