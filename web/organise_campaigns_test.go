@@ -66,7 +66,7 @@ func personNamed(t *testing.T, env *testenv.Env, email, name string) *profile.Us
 var campaignIDRe = regexp.MustCompile(`^/suivi/campagnes/([A-Za-z0-9_-]+)$`)
 
 // TestOrganiserDashboard: a trainer creates a campaign through the form
-// (with French field errors first), 120 people share their results and
+// (with French field errors first), more than a page of people share their results and
 // one does not; the dashboard and the API results each cost at most 3
 // store commands with authentication cached, page through the shared
 // participations with the cursor, and never show the unshared one; the
@@ -291,5 +291,35 @@ func TestOrganiserDashboardGains(t *testing.T) {
 	}
 	if _, body := getPage(t, env, web, "/suivi/campagnes/"+pre); strings.Contains(body, "Progression moyenne") {
 		t.Error("the avant campaign shows gains")
+	}
+}
+
+// TestInspectorCreatesCampaign: an inspector (with a scope) creates a
+// campaign of the whole framework through the form; they cannot open one
+// to parents and are told why.
+func TestInspectorCreatesCampaign(t *testing.T) {
+	env := testenv.New(t, testenv.WithoutWorker())
+	inspector := env.CreateUser(t, profile.RoleInspector)
+	web := env.LoggedIn(t, inspector)
+	if _, body := getPage(t, env, web, "/suivi/campagnes"); strings.Contains(body, `id="openToParents"`) {
+		t.Error("an inspector is offered to open a campaign to parents")
+	}
+	form := url.Values{"title": {"Circonscription : état des lieux"}, "framework": {"enseignants"}, "tout": {"1"}, "openToParents": {"1"}}
+	resp, body := env.PostForm(t, web, "/suivi/campagnes", form)
+	if resp.StatusCode != 422 || !strings.Contains(body, "Une campagne d&#39;inspection n&#39;est pas ouverte aux parents") {
+		t.Fatalf("open to parents: %d %.2000s", resp.StatusCode, body)
+	}
+	form.Del("openToParents")
+	resp, body = env.PostForm(t, web, "/suivi/campagnes", form)
+	m := campaignIDRe.FindStringSubmatch(resp.Header.Get("Location"))
+	if resp.StatusCode != 303 || m == nil {
+		t.Fatalf("create: %d %.1000s", resp.StatusCode, body)
+	}
+	camp, err := env.Sys.Campaigns.Get(testenv.Ctx(t), inspector, m[1])
+	if err != nil || camp.OrganiserRole != string(profile.RoleInspector) || len(camp.Targets) != 0 || camp.Framework != "enseignants" {
+		t.Fatalf("created %+v, %v", camp, err)
+	}
+	if resp, body := getPage(t, env, web, "/suivi/campagnes/"+m[1]); resp.StatusCode != 200 || !strings.Contains(body, "Personne n&#39;a encore envoyé") {
+		t.Errorf("empty dashboard: %d %.1000s", resp.StatusCode, body)
 	}
 }
