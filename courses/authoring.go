@@ -35,6 +35,8 @@ type Service struct {
 
 	mu     sync.Mutex
 	parsed map[string]*Module // by version id: versions are immutable
+
+	catalogue catalogueCache // published modules, for pages with a store budget
 }
 
 // OnPublish sets what follows each publication (the community opens the

@@ -39,6 +39,13 @@ func (s *Service) Recommend(ctx context.Context, levels map[string]int, audience
 	if err != nil {
 		return nil, err
 	}
+	return pick(mods, ids, levels, audience, limit), nil
+}
+
+// pick returns up to limit modules of mods for the competences ids,
+// weakest first, each module once: all of the first weakest competences,
+// then further ones only while nothing was found.
+func pick(mods []ModuleDoc, ids []string, levels map[string]int, audience string, limit int) []Recommendation {
 	var out []Recommendation
 	taken := map[string]bool{}
 	for rank, id := range ids {
@@ -52,11 +59,11 @@ func (s *Service) Recommend(ctx context.Context, levels map[string]int, audience
 			taken[m.Slug] = true
 			out = append(out, Recommendation{Module: m, Competence: id, Level: levels[id]})
 			if len(out) == limit {
-				return out, nil
+				return out
 			}
 		}
 	}
-	return out, nil
+	return out
 }
 
 // suits reports whether a module written for audience fits a person of kind want.

@@ -98,6 +98,12 @@ func matrix() []route {
 		{method: "GET", path: "/inspection/heures", want: [5]int{see, forb, forb, ok, ok}},
 		{method: "POST", path: "/inspection/heures", form: url.Values{}, want: [5]int{unauth, forb, forb, unproc, unproc}},
 		{method: "POST", path: "/inspection/heures/export", form: url.Values{}, want: [5]int{unauth, forb, forb, ok, ok}},
+		// Campaign dashboards: trainers and inspectors (with a scope) see their own campaigns only.
+		{method: "GET", path: "/suivi/campagnes", want: [5]int{see, forb, ok, ok, ok}},
+		{method: "POST", path: "/suivi/campagnes", form: url.Values{}, want: [5]int{unauth, forb, unproc, unproc, unproc}},
+		{method: "GET", path: "/suivi/campagnes/inconnue", pattern: "/suivi/campagnes/:id", want: [5]int{see, forb, notf, notf, notf}},
+		{method: "GET", path: "/suivi/campagnes/inconnue/export.csv", pattern: "/suivi/campagnes/:id/export.csv", want: [5]int{see, forb, notf, notf, notf}},
+		{method: "GET", path: "/api/v1/campaigns/inconnue/results", pattern: "/api/v1/campaigns/:id/results", want: [5]int{unauth, notf, notf, notf, notf}},
 		{method: "GET", path: "/formation/modules", want: [5]int{see, forb, ok, forb, ok}},
 		{method: "POST", path: "/formation/modules/import", form: url.Values{}, want: [5]int{unauth, forb, unproc, forb, unproc}},
 		{method: "POST", path: "/formation/modules/inconnu/publier", pattern: "/formation/modules/:slug/publier", form: url.Values{}, want: [5]int{unauth, forb, notf, forb, notf}},

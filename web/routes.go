@@ -122,6 +122,12 @@ func (a *App) routes() {
 	inspect.Post("/heures", a.inspectReview)
 	inspect.Post("/heures/export", a.inspectExport)
 
+	// Campaigns: their organisers (trainers, inspectors with a scope) create and follow them.
+	r.Get("/suivi/campagnes", requireOrganiser, a.organiseCampaigns)
+	r.Post("/suivi/campagnes", requireOrganiser, a.organiseCreate)
+	r.Get("/suivi/campagnes/:id", requireOrganiser, a.organiseDashboard)
+	r.Get("/suivi/campagnes/:id/export.csv", requireOrganiser, a.organiseExport)
+
 	// Authoring.
 	trainer := r.Group("/formation", requireRole(profile.RoleTrainer))
 	trainer.Get("/modules", a.trainerModules)
