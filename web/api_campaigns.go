@@ -182,14 +182,20 @@ func (a *App) apiCampaignResults(c *fiber.Ctx) error {
 		out.Competences = append(out.Competences, cj)
 	}
 	for _, e := range r.Participants {
-		if e.Erased {
-			e.Name = a.catalog.T(lang(c), "campaign.erased_account")
-		}
-		pj := participantJSON{Name: e.Name, SharedAt: e.SharedAt.Format(time.RFC3339), Levels: map[string]int{}}
+		pj := participantJSON{Name: a.participantName(c, e), SharedAt: e.SharedAt.Format(time.RFC3339), Levels: map[string]int{}}
 		for _, l := range e.Levels {
 			pj.Levels[l.Competence] = l.Level
 		}
 		out.Participants = append(out.Participants, pj)
 	}
 	return c.JSON(out)
+}
+
+// participantName is the name a shared participation shows its organiser:
+// the person's, or « Compte supprimé » once they erased their account.
+func (a *App) participantName(c *fiber.Ctx, e campaigns.SharedEntry) string {
+	if e.Erased {
+		return a.catalog.T(lang(c), "campaign.erased_account")
+	}
+	return e.Name
 }

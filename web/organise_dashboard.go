@@ -131,7 +131,7 @@ func (a *App) organiseDashboard(c *fiber.Ctx) error {
 		}
 	}
 	for _, e := range r.Participants {
-		p := dashParticipant{Name: e.Name, SharedAt: e.SharedAt.In(clock.Paris())}
+		p := dashParticipant{Name: a.participantName(c, e), SharedAt: e.SharedAt.In(clock.Paris())}
 		for _, d := range v.Competences {
 			lv := "—"
 			if i := slices.IndexFunc(e.Levels, func(x campaigns.Level) bool { return x.Competence == d.ID }); i >= 0 {

@@ -23,7 +23,7 @@ func (a *App) organiseExport(c *fiber.Ctx) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := writeSharedCSV(&buf, a.measuredOf(camp), entries); err != nil {
+	if err := writeSharedCSV(&buf, a.measuredOf(camp), entries, func(e campaigns.SharedEntry) string { return a.participantName(c, e) }); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
@@ -73,7 +73,7 @@ func (a *App) measuredOf(c *campaigns.Campaign) []string {
 
 // writeSharedCSV writes shared participations: name, date shared, then
 // the level of each competence (empty when not measured).
-func writeSharedCSV(w io.Writer, competences []string, entries []campaigns.SharedEntry) error {
+func writeSharedCSV(w io.Writer, competences []string, entries []campaigns.SharedEntry, name func(campaigns.SharedEntry) string) error {
 	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func writeSharedCSV(w io.Writer, competences []string, entries []campaigns.Share
 		return err
 	}
 	for _, e := range entries {
-		row := []string{e.Name, e.SharedAt.In(clock.Paris()).Format("2006-01-02")}
+		row := []string{name(e), e.SharedAt.In(clock.Paris()).Format("2006-01-02")}
 		for _, id := range competences {
 			cell := ""
 			for _, l := range e.Levels {
