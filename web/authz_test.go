@@ -94,6 +94,7 @@ func matrix() []route {
 		{method: "GET", path: "/inspection/heures", want: [5]int{see, forb, forb, ok, ok}},
 		{method: "POST", path: "/inspection/heures", form: url.Values{}, want: [5]int{unauth, forb, forb, unproc, unproc}},
 		{method: "POST", path: "/inspection/heures/export", form: url.Values{}, want: [5]int{unauth, forb, forb, ok, ok}},
+		{method: "GET", path: "/suivi/territoire", want: [5]int{see, forb, forb, ok, ok}}, // the inspector's scope (admin: theirs)
 		{method: "GET", path: "/formation/modules", want: [5]int{see, forb, ok, forb, ok}},
 		{method: "POST", path: "/formation/modules/import", form: url.Values{}, want: [5]int{unauth, forb, unproc, forb, unproc}},
 		{method: "POST", path: "/formation/modules/inconnu/publier", pattern: "/formation/modules/:slug/publier", form: url.Values{}, want: [5]int{unauth, forb, notf, forb, notf}},
@@ -147,6 +148,7 @@ func matrix() []route {
 		{method: "POST", path: "/api/v1/campaigns", json: `{}`, want: [5]int{unauth, forb, bad, bad, bad}},
 		{method: "GET", path: "/api/v1/campaigns", want: [5]int{unauth, forb, ok, ok, ok}},
 		{method: "GET", path: "/api/v1/campaigns/inconnue", pattern: "/api/v1/campaigns/:id", want: [5]int{unauth, notf, notf, notf, notf}},
+		{method: "GET", path: "/api/v1/territory/dashboard", want: [5]int{unauth, forb, forb, ok, ok}},
 		{method: "GET", path: "/api/v1/certificates/ABCDEFGHJK", pattern: "/api/v1/certificates/:code", want: anyone(notf)},
 		{method: "GET", path: "/api/v1/inspection/hours", want: [5]int{unauth, forb, forb, ok, ok}},
 		{method: "POST", path: "/api/v1/inspection/hours/review", json: `{}`, want: [5]int{unauth, forb, forb, bad, bad}},

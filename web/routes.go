@@ -116,6 +116,7 @@ func (a *App) routes() {
 	inspect.Get("/heures", a.inspectHours)
 	inspect.Post("/heures", a.inspectReview)
 	inspect.Post("/heures/export", a.inspectExport)
+	r.Get("/suivi/territoire", requireRole(profile.RoleInspector), a.territoryDashboard)
 
 	// Authoring.
 	trainer := r.Group("/formation", requireRole(profile.RoleTrainer))
@@ -196,6 +197,7 @@ func (a *App) routes() {
 	api.Get("/inspection/hours", requireRole(profile.RoleInspector), a.apiInspectLines)
 	api.Post("/inspection/hours/review", requireRole(profile.RoleInspector), a.apiInspectReview)
 	api.Post("/inspection/hours/export", requireRole(profile.RoleInspector), a.apiInspectExport)
+	api.Get("/territory/dashboard", requireRole(profile.RoleInspector), a.apiTerritoryDashboard)
 
 	r.Use(func(c *fiber.Ctx) error {
 		return fmt.Errorf("web: no route for %s %s: %w", c.Method(), c.Path(), errkind.ErrNotFound)

@@ -14,6 +14,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"ardoise/assessments"
+	"ardoise/campaigns"
 	"ardoise/certificates"
 	"ardoise/community"
 	"ardoise/courses"
@@ -38,6 +39,7 @@ type Deps struct {
 	Courses      *courses.Service
 	Certificates *certificates.Service
 	Community    *community.Service
+	Territories  *campaigns.Territories
 	Metrics      *metrics.Metrics
 	Logger       *slog.Logger
 	// SweepEvery and ScheduleEvery default to 20 s; tests shorten them.
@@ -85,6 +87,7 @@ func New(d Deps) *Worker {
 		Periodic{Type: assessments.TypeCalibrate, Every: 7 * 24 * time.Hour, Priority: queue.Low},
 		Periodic{Type: community.TypeDigestDaily, Every: community.Day, Priority: queue.Low},
 		Periodic{Type: community.TypeDigestWeekly, Every: community.Week, Priority: queue.Low},
+		Periodic{Type: campaigns.TypeTerritorySnapshot, Every: 24 * time.Hour, Priority: queue.Low},
 	)
 	return w
 }
@@ -110,6 +113,7 @@ func (w *Worker) mux() *asynq.ServeMux {
 	mux.HandleFunc(community.TypeThreadList, w.d.Community.HandleThreadList)
 	mux.HandleFunc(community.TypeDigestDaily, w.d.Community.HandleDigestDaily)
 	mux.HandleFunc(community.TypeDigestWeekly, w.d.Community.HandleDigestWeekly)
+	mux.HandleFunc(campaigns.TypeTerritorySnapshot, w.d.Territories.HandleSnapshot)
 	return mux
 }
 
