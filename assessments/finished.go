@@ -7,6 +7,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"ardoise/internal/database"
 )
 
 // EachFinished calls fn with every finished test of a signed-in person
@@ -25,29 +27,15 @@ func (s *Store) eachFinished(ctx context.Context, from, to time.Time, fn func(*T
 	opts := options.Find().SetProjection(bson.M{"answers": 0, "seen": 0, "pretests": 0})
 	// Results first: a test being archived is in both for a moment.
 	for _, coll := range []*mongo.Collection{s.results, s.tests} {
-		cur, err := coll.Find(ctx, filter, opts)
-		if err != nil {
-			return wrap(err, "walk finished tests")
-		}
-		for cur.Next(ctx) {
-			var t Test
-			if err := cur.Decode(&t); err != nil {
-				cur.Close(ctx)
-				return wrap(err, "walk finished tests")
-			}
+		err := database.Each(ctx, "assessments: walk finished tests", coll, filter, func(t *Test) error {
 			if seen[t.ID] || t.UserID == "" || t.FinishedAt.Before(from) || !t.FinishedAt.Before(to) {
-				continue
+				return nil
 			}
 			seen[t.ID] = true
-			if err := fn(&t); err != nil {
-				cur.Close(ctx)
-				return err
-			}
-		}
-		err = cur.Err()
-		cur.Close(ctx)
+			return fn(t)
+		}, opts)
 		if err != nil {
-			return wrap(err, "walk finished tests")
+			return err
 		}
 	}
 	return nil

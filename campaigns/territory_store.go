@@ -123,24 +123,7 @@ func (s *TerritoryStore) dropRow(ctx context.Context, key string, p *person) err
 
 // eachCounter calls fn with every counter of a school year.
 func (s *TerritoryStore) eachCounter(ctx context.Context, year string, fn func(*Counter) error) error {
-	cur, err := s.counters.Find(ctx, bson.M{"schoolYear": year})
-	if err != nil {
-		return database.Wrap(err, "territory: counters")
-	}
-	defer cur.Close(ctx)
-	for cur.Next(ctx) {
-		var c Counter
-		if err := cur.Decode(&c); err != nil {
-			return database.Wrap(err, "territory: counters")
-		}
-		if err := fn(&c); err != nil {
-			return err
-		}
-	}
-	if err := cur.Err(); err != nil {
-		return database.Wrap(err, "territory: counters")
-	}
-	return nil
+	return database.Each(ctx, "territory: counters", s.counters, bson.M{"schoolYear": year}, fn)
 }
 
 // Counters returns every counter of a school year, by _id.

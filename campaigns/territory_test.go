@@ -196,3 +196,38 @@ func TestTerritoryCountsFinishedTests(t *testing.T) {
 		t.Errorf("row %+v", row)
 	}
 }
+
+// TestTerritoryConcurrentCounts: tests of many people of one
+// circonscription counted at once, each twice at the same moment, lose
+// no count and double none (the counter is written under its lock).
+func TestTerritoryConcurrentCounts(t *testing.T) {
+	env := testenv.New(t, testenv.WithoutWorker(), testenv.WithoutServer())
+	ctx := testenv.Ctx(t)
+	terr := env.Sys.Territories
+	r := rand.New(rand.NewPCG(14, 4))
+	var batch []*assessments.Test
+	for i := range 12 {
+		u := env.CreateUserIn(t, profile.RoleLearner, testTerritories[0])
+		batch = append(batch, randomTest(t, env, r, u, time.Now().UTC().Truncate(time.Millisecond), i))
+	}
+	errs := make(chan error, 2*len(batch))
+	for _, tt := range batch {
+		for range 2 {
+			go func() { errs <- terr.CountTest(ctx, tt) }()
+		}
+	}
+	for range 2 * len(batch) {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := terr.CounterOf(ctx, courses.SchoolYear(time.Now()), testTerritories[0])
+	if err != nil || c == nil || len(c.People) != len(batch) {
+		t.Fatalf("counter: %+v %v", c, err)
+	}
+	for _, row := range c.People {
+		if row.Tests != 1 {
+			t.Errorf("row %+v counts %d tests", row.UserID, row.Tests)
+		}
+	}
+}

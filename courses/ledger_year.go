@@ -17,22 +17,5 @@ func (s *Service) EachLineOfYear(ctx context.Context, schoolYear string, fn func
 }
 
 func (s *Store) eachLineOfYear(ctx context.Context, schoolYear string, fn func(*Line) error) error {
-	cur, err := s.ledger.Find(ctx, bson.M{"schoolYear": schoolYear})
-	if err != nil {
-		return database.Wrap(err, "courses: ledger of a year")
-	}
-	defer cur.Close(ctx)
-	for cur.Next(ctx) {
-		var l Line
-		if err := cur.Decode(&l); err != nil {
-			return database.Wrap(err, "courses: ledger of a year")
-		}
-		if err := fn(&l); err != nil {
-			return err
-		}
-	}
-	if err := cur.Err(); err != nil {
-		return database.Wrap(err, "courses: ledger of a year")
-	}
-	return nil
+	return database.Each(ctx, "courses: ledger of a year", s.ledger, bson.M{"schoolYear": schoolYear}, fn)
 }

@@ -66,6 +66,7 @@ func TestTerritoryDashboard(t *testing.T) {
 	testedIn(t, env, 11, lyonNord, 3)
 	testedIn(t, env, 3, villeurbanne, 5)
 	testedIn(t, env, 11, paris, 7)
+	env.DrainQueues(t, 30*time.Second) // the worker's own daily snapshot, taken at its start, is done
 	if err := env.Sys.Territories.Snapshot(ctx); err != nil {
 		t.Fatal(err)
 	}
