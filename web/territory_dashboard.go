@@ -88,6 +88,9 @@ func (a *App) territoryDashboard(c *fiber.Ctx) error {
 	v.Hours = maskedTable("hours", a.catalog.T(l, "territory_dashboard.hours.caption"), a.catalog.T(l, "territory_dashboard.col.module"), modules, states,
 		d.Hours, a.catalog.T(l, "territory_dashboard.people"), true)
 	addHours(&v.Hours, d.HoursMinutes, l, a.catalog.T(l, "territory_dashboard.hours"))
+	if v.Hours.Totals != nil {
+		v.Hours.Totals.Label = a.catalog.T(l, "territory_dashboard.total")
+	}
 	return a.render(c, fiber.StatusOK, "territory_dashboard", page{Title: "territory_dashboard.title", Data: v})
 }
 

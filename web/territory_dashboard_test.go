@@ -66,6 +66,19 @@ func TestTerritoryDashboard(t *testing.T) {
 	testedIn(t, env, 11, lyonNord, 3)
 	testedIn(t, env, 3, villeurbanne, 5)
 	testedIn(t, env, 11, paris, 7)
+	ledger := courses.NewStore(env.Sys.DB, env.Sys.Claims)
+	for i := range 12 {
+		state := courses.StateCredited
+		if i >= 10 {
+			state = courses.StateValidated
+		}
+		l := &courses.Line{ID: fmt.Sprintf("ligne-%d", i), LearnerID: fmt.Sprintf("enseignant-%d", i), Slug: "module-rgpd",
+			Title: "Le RGPD en classe", SchoolYear: year, Territory: lyonCentre, State: state, DeclaredMinutes: 90,
+			CountsFor: courses.CountsObligation, Nature: courses.NatureDistance, Events: []courses.Event{}}
+		if err := ledger.ImportLine(ctx, l); err != nil {
+			t.Fatal(err)
+		}
+	}
 	env.DrainQueues(t, 30*time.Second) // the worker's own daily snapshot, taken at its start, is done
 	if err := env.Sys.Territories.Snapshot(ctx); err != nil {
 		t.Fatal(err)
@@ -105,7 +118,7 @@ func TestTerritoryDashboard(t *testing.T) {
 		t.Errorf("the dashboard costs %d store commands", n)
 	}
 	st, body, raw = parisAPI.call("GET", "/api/v1/territory/dashboard", nil)
-	if st != 200 || body["people"] != float64(11) || strings.Contains(raw, "Lyon") || strings.Contains(raw, "0691") {
+	if st != 200 || body["people"] != float64(11) || strings.Contains(raw, "Lyon") || strings.Contains(raw, "0691") || strings.Contains(raw, "RGPD") {
 		t.Fatalf("Paris's dashboard: %d %s", st, raw)
 	}
 
@@ -116,6 +129,9 @@ func TestTerritoryDashboard(t *testing.T) {
 		if st != 200 || !strings.Contains(html, want) {
 			t.Fatalf("page: %d, %q missing:\n%s", st, want, html)
 		}
+	}
+	if !strings.Contains(html, `<th scope="row">Le RGPD en classe</th><td>s</td><td>0</td><td>s</td><td>0</td><td>0</td><td>12</td><td>s</td>`) {
+		t.Errorf("hours table (2 validated lines hide, with the 10 credited ones, the hours):\n%s", html)
 	}
 	if strings.Contains(html, "Paris") || strings.Contains(html, "0759999X") {
 		t.Error("Lyon's page shows Paris")
