@@ -2,8 +2,6 @@ package web_test
 
 import (
 	"fmt"
-	"io"
-	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
@@ -37,17 +35,6 @@ func testedIn(t *testing.T, env *testenv.Env, n int, terr profile.Territory, lev
 			t.Fatal(err)
 		}
 	}
-}
-
-func getPage(t *testing.T, c *http.Client, url string) (int, string) {
-	t.Helper()
-	resp, err := c.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
 }
 
 // TestTerritoryDashboard: an inspector of Lyon sees Lyon's people and
@@ -123,7 +110,8 @@ func TestTerritoryDashboard(t *testing.T) {
 	}
 
 	c := env.LoggedIn(t, lyon)
-	st, html := getPage(t, c, env.URL+"/suivi/territoire")
+	resp, html := get(t, env, c, "/suivi/territoire")
+	st = resp.StatusCode
 	for _, want := range []string{`<td>s</td>`, "secret statistique", "mises à jour une fois par jour",
 		`role="img"`, "<caption>", `<th scope="row">Villeurbanne</th>`, `href="/suivi/territoire"`} {
 		if st != 200 || !strings.Contains(html, want) {
@@ -165,8 +153,8 @@ func TestTerritoryDashboard(t *testing.T) {
 	if st != 400 || !strings.Contains(raw, `"schoolYear":"L'année scolaire s'écrit 2026-2027."`) {
 		t.Errorf("bad year: %d %s", st, raw)
 	}
-	if st, html = getPage(t, c, env.URL+"/suivi/territoire?annee=demain"); st != 422 || !strings.Contains(html, `id="annee-error"`) || !strings.Contains(html, "scolaire s&#39;écrit 2026-2027.") {
-		t.Errorf("bad year on the page: %d", st)
+	if resp, html = get(t, env, c, "/suivi/territoire?annee=demain"); resp.StatusCode != 422 || !strings.Contains(html, `id="annee-error"`) || !strings.Contains(html, "scolaire s&#39;écrit 2026-2027.") {
+		t.Errorf("bad year on the page: %d", resp.StatusCode)
 	}
 	teacher := apiClientFor(t, env, env.CreateUserIn(t, profile.RoleLearner, lyonCentre))
 	if st, _, raw = teacher.call("GET", "/api/v1/territory/dashboard", nil); st != 403 {
