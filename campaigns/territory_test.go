@@ -52,7 +52,10 @@ func randomTest(t *testing.T, env *testenv.Env, r *rand.Rand, u *profile.User, a
 // territories; the counters then equal what Rebuild computes from the
 // stored tests.
 func TestTerritoryCountersEqualRebuild(t *testing.T) {
-	env := testenv.New(t, testenv.WithoutWorker(), testenv.WithoutServer())
+	testenv.ForEachBackend(t, countersEqualRebuild, testenv.WithoutWorker(), testenv.WithoutServer())
+}
+
+func countersEqualRebuild(t *testing.T, env *testenv.Env) {
 	ctx := testenv.Ctx(t)
 	terr := env.Sys.Territories
 	r := rand.New(rand.NewPCG(14, 3))
@@ -201,7 +204,10 @@ func TestTerritoryCountsFinishedTests(t *testing.T) {
 // circonscription counted at once, each twice at the same moment, lose
 // no count and double none (the counter is written under its lock).
 func TestTerritoryConcurrentCounts(t *testing.T) {
-	env := testenv.New(t, testenv.WithoutWorker(), testenv.WithoutServer())
+	testenv.ForEachBackend(t, concurrentCounts, testenv.WithoutWorker(), testenv.WithoutServer())
+}
+
+func concurrentCounts(t *testing.T, env *testenv.Env) {
 	ctx := testenv.Ctx(t)
 	terr := env.Sys.Territories
 	r := rand.New(rand.NewPCG(14, 4))

@@ -42,7 +42,10 @@ func testedIn(t *testing.T, env *testenv.Env, n int, terr profile.Territory, lev
 // fewer than 10 people shows "s"; the dashboard moves only when the daily
 // snapshot runs; no scope, a bad year and a teacher are refused.
 func TestTerritoryDashboard(t *testing.T) {
-	env := testenv.New(t)
+	testenv.ForEachBackend(t, territoryDashboard)
+}
+
+func territoryDashboard(t *testing.T, env *testenv.Env) {
 	ctx := testenv.Ctx(t)
 	year := courses.SchoolYear(time.Now())
 	lyonCentre := profile.Territory{Academie: "lyon", Departement: "69", Circonscription: "Lyon Centre", UAI: "0691234A"}
