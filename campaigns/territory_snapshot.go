@@ -209,7 +209,14 @@ func (a *snapAcc) addLine(l *courses.Line) {
 func (a *snapAcc) snapshot() *Snapshot {
 	sn := a.snap
 	sn.Levels = histograms(a.levels)
-	sn.Circonscriptions, sn.Schools = groups(a.circs), groups(a.school)
+	// A dashboard breaks down by one level only (Dashboard): schools for a
+	// circonscription, circonscriptions above.
+	sn.Circonscriptions, sn.Schools = []Group{}, []Group{}
+	if sn.Scope.Circonscription != "" {
+		sn.Schools = groups(a.school)
+	} else {
+		sn.Circonscriptions = groups(a.circs)
+	}
 	sn.Hours = []HoursCount{}
 	for _, h := range a.hours {
 		sn.Hours = append(sn.Hours, *h)
