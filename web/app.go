@@ -41,6 +41,7 @@ type Deps struct {
 	Certificates *certificates.Service
 	Community    *community.Service
 	Campaigns    *campaigns.Service
+	Territories  *campaigns.Territories
 	Mailer       *mail.Mailer
 	Keys         *keyring.Keyring
 	Catalog      *i18n.Catalog

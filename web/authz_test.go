@@ -104,6 +104,7 @@ func matrix() []route {
 		{method: "GET", path: "/suivi/campagnes/inconnue", pattern: "/suivi/campagnes/:id", want: [5]int{see, forb, notf, notf, notf}},
 		{method: "GET", path: "/suivi/campagnes/inconnue/export.csv", pattern: "/suivi/campagnes/:id/export.csv", want: [5]int{see, forb, notf, notf, notf}},
 		{method: "GET", path: "/api/v1/campaigns/inconnue/results", pattern: "/api/v1/campaigns/:id/results", want: [5]int{unauth, notf, notf, notf, notf}},
+		{method: "GET", path: "/suivi/territoire", want: [5]int{see, forb, forb, ok, ok}}, // the inspector's scope (admin: theirs)
 		{method: "GET", path: "/formation/modules", want: [5]int{see, forb, ok, forb, ok}},
 		{method: "POST", path: "/formation/modules/import", form: url.Values{}, want: [5]int{unauth, forb, unproc, forb, unproc}},
 		{method: "POST", path: "/formation/modules/inconnu/publier", pattern: "/formation/modules/:slug/publier", form: url.Values{}, want: [5]int{unauth, forb, notf, forb, notf}},
@@ -158,8 +159,8 @@ func matrix() []route {
 		{method: "GET", path: "/api/v1/campaigns", want: [5]int{unauth, forb, ok, ok, ok}},
 		{method: "GET", path: "/api/v1/campaigns/inconnue", pattern: "/api/v1/campaigns/:id", want: [5]int{unauth, notf, notf, notf, notf}},
 		{method: "POST", path: "/api/v1/campaigns/join", json: `{"code":"AAAA"}`, want: [5]int{unauth, unproc, unproc, unproc, unproc}},
-		{method: "GET", path: "/api/v1/campaigns/inconnue/results", pattern: "/api/v1/campaigns/:id/results", want: [5]int{unauth, notf, notf, notf, notf}},
 		{method: "POST", path: "/api/v1/participations/inconnue/share", pattern: "/api/v1/participations/:id/share", want: [5]int{unauth, notf, notf, notf, notf}},
+		{method: "GET", path: "/api/v1/territory/dashboard", want: [5]int{unauth, forb, forb, ok, ok}},
 		{method: "GET", path: "/api/v1/certificates/ABCDEFGHJK", pattern: "/api/v1/certificates/:code", want: anyone(notf)},
 		{method: "GET", path: "/api/v1/inspection/hours", want: [5]int{unauth, forb, forb, ok, ok}},
 		{method: "POST", path: "/api/v1/inspection/hours/review", json: `{}`, want: [5]int{unauth, forb, forb, bad, bad}},

@@ -121,6 +121,7 @@ func (a *App) routes() {
 	inspect.Get("/heures", a.inspectHours)
 	inspect.Post("/heures", a.inspectReview)
 	inspect.Post("/heures/export", a.inspectExport)
+	r.Get("/suivi/territoire", requireRole(profile.RoleInspector), a.territoryDashboard)
 
 	// Campaigns: their organisers (trainers, inspectors with a scope) create and follow them.
 	r.Get("/suivi/campagnes", requireOrganiser, a.organiseCampaigns)
@@ -210,6 +211,7 @@ func (a *App) routes() {
 	api.Get("/inspection/hours", requireRole(profile.RoleInspector), a.apiInspectLines)
 	api.Post("/inspection/hours/review", requireRole(profile.RoleInspector), a.apiInspectReview)
 	api.Post("/inspection/hours/export", requireRole(profile.RoleInspector), a.apiInspectExport)
+	api.Get("/territory/dashboard", requireRole(profile.RoleInspector), a.apiTerritoryDashboard)
 
 	r.Use(func(c *fiber.Ctx) error {
 		return fmt.Errorf("web: no route for %s %s: %w", c.Method(), c.Path(), errkind.ErrNotFound)

@@ -40,6 +40,7 @@ type Deps struct {
 	Certificates *certificates.Service
 	Community    *community.Service
 	Campaigns    *campaigns.Service
+	Territories  *campaigns.Territories
 	Metrics      *metrics.Metrics
 	Logger       *slog.Logger
 	// SweepEvery and ScheduleEvery default to 20 s; tests shorten them.
@@ -87,6 +88,7 @@ func New(d Deps) *Worker {
 		Periodic{Type: assessments.TypeCalibrate, Every: 7 * 24 * time.Hour, Priority: queue.Low},
 		Periodic{Type: community.TypeDigestDaily, Every: community.Day, Priority: queue.Low},
 		Periodic{Type: community.TypeDigestWeekly, Every: community.Week, Priority: queue.Low},
+		Periodic{Type: campaigns.TypeTerritorySnapshot, Every: 24 * time.Hour, Priority: queue.Low},
 	)
 	return w
 }
@@ -113,6 +115,7 @@ func (w *Worker) mux() *asynq.ServeMux {
 	mux.HandleFunc(community.TypeDigestDaily, w.d.Community.HandleDigestDaily)
 	mux.HandleFunc(community.TypeDigestWeekly, w.d.Community.HandleDigestWeekly)
 	mux.HandleFunc(campaigns.TypeCount, w.d.Campaigns.HandleCount)
+	mux.HandleFunc(campaigns.TypeTerritorySnapshot, w.d.Territories.HandleSnapshot)
 	return mux
 }
 

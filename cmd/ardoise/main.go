@@ -29,6 +29,7 @@ Commands:
   content    check the referentials and the item bank (content check)
   module     check, import (and publish) or export a training module
   community  rerender: render forum posts again after a sanitizing policy change
+  aggregates rebuild: recompute the dashboards' counters from the stored results
 
 Configuration comes from environment variables only: see README.md.
 `
@@ -62,6 +63,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "community":
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		err = runCommunity(ctx, rest, stdout)
+		stop()
+	case "aggregates":
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		err = runAggregates(ctx, rest, stdout)
 		stop()
 	case "all", "serve", "worker", "store", "seed", "user":
 		cfg, cerr := boot.LoadConfig(os.Getenv)

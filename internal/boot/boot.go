@@ -60,6 +60,7 @@ type System struct {
 	Certificates *certificates.Service
 	Community    *community.Service
 	Campaigns    *campaigns.Service
+	Territories  *campaigns.Territories
 
 	asynqClient *asynq.Client
 	lock        *os.File
@@ -78,6 +79,7 @@ func Indexes() []database.Index {
 	all = append(all, certificates.Indexes...)
 	all = append(all, community.Indexes...)
 	all = append(all, campaigns.Indexes...)
+	all = append(all, campaigns.TerritoryIndexes...)
 	return append(all, queue.PendingIndexes(Markers()...)...)
 }
 
@@ -201,6 +203,9 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (sys *System, er
 	s.Campaigns = campaigns.NewService(campaigns.Deps{Store: campaigns.NewStore(s.DB, s.Claims), Assessments: s.Assessments, Courses: s.Courses,
 		Outbox: s.Outbox, Logger: logger})
 	s.Assessments.OnFinish(s.Campaigns.CountFinished)
+	s.Territories = campaigns.NewTerritories(campaigns.TerritoryDeps{Store: campaigns.NewTerritoryStore(s.DB, s.Claims),
+		Profile: s.Profile, Assessments: s.Assessments, Courses: s.Courses})
+	s.Assessments.OnFinish(s.Territories.CountTest)
 	return s, nil
 }
 
@@ -211,6 +216,7 @@ func (s *System) Web() (*web.App, error) {
 		Certificates: s.Certificates, Community: s.Community, Campaigns: s.Campaigns, Mailer: s.Mailer, Keys: s.Keys,
 		Catalog: s.Catalog, Metrics: s.Metrics, Limiter: s.Limiter, Logger: s.Logger, BaseURL: s.Cfg.BaseURL,
 		OpsNetworks: s.Cfg.OpsNetworks,
+		Territories: s.Territories,
 	})
 }
 
@@ -218,7 +224,7 @@ func (s *System) Web() (*web.App, error) {
 func (s *System) Worker() *worker.Worker {
 	return worker.New(worker.Deps{
 		RedisOpt: s.AsynqOpt, Queue: s.Queue, Outbox: s.Outbox, DB: s.DB, Claims: s.Claims, Profile: s.Profile, Assessments: s.Assessments, Courses: s.Courses,
-		Certificates: s.Certificates, Community: s.Community, Campaigns: s.Campaigns, Metrics: s.Metrics, Logger: s.Logger,
+		Certificates: s.Certificates, Community: s.Community, Campaigns: s.Campaigns, Territories: s.Territories, Metrics: s.Metrics, Logger: s.Logger,
 	})
 }
 
