@@ -247,3 +247,35 @@ func concurrentCounts(t *testing.T, env *testenv.Env) {
 		}
 	}
 }
+
+// TestTerritoryErasure: an erased person's rows leave every counter that
+// held them, including the one they moved away from, and their own
+// documents go; the others stay counted.
+func TestTerritoryErasure(t *testing.T) {
+	env := testenv.New(t, testenv.WithoutWorker(), testenv.WithoutServer())
+	ctx := testenv.Ctx(t)
+	terr := env.Sys.Territories
+	r := rand.New(rand.NewPCG(14, 5))
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	leaving := env.CreateUserIn(t, profile.RoleLearner, testTerritories[0])
+	staying := env.CreateUserIn(t, profile.RoleLearner, testTerritories[0])
+	for i, u := range []*profile.User{leaving, staying} {
+		if err := terr.CountTest(ctx, randomTest(t, env, r, u, now, i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	year := courses.SchoolYear(now)
+	c, err := terr.CounterOf(ctx, year, testTerritories[0])
+	if err != nil || c == nil || len(c.People) != 2 {
+		t.Fatalf("before: %v, %+v", err, c)
+	}
+	if err := terr.DeleteFor(ctx, leaving.ID); err != nil {
+		t.Fatal(err)
+	}
+	if c, err = terr.CounterOf(ctx, year, testTerritories[0]); err != nil || len(c.People) != 1 || c.People[0].UserID != staying.ID {
+		t.Fatalf("after the erasure: %v, %+v", err, c)
+	}
+	if err := terr.DeleteFor(ctx, leaving.ID); err != nil { // twice: nothing left to do
+		t.Fatal(err)
+	}
+}

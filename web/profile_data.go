@@ -68,6 +68,9 @@ func (a *App) deleteAccount(c *fiber.Ctx) error {
 	if err := a.Campaigns.DeleteFor(c.UserContext(), u.ID); err != nil {
 		return err
 	}
+	if err := a.Territories.DeleteFor(c.UserContext(), u.ID); err != nil {
+		return err
+	}
 	a.clearCookie(c, sessionCookie)
 	c.Locals(localUser, nil)
 	return a.render(c, fiber.StatusOK, "message", page{Title: "delete.title", Data: "delete.done"})
