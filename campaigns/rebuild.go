@@ -51,7 +51,7 @@ func (s *Service) RebuildCampaign(ctx context.Context, id string) (*Counters, er
 		return nil, err
 	}
 	slices.SortFunc(ps, func(a, b Participation) int { return cmp.Compare(a.Seq, b.Seq) })
-	k := newCounters(c, s.measured(c))
+	k := newCounters(c, s.Measured(c))
 	var shared []SharedEntry
 	collect := func(_ context.Context, _ string, ord int, e SharedEntry) error {
 		shared = append(shared[:ord], e)

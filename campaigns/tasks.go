@@ -141,11 +141,12 @@ func (s *Service) countersOf(ctx context.Context, c *Campaign) (*Counters, error
 	if err != nil || k != nil {
 		return k, err
 	}
-	return newCounters(c, s.measured(c)), nil
+	return newCounters(c, s.Measured(c)), nil
 }
 
-// measured lists the competences a campaign's test measures.
-func (s *Service) measured(c *Campaign) []string {
+// Measured lists the competences a campaign's test measures: its target
+// profile's, or its whole framework's.
+func (s *Service) Measured(c *Campaign) []string {
 	var out []string
 	if len(c.Targets) > 0 {
 		for _, t := range c.Targets {

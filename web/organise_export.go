@@ -23,7 +23,7 @@ func (a *App) organiseExport(c *fiber.Ctx) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := writeSharedCSV(&buf, a.measuredOf(camp), entries, func(e campaigns.SharedEntry) string { return a.participantName(c, e) }); err != nil {
+	if err := writeSharedCSV(&buf, a.Campaigns.Measured(camp), entries, func(e campaigns.SharedEntry) string { return a.participantName(c, e) }); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
@@ -51,24 +51,6 @@ func alnum(s string) bool {
 		}
 	}
 	return true
-}
-
-// measuredOf lists the competences a campaign measures: its target
-// profile, or its whole framework.
-func (a *App) measuredOf(c *campaigns.Campaign) []string {
-	var ids []string
-	for _, t := range c.Targets {
-		ids = append(ids, t.Competence)
-	}
-	if len(ids) > 0 {
-		return ids
-	}
-	if f, ok := a.Assessments.Bank().Framework(c.Framework); ok {
-		for _, comp := range f.Competences {
-			ids = append(ids, comp.ID)
-		}
-	}
-	return ids
 }
 
 // writeSharedCSV writes shared participations: name, date shared, then
