@@ -8,20 +8,6 @@ import (
 	"ardoise/internal/testenv"
 )
 
-// finish answers a test to its end, every other answer right.
-func finish(t *testing.T, svc *assessments.Service, o assessments.Owner, tt *assessments.Test) *assessments.Test {
-	t.Helper()
-	ctx := testenv.Ctx(t)
-	var err error
-	for tt.State == assessments.StateStarted {
-		ch, _ := svc.Challenge(ctx, tt, tt.Current.ChallengeID)
-		if tt, err = svc.Answer(ctx, tt.ID, o, ch.ID, ch.SampleAnswer(tt.Answered%2 == 0)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return tt
-}
-
 // TestRetakeAvoidsSeenChallenges: a retake of the whole CRCN remembers the
 // first test's questions and asks none of them again (the bank has more
 // than twice a test's length), and a third test remembers both.
@@ -31,12 +17,20 @@ func TestRetakeAvoidsSeenChallenges(t *testing.T) {
 	ctx := testenv.Ctx(t)
 	o := assessments.Owner{AnonKey: "navigateur-retake"}
 	scope := assessments.Scope{Framework: "crcn"}
+	// Fixed seeds: with a random one, Sympson–Hetter sometimes turns every
+	// unseen item of a competence down, and the engine then relaxes
+	// freshness before exposure (irt/select.go), so one seed in a few
+	// dozen re-asks a question. The order of those relaxations is an
+	// engine decision left open (docs/assessments.md, "retakes").
+	seed := int64(0)
 	start := func() *assessments.Test {
+		seed++
+		svc.SetSeed(seed)
 		tt, err := svc.Start(ctx, o, scope, false)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return finish(t, svc, o, tt)
+		return env.FinishTest(t, o, tt)
 	}
 	first := start()
 	second := start()

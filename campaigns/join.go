@@ -92,12 +92,6 @@ func (s *Service) Participation(ctx context.Context, u *profile.User, id string)
 	return p, c, nil
 }
 
-// ParticipationOfTest returns u's participation whose test is testID, with
-// its campaign; ErrNotFound when the test is not a campaign's.
-func (s *Service) ParticipationOfTest(ctx context.Context, u *profile.User, testID string) (*Participation, *Campaign, error) {
-	return s.Participation(ctx, u, testID)
-}
-
 // Share sends a finished participation's results to the organiser. Only
 // its person may, with a verified address, once: sharing is final. It
 // costs two store commands (a read and an update, under the

@@ -15,20 +15,32 @@ import (
 	"ardoise/profile"
 )
 
-// finishTest answers a test to its end, every other answer right.
-func finishTest(t *testing.T, env *testenv.Env, u *profile.User, tt *assessments.Test) *assessments.Test {
+// campaignFixture is a fresh store without worker or server, a trainer,
+// and one of their campaigns on the CRCN with targets.
+func campaignFixture(t *testing.T, title string, targets map[string]int) (*testenv.Env, *campaigns.Service, *profile.User, *campaigns.Campaign) {
 	t.Helper()
-	ctx := testenv.Ctx(t)
-	svc := env.Sys.Assessments
-	o := assessments.Owner{UserID: u.ID}
-	var err error
-	for tt.State == assessments.StateStarted {
-		ch, _ := svc.Challenge(ctx, tt, tt.Current.ChallengeID)
-		if tt, err = svc.Answer(ctx, tt.ID, o, ch.ID, ch.SampleAnswer(tt.Answered%2 == 0)); err != nil {
-			t.Fatal(err)
-		}
+	env := testenv.New(t, testenv.WithoutWorker(), testenv.WithoutServer())
+	trainer := env.CreateUser(t, profile.RoleTrainer)
+	c, err := env.Sys.Campaigns.Create(testenv.Ctx(t), trainer, campaigns.NewCampaign{Title: title, Framework: "crcn", Targets: targets})
+	if err != nil {
+		t.Fatal(err)
 	}
-	return tt
+	return env, env.Sys.Campaigns, trainer, c
+}
+
+// joinAndFinish has u join the campaign of code and answer its test to
+// the end, then runs the finish hook as the worker does.
+func joinAndFinish(t *testing.T, env *testenv.Env, u *profile.User, code string) (*campaigns.Participation, *assessments.Test) {
+	t.Helper()
+	p, tt, err := env.Sys.Campaigns.Join(testenv.Ctx(t), u, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tt = env.FinishTest(t, assessments.Owner{UserID: u.ID}, tt)
+	if err := env.Sys.Campaigns.CountFinished(testenv.Ctx(t), tt); err != nil {
+		t.Fatal(err)
+	}
+	return p, tt
 }
 
 func refused(err error) string {
@@ -51,15 +63,8 @@ func refused(err error) string {
 // campaign not open yet or closed, and an unverified account each get
 // their reason.
 func TestJoinShareCount(t *testing.T) {
-	env := testenv.New(t, testenv.WithoutWorker(), testenv.WithoutServer())
+	env, svc, trainer, c := campaignFixture(t, "Avant la formation données", map[string]int{"1.1": 2, "4.2": 3})
 	ctx := testenv.Ctx(t)
-	svc := env.Sys.Campaigns
-	trainer := env.CreateUser(t, profile.RoleTrainer)
-	c, err := svc.Create(ctx, trainer, campaigns.NewCampaign{Title: "Avant la formation données", Framework: "crcn",
-		Targets: map[string]int{"1.1": 2, "4.2": 3}})
-	if err != nil {
-		t.Fatal(err)
-	}
 	teacher := env.CreateUser(t, profile.RoleLearner)
 	p, tt, err := svc.Join(ctx, teacher, " "+c.Code[:4]+"-"+fmt.Sprintf("%s", c.Code[4:])+" ")
 	if err != nil {
@@ -75,7 +80,7 @@ func TestJoinShareCount(t *testing.T) {
 	if _, err := svc.Share(ctx, teacher, p.ID); refused(err) != campaigns.CodeNotFinished {
 		t.Fatalf("share before the end: %v", err)
 	}
-	tt = finishTest(t, env, teacher, tt)
+	tt = env.FinishTest(t, assessments.Owner{UserID: teacher.ID}, tt)
 	bank := env.Sys.Assessments.Bank()
 	for _, a := range tt.Answers {
 		ch, _ := bank.Challenge(a.ChallengeID)
@@ -97,13 +102,7 @@ func TestJoinShareCount(t *testing.T) {
 	}
 	// A second teacher finishes and does not share.
 	quiet := env.CreateUser(t, profile.RoleLearner)
-	q, qt, err := svc.Join(ctx, quiet, c.Code)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := svc.CountFinished(ctx, finishTest(t, env, quiet, qt)); err != nil {
-		t.Fatal(err)
-	}
+	q, _ := joinAndFinish(t, env, quiet, c.Code)
 	for _, id := range []string{p.ID, q.ID, p.ID} {
 		if err := svc.Count(ctx, id); err != nil {
 			t.Fatal(err)
@@ -163,13 +162,7 @@ func TestJoinShareCount(t *testing.T) {
 	}
 	svc.SetNow(func() time.Time { return time.Now().UTC() })
 	unverified := env.CreateUnverified(t, profile.RoleLearner)
-	u, ut, err := svc.Join(ctx, unverified, c.Code)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := svc.CountFinished(ctx, finishTest(t, env, unverified, ut)); err != nil {
-		t.Fatal(err)
-	}
+	u, _ := joinAndFinish(t, env, unverified, c.Code)
 	if _, err := svc.Share(ctx, unverified, u.ID); refused(err) != errkind.CodeEmailUnverified {
 		t.Errorf("an unverified account shares: %v", err)
 	}
@@ -179,26 +172,13 @@ func TestJoinShareCount(t *testing.T) {
 // step of a count, and counts run twice or never enqueued (the queue lost)
 // leave the counters exact, equal to what `aggregates rebuild` computes.
 func TestCountIsExactUnderCrashes(t *testing.T) {
-	env := testenv.New(t, testenv.WithoutWorker(), testenv.WithoutServer())
+	env, svc, trainer, c := campaignFixture(t, "Campagne sous tension", map[string]int{"3.1": 2})
 	ctx := testenv.Ctx(t)
-	svc := env.Sys.Campaigns
-	trainer := env.CreateUser(t, profile.RoleTrainer)
-	c, err := svc.Create(ctx, trainer, campaigns.NewCampaign{Title: "Campagne sous tension", Framework: "crcn",
-		Targets: map[string]int{"3.1": 2}})
-	if err != nil {
-		t.Fatal(err)
-	}
 	const n = 6
 	var ids []string
 	for i := range n {
 		u := env.CreateUser(t, profile.RoleLearner)
-		p, tt, err := svc.Join(ctx, u, c.Code)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := svc.CountFinished(ctx, finishTest(t, env, u, tt)); err != nil {
-			t.Fatal(err)
-		}
+		p, tt := joinAndFinish(t, env, u, c.Code)
 		if err := svc.CountFinished(ctx, tt); err != nil { // the hook runs twice
 			t.Fatal(err)
 		}
@@ -345,25 +325,12 @@ func abs(x float64) float64 {
 // its rank), their participations lose their person, the counts do not
 // move, and the rebuild still equals them.
 func TestErasureKeepsCountsWithoutThePerson(t *testing.T) {
-	env := testenv.New(t, testenv.WithoutWorker(), testenv.WithoutServer())
+	env, svc, trainer, c := campaignFixture(t, "Campagne et effacement", map[string]int{"5.1": 2})
 	ctx := testenv.Ctx(t)
-	svc := env.Sys.Campaigns
-	trainer := env.CreateUser(t, profile.RoleTrainer)
-	c, err := svc.Create(ctx, trainer, campaigns.NewCampaign{Title: "Campagne et effacement", Framework: "crcn",
-		Targets: map[string]int{"5.1": 2}})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var leaving *profile.User
 	for i := range 3 {
 		u := env.CreateUser(t, profile.RoleLearner)
-		p, tt, err := svc.Join(ctx, u, c.Code)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := svc.CountFinished(ctx, finishTest(t, env, u, tt)); err != nil {
-			t.Fatal(err)
-		}
+		p, _ := joinAndFinish(t, env, u, c.Code)
 		if _, err := svc.Share(ctx, u, p.ID); err != nil {
 			t.Fatal(err)
 		}

@@ -82,7 +82,7 @@ func (s *Store) insertParticipation(ctx context.Context, p *Participation) error
 
 // saveParticipation rewrites p whole; its caller holds p's lock.
 func (s *Store) saveParticipation(ctx context.Context, p *Participation) error {
-	if _, err := s.participations.ReplaceOne(ctx, bson.M{"_id": p.ID}, p, options.Replace().SetUpsert(true)); err != nil {
+	if _, err := s.participations.ReplaceOne(ctx, bson.M{"_id": p.ID}, p, upsert()); err != nil {
 		return database.Wrap(err, "campaigns: participation")
 	}
 	return nil
@@ -119,7 +119,7 @@ func (s *Store) addMember(ctx context.Context, p *Participation) error {
 		return nil
 	}
 	m.Participations = append(m.Participations, p.ID)
-	if _, err := s.members.ReplaceOne(ctx, bson.M{"_id": id}, m, options.Replace().SetUpsert(true)); err != nil {
+	if _, err := s.members.ReplaceOne(ctx, bson.M{"_id": id}, m, upsert()); err != nil {
 		return database.Wrap(err, "campaigns: member")
 	}
 	return nil
@@ -142,7 +142,7 @@ func (s *Store) counters(ctx context.Context, campaignID string) (*Counters, err
 // saveCounters rewrites a campaign's counters whole; the caller holds the
 // campaign's counter lock.
 func (s *Store) saveCounters(ctx context.Context, k *Counters) error {
-	if _, err := s.counterDocs.ReplaceOne(ctx, bson.M{"_id": k.CampaignID}, k, options.Replace().SetUpsert(true)); err != nil {
+	if _, err := s.counterDocs.ReplaceOne(ctx, bson.M{"_id": k.CampaignID}, k, upsert()); err != nil {
 		return database.Wrap(err, "campaigns: counters")
 	}
 	return nil
@@ -172,7 +172,7 @@ func (s *Store) savePage(ctx context.Context, pg *sharedPage) error {
 	if err != nil {
 		return fmt.Errorf("campaigns: shared page %s: %w", pg.ID, err)
 	}
-	if _, err := s.pages.ReplaceOne(ctx, bson.M{"_id": pg.ID}, pageDoc{ID: pg.ID, Packed: packed}, options.Replace().SetUpsert(true)); err != nil {
+	if _, err := s.pages.ReplaceOne(ctx, bson.M{"_id": pg.ID}, pageDoc{ID: pg.ID, Packed: packed}, upsert()); err != nil {
 		return database.Wrap(err, "campaigns: shared page")
 	}
 	return nil

@@ -2,8 +2,6 @@ package web_test
 
 import (
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -16,35 +14,16 @@ import (
 	"ardoise/profile"
 )
 
-// getPage GETs path with c and returns the response (body read) and its body.
-func getPage(t *testing.T, env *testenv.Env, c *http.Client, path string) (*http.Response, string) {
-	t.Helper()
-	resp, err := c.Get(env.URL + path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	return resp, string(raw)
-}
-
 // joinAndFinishDirect has u join the campaign with code and answer its test to
 // the end (every other answer right), then counts the finish as the
 // worker's hook does. It returns the participation's id.
 func joinAndFinishDirect(t *testing.T, env *testenv.Env, u *profile.User, code string) string {
 	t.Helper()
-	svc := env.Sys.Assessments
 	p, tt, err := env.Sys.Campaigns.Join(testenv.Ctx(t), u, code)
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := assessments.Owner{UserID: u.ID}
-	for tt.State == assessments.StateStarted {
-		ch, _ := svc.Challenge(testenv.Ctx(t), tt, tt.Current.ChallengeID)
-		if tt, err = svc.Answer(testenv.Ctx(t), tt.ID, o, ch.ID, ch.SampleAnswer(tt.Answered%2 == 0)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	tt = env.FinishTest(t, assessments.Owner{UserID: u.ID}, tt)
 	if err := env.Sys.Campaigns.CountFinished(testenv.Ctx(t), tt); err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +58,7 @@ func TestOrganiserDashboard(t *testing.T) {
 	trainer := env.CreateUser(t, profile.RoleTrainer)
 	web := env.LoggedIn(t, trainer)
 
-	if resp, body := getPage(t, env, web, "/suivi/campagnes"); resp.StatusCode != 200 ||
+	if resp, body := get(t, env, web, "/suivi/campagnes"); resp.StatusCode != 200 ||
 		!strings.Contains(body, `href="/suivi/campagnes"`) || !strings.Contains(body, "Créer une campagne") {
 		t.Fatalf("campaigns page: %d %.500s", resp.StatusCode, body)
 	}
@@ -139,8 +118,8 @@ func TestOrganiserDashboard(t *testing.T) {
 	}
 
 	// The dashboard: after a warm-up (authentication cached), ≤ 3 store commands.
-	getPage(t, env, web, "/suivi/campagnes/"+id)
-	resp, body = getPage(t, env, web, "/suivi/campagnes/"+id)
+	get(t, env, web, "/suivi/campagnes/"+id)
+	resp, body = get(t, env, web, "/suivi/campagnes/"+id)
 	if resp.StatusCode != 200 {
 		t.Fatalf("dashboard: %d %.1000s", resp.StatusCode, body)
 	}
@@ -166,7 +145,7 @@ func TestOrganiserDashboard(t *testing.T) {
 		if pages > 3 {
 			t.Fatal("paging does not end")
 		}
-		resp, body = getPage(t, env, web, strings.ReplaceAll(next, "&amp;", "&"))
+		resp, body = get(t, env, web, strings.ReplaceAll(next, "&amp;", "&"))
 		if resp.StatusCode != 200 || strings.Contains(body, "Discrète") {
 			t.Fatalf("page %s: %d, or it shows the unshared participation", next, resp.StatusCode)
 		}
@@ -189,7 +168,7 @@ func TestOrganiserDashboard(t *testing.T) {
 			t.Errorf("%s shown %d times", name, n)
 		}
 	}
-	if resp, _ := getPage(t, env, web, "/suivi/campagnes/"+id+"?apres=2"); resp.StatusCode != 400 {
+	if resp, _ := get(t, env, web, "/suivi/campagnes/"+id+"?apres=2"); resp.StatusCode != 400 {
 		t.Errorf("a bad cursor: %d", resp.StatusCode)
 	}
 
@@ -205,7 +184,7 @@ func TestOrganiserDashboard(t *testing.T) {
 	}
 
 	// The CSV: the hours CSV's conventions, every shared participation, formulas neutralised.
-	resp, body = getPage(t, env, web, "/suivi/campagnes/"+id+"/export.csv")
+	resp, body = get(t, env, web, "/suivi/campagnes/"+id+"/export.csv")
 	if resp.StatusCode != 200 || !strings.HasPrefix(body, "\uFEFFnom;date_partage;niveau_1.1;niveau_4.2\n") ||
 		resp.Header.Get("Content-Disposition") != `attachment; filename="campagne-`+camp.Code+`.csv"` {
 		t.Fatalf("CSV: %d %q %.300s", resp.StatusCode, resp.Header.Get("Content-Disposition"), body)
@@ -223,25 +202,25 @@ func TestOrganiserDashboard(t *testing.T) {
 		other := env.CreateUser(t, who)
 		c := env.LoggedIn(t, other)
 		for _, path := range []string{"/suivi/campagnes/" + id, "/suivi/campagnes/" + id + "/export.csv"} {
-			if resp, body := getPage(t, env, c, path); resp.StatusCode != 404 || strings.Contains(body, "Participante") {
+			if resp, body := get(t, env, c, path); resp.StatusCode != 404 || strings.Contains(body, "Participante") {
 				t.Errorf("another %s GET %s: %d", who, path, resp.StatusCode)
 			}
 		}
 		if st, _, _ := apiClientFor(t, env, other).call("GET", "/api/v1/campaigns/"+id+"/results", nil); st != 404 {
 			t.Errorf("another %s reads the API results: %d", who, st)
 		}
-		if _, body := getPage(t, env, c, "/suivi/campagnes"); strings.Contains(body, camp.Code) {
+		if _, body := get(t, env, c, "/suivi/campagnes"); strings.Contains(body, camp.Code) {
 			t.Errorf("another %s lists the campaign", who)
 		}
 	}
 	learner := env.LoggedIn(t, env.CreateUser(t, profile.RoleLearner))
 	for _, path := range []string{"/suivi/campagnes", "/suivi/campagnes/" + id, "/suivi/campagnes/" + id + "/export.csv"} {
-		if resp, _ := getPage(t, env, learner, path); resp.StatusCode != 403 {
+		if resp, _ := get(t, env, learner, path); resp.StatusCode != 403 {
 			t.Errorf("a learner GET %s: %d", path, resp.StatusCode)
 		}
 	}
 	unscoped := env.LoggedIn(t, env.CreateUserIn(t, profile.RoleInspector, profile.Territory{}))
-	if resp, body := getPage(t, env, unscoped, "/suivi/campagnes"); resp.StatusCode != 403 || !strings.Contains(body, "périmètre d&#39;inspection") {
+	if resp, body := get(t, env, unscoped, "/suivi/campagnes"); resp.StatusCode != 403 || !strings.Contains(body, "périmètre d&#39;inspection") {
 		t.Errorf("an inspector without a scope: %d %.300s", resp.StatusCode, body)
 	}
 }
@@ -260,7 +239,7 @@ func TestOrganiserDashboardGains(t *testing.T) {
 		t.Fatalf("create avant: %d %.1000s", resp.StatusCode, body)
 	}
 	pre := m[1]
-	if _, body := getPage(t, env, web, "/suivi/campagnes"); !strings.Contains(body, `<option value="`+pre+`">Avant la session`) {
+	if _, body := get(t, env, web, "/suivi/campagnes"); !strings.Contains(body, `<option value="`+pre+`">Avant la session`) {
 		t.Fatalf("the form offers no avant campaign: %.3000s", body)
 	}
 	form.Set("title", "Après la session")
@@ -285,11 +264,11 @@ func TestOrganiserDashboardGains(t *testing.T) {
 			}
 		}
 	}
-	resp, body = getPage(t, env, web, "/suivi/campagnes/"+post)
+	resp, body = get(t, env, web, "/suivi/campagnes/"+post)
 	if resp.StatusCode != 200 || !strings.Contains(body, "Moins de 5 personnes ont partagé") || !strings.Contains(body, `<caption>Progression moyenne`) {
 		t.Fatalf("après dashboard: %d %.3000s", resp.StatusCode, body)
 	}
-	if _, body := getPage(t, env, web, "/suivi/campagnes/"+pre); strings.Contains(body, "Progression moyenne") {
+	if _, body := get(t, env, web, "/suivi/campagnes/"+pre); strings.Contains(body, "Progression moyenne") {
 		t.Error("the avant campaign shows gains")
 	}
 }
@@ -301,7 +280,7 @@ func TestInspectorCreatesCampaign(t *testing.T) {
 	env := testenv.New(t, testenv.WithoutWorker())
 	inspector := env.CreateUser(t, profile.RoleInspector)
 	web := env.LoggedIn(t, inspector)
-	if _, body := getPage(t, env, web, "/suivi/campagnes"); strings.Contains(body, `id="openToParents"`) {
+	if _, body := get(t, env, web, "/suivi/campagnes"); strings.Contains(body, `id="openToParents"`) {
 		t.Error("an inspector is offered to open a campaign to parents")
 	}
 	form := url.Values{"title": {"Circonscription : état des lieux"}, "framework": {"enseignants"}, "tout": {"1"}, "openToParents": {"1"}}
@@ -319,7 +298,7 @@ func TestInspectorCreatesCampaign(t *testing.T) {
 	if err != nil || camp.OrganiserRole != string(profile.RoleInspector) || len(camp.Targets) != 0 || camp.Framework != "enseignants" {
 		t.Fatalf("created %+v, %v", camp, err)
 	}
-	if resp, body := getPage(t, env, web, "/suivi/campagnes/"+m[1]); resp.StatusCode != 200 || !strings.Contains(body, "Personne n&#39;a encore envoyé") {
+	if resp, body := get(t, env, web, "/suivi/campagnes/"+m[1]); resp.StatusCode != 200 || !strings.Contains(body, "Personne n&#39;a encore envoyé") {
 		t.Errorf("empty dashboard: %d %.1000s", resp.StatusCode, body)
 	}
 }
