@@ -14,8 +14,16 @@ import (
 const latestReport = "latest"
 
 // saveItemsReport replaces the latest items report.
+// Two calibrations at once (the weekly task and the command) may both
+// insert it: the upsert that loses that race on FerretDB reports a
+// duplicate, and replacing the document the winner inserted is what it
+// meant to do.
 func (s *Store) saveItemsReport(ctx context.Context, r *ItemsReport) error {
-	if _, err := s.reports.ReplaceOne(ctx, bson.M{"_id": r.ID}, r, options.Replace().SetUpsert(true)); err != nil {
+	_, err := s.reports.ReplaceOne(ctx, bson.M{"_id": r.ID}, r, options.Replace().SetUpsert(true))
+	if database.IsDuplicate(err) {
+		_, err = s.reports.ReplaceOne(ctx, bson.M{"_id": r.ID}, r, options.Replace().SetUpsert(true))
+	}
+	if err != nil {
 		return wrap(err, "save items report")
 	}
 	return nil
