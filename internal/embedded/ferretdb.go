@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"time"
@@ -66,12 +67,18 @@ func StartStore(opts StoreOptions) (*Store, error) {
 		pgURL := opts.PostgresURL
 		if !opts.Untuned {
 			var err error
-			if pgURL, err = WithCustomPlans(opts.PostgresURL); err != nil {
+			if pgURL, err = WithCustomPlans(pgURL); err != nil {
 				return nil, err
 			}
 		}
+		// The pool's parameters are pgxpool's: FerretDB's pool reads them,
+		// a plain connection (Tune's) would send them to PostgreSQL.
+		pooled, err := withWarmPool(pgURL)
+		if err != nil {
+			return nil, err
+		}
 		cfg.Handler = "postgresql"
-		cfg.PostgreSQLURL, s.pgURL = pgURL, pgURL
+		cfg.PostgreSQLURL, s.pgURL = pooled, pgURL
 	} else {
 		// FerretDB refuses a SQLite directory that does not exist yet.
 		if err := os.MkdirAll(opts.SQLiteDir, 0o700); err != nil {
@@ -169,4 +176,24 @@ func (l levelFilter) WithAttrs(attrs []slog.Attr) slog.Handler {
 
 func (l levelFilter) WithGroup(name string) slog.Handler {
 	return levelFilter{l.Handler.WithGroup(name), l.min}
+}
+
+// withWarmPool returns pgURL with pool_min_conns set to 4, pgxpool's
+// default maximum, unless the URL sets it. FerretDB checks every new
+// PostgreSQL connection with a query it gives 2 s; a connection opened in
+// the middle of a burst, on a loaded machine, could miss that and fail the
+// command that needed it ("timeout: read tcp … i/o timeout", seen in CI).
+// Opened when the pool starts, and again by its health check, the
+// connections are ready before the burst.
+func withWarmPool(pgURL string) (string, error) {
+	u, err := url.Parse(pgURL)
+	if err != nil {
+		return "", fmt.Errorf("embedded store: PostgreSQL URL: %w", err)
+	}
+	q := u.Query()
+	if q.Get("pool_min_conns") == "" {
+		q.Set("pool_min_conns", "4")
+	}
+	u.RawQuery = q.Encode()
+	return u.String(), nil
 }
