@@ -119,6 +119,10 @@ type Challenge struct {
 	FixedOrder bool
 	// Review is the challenge's review record.
 	Review Review
+	// Certification marks a challenge of the certification-only pool:
+	// positioning never serves it, and its explanation and tutorial are
+	// never shown (docs/certification.md).
+	Certification bool
 	// Added is the date a challenge entered the bank after the framework's
 	// launch ("" for the launch bank): it is served as an unscored pretest
 	// item until calibration gives it parameters.
@@ -171,11 +175,12 @@ func (f *Framework) Competence(id string) (*Competence, bool) {
 	return f.Competences[i], true
 }
 
-// CountIn returns the number of challenges of a competence.
+// CountIn returns the number of positioning challenges of a competence
+// (the certification pool is not told).
 func (f *Framework) CountIn(competence string) int {
 	n := 0
 	for _, c := range f.Challenges {
-		if c.Competence == competence {
+		if c.Competence == competence && !c.Certification {
 			n++
 		}
 	}

@@ -24,7 +24,7 @@ func initialParams(level int) (a, b float64) { return 1, float64(level) - 3 }
 func (l *loader) challenge(fw *Framework, comp *Competence, file string, n *yaml.Node, skills map[string]int) *Challenge {
 	f := l.fields(file, n, "id", "skill", "type", "prompt", "proposals", "fields", "solution", "tolerance",
 		"placeholder", "timer", "accessible", "locale", "explanation", "tutorial", "irt",
-		"fixed_order", "reviewed", "review_by", "source", "added", "attachments", "environment")
+		"fixed_order", "reviewed", "review_by", "source", "added", "attachments", "environment", "certification")
 	c := &Challenge{ID: l.str(file, n, f, "id", true), Framework: fw.ID, Competence: comp.ID, File: file, Line: n.Line,
 		Type: l.str(file, n, f, "type", true), Accessible: true, Locale: fw.Locale,
 		Tolerance: Tolerance{Distance: DefaultDistance}}
@@ -104,6 +104,9 @@ func (l *loader) options(c *Challenge, file string, f map[string]*yaml.Node) {
 		} else {
 			c.Timer = v
 		}
+	}
+	if v, ok := f["certification"]; ok && v.Decode(&c.Certification) != nil {
+		l.problem(file, v.Line, "certification: want true or false")
 	}
 	if a, ok := f["accessible"]; ok {
 		if err := a.Decode(&c.Accessible); err != nil {

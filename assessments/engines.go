@@ -20,6 +20,9 @@ type Scope struct {
 	// Campaign is the campaign the test runs for: the test has its own
 	// head, so resuming and the retry cool-down are the campaign's.
 	Campaign string `bson:"campaign,omitempty" json:"campaign,omitempty"`
+	// Certification selects the certification-only pool and preset: the
+	// test of a certification session (certification/), never positioning.
+	Certification bool `bson:"certification,omitempty" json:"certification,omitempty"`
 }
 
 // measures reports whether a test of the scope measures competence c.
@@ -147,7 +150,11 @@ type builtEngine struct {
 }
 
 func engineKey(version, params string, s Scope) string {
-	return version + "|" + params + "|" + s.Framework + "|" + s.Competence + "|" + strings.Join(s.Competences, ",")
+	key := version + "|" + params + "|" + s.Framework + "|" + s.Competence + "|" + strings.Join(s.Competences, ",")
+	if s.Certification {
+		key += "|certification"
+	}
+	return key
 }
 
 // get returns the engine for a scope of bank, with item parameters from params.
@@ -176,7 +183,7 @@ func build(bank *Bank, params *ItemParams, scope Scope) (*builtEngine, error) {
 	var items []irt.Item
 	var pretest []string
 	for _, ch := range f.Challenges {
-		if !scope.measures(ch.Competence) {
+		if !scope.measures(ch.Competence) || ch.Certification != scope.Certification {
 			continue
 		}
 		if !params.scored(ch) {

@@ -146,7 +146,7 @@ func (a *App) resultOf(c *fiber.Ctx, t *assessments.Test) (*resultView, error) {
 			Confidence: confidence(m.SE), Margin: m.SE, Tutorials: wrong[comp.ID]}
 		if len(row.Tutorials) == 0 {
 			for _, ch := range f.Challenges {
-				if ch.Competence == comp.ID && ch.Level >= row.Level && len(row.Tutorials) < 2 {
+				if ch.Competence == comp.ID && !ch.Certification && ch.Level >= row.Level && len(row.Tutorials) < 2 {
 					row.Tutorials = appendTutorial(row.Tutorials, ch.Tutorial)
 				}
 			}
