@@ -54,12 +54,13 @@ func (s Scope) measures(c string) bool {
 //   - uncalibrated items have a = 1, so the SE stop is seldom met before the
 //     maximum length, which bounds the test.
 const (
-	exposureSimulees   = 600
-	exposureIterations = 8
-	exposureCap        = 0.20
-	smallPoolFactor    = 1.25
-	shMargin           = 0.85
-	randomesque        = 3
+	certificationLength = 32
+	exposureSimulees    = 600
+	exposureIterations  = 8
+	exposureCap         = 0.20
+	smallPoolFactor     = 1.25
+	shMargin            = 0.85
+	randomesque         = 3
 )
 
 // configFor returns the engine configuration of a scope on a bank.
@@ -71,7 +72,19 @@ func configFor(f *Framework, scope Scope, items []irt.Item) irt.Config {
 	for _, it := range items {
 		tubes[it.Competence+"/"+it.Tube] = true
 	}
-	if scope.Competence == "" {
+	switch {
+	case scope.Certification:
+		// docs/assessments.md, "Certification tests": a fixed length, so
+		// every candidate answers as many questions; the framework's
+		// balancing; the certification pool's exposure cap.
+		c.Name = "ardoise-certification-1"
+		c.ContentBalancing = true
+		c.AvoidLastN = 1
+		c.MaxLength = min(certificationLength, len(items))
+		c.MinLength = c.MaxLength
+		c.SETarget = 0
+		c.OnePerTube = len(tubes) >= c.MaxLength
+	case scope.Competence == "":
 		c.Name = "ardoise-framework-1"
 		c.ContentBalancing = true
 		c.AvoidLastN = 1
@@ -86,7 +99,7 @@ func configFor(f *Framework, scope Scope, items []irt.Item) irt.Config {
 		c.MaxLength = min(32, max(2*n, 12), len(items))
 		c.MinLength = min(15, max(n, 8), c.MaxLength)
 		c.OnePerTube = len(tubes) >= c.MaxLength
-	} else {
+	default:
 		c.Name = "ardoise-competence-1"
 		c.ContentBalancing = false
 		c.AvoidLastN = 0
@@ -187,7 +200,9 @@ func build(bank *Bank, params *ItemParams, scope Scope) (*builtEngine, error) {
 			continue
 		}
 		if !params.scored(ch) {
-			pretest = append(pretest, ch.ID)
+			if !scope.Certification { // a certification serves no pretest item
+				pretest = append(pretest, ch.ID)
+			}
 			continue
 		}
 		a, b := params.of(ch)

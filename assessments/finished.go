@@ -12,7 +12,7 @@ import (
 )
 
 // EachFinished calls fn with every finished test of a signed-in person
-// that ended in [from, to), archived or not yet archived (a test the worker
+// that ended in [from, to) (positioning only), archived or not yet archived (a test the worker
 // counted but did not move yet), each once, in no set order. The answers
 // are left out. It reads the results collection whole (a scan on
 // FerretDB): it serves operator commands such as `ardoise aggregates
@@ -23,7 +23,7 @@ func (s *Service) EachFinished(ctx context.Context, from, to time.Time, fn func(
 
 func (s *Store) eachFinished(ctx context.Context, from, to time.Time, fn func(*Test) error) error {
 	seen := map[string]bool{}
-	filter := bson.M{"state": StateFinished, "userId": bson.M{"$exists": true}}
+	filter := bson.M{"state": StateFinished, "userId": bson.M{"$exists": true}, "scope.certification": bson.M{"$exists": false}}
 	opts := options.Find().SetProjection(bson.M{"answers": 0, "seen": 0, "pretests": 0})
 	// Results first: a test being archived is in both for a moment.
 	for _, coll := range []*mongo.Collection{s.results, s.tests} {

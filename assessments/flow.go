@@ -131,7 +131,9 @@ func (s *Service) Test(ctx context.Context, id string, o Owner) (*Test, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !t.ownedBy(o) {
+	if !t.ownedBy(o) || t.Scope.Certification {
+		// A certification's result is the jury's to publish
+		// (certification/): positioning's pages never show it.
 		return nil, fmt.Errorf("assessments: test %s: %w", id, errkind.ErrNotFound)
 	}
 	return t, nil
@@ -147,7 +149,7 @@ func (s *Service) ByPrivateLink(ctx context.Context, token string) (*Test, error
 	if err != nil {
 		return nil, err
 	}
-	if t.State != StateFinished {
+	if t.State != StateFinished || t.Scope.Certification {
 		return nil, fmt.Errorf("assessments: private link to an unfinished test: %w", errkind.ErrNotFound)
 	}
 	return t, nil
@@ -197,7 +199,14 @@ func (s *Service) AnswerWith(ctx context.Context, id string, o Owner, challengeI
 		return nil, err
 	}
 	if !t.ownedBy(o) {
+		if t.Scope.Certification && o.UserID != "" && o.UserID == t.UserID {
+			return nil, fmt.Errorf("assessments: test %s: %w", id, ErrOtherDevice)
+		}
 		return nil, fmt.Errorf("assessments: test %s: %w", id, errkind.ErrNotFound)
+	}
+	if t.Scope.Certification && t.State == StateStarted && s.now().After(t.Deadline.Add(timerGrace)) {
+		// Time is up: the answer comes too late to count.
+		return s.endCertification(ctx, t, EndTime)
 	}
 	if t.State != StateStarted || t.Current == nil || t.Current.ChallengeID != challengeID {
 		return nil, &StaleError{Test: t}
@@ -223,6 +232,12 @@ func (s *Service) AnswerWith(ctx context.Context, id string, o Owner, challengeI
 	if late {
 		correct = false
 	}
+	// A certification question whose page was left counts wrong, except
+	// for a candidate with an adjustment (docs/certification.md).
+	focusLost := t.Scope.Certification && t.FocusLost == challengeID && !t.Accessible
+	if focusLost {
+		correct = false
+	}
 	params, err := s.paramsFor(ctx, t.ParamsVersion)
 	if err != nil {
 		return nil, err
@@ -243,7 +258,7 @@ func (s *Service) AnswerWith(ctx context.Context, id string, o Owner, challengeI
 		}
 	}
 	rec := Recorded{ChallengeID: challengeID, Answer: a, Correct: correct, Late: late, At: now,
-		Millis: now.Sub(t.Current.ServedAt).Milliseconds(), Pretest: pretest}
+		Millis: now.Sub(t.Current.ServedAt).Milliseconds(), Pretest: pretest, FocusLost: focusLost}
 	// The guarded update below is atomic on MongoDB but not on FerretDB (see
 	// internal/claim): the claim on (test, answer number) lets one of two
 	// concurrent answers through on every store.
@@ -305,7 +320,7 @@ func (s *Service) replay(bank *Bank, eng *irt.Engine, t *Test) (*irt.Test, error
 		if !ok {
 			return nil, fmt.Errorf("assessments: test %s answered %s, unknown to its engine", t.ID, r.ChallengeID)
 		}
-		resp = append(resp, irt.Response{Item: idx, Correct: r.Correct})
+		resp = append(resp, irt.Response{Item: idx, Correct: r.Correct, Skipped: r.Voided})
 	}
 	run, err := eng.Replay(s.testOptions(f, t), resp)
 	if err != nil {

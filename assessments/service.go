@@ -32,6 +32,8 @@ type Service struct {
 	engines  *engines
 	// finishHooks run after a finished test, before it is archived.
 	finishHooks []FinishHook
+	// certificationHooks run after a finished certification test.
+	certificationHooks []FinishHook
 
 	mu      sync.Mutex
 	current *Bank

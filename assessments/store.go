@@ -96,7 +96,9 @@ func (s *Store) finishedOf(ctx context.Context, userID string, limit int) ([]Tes
 	var out []Test
 	seen := map[string]bool{}
 	for _, coll := range []*mongo.Collection{s.tests, s.results} {
-		cur, err := coll.Find(ctx, bson.M{"userId": userID, "state": StateFinished},
+		// Certification results are the jury's (certification/), not
+		// part of the positioning history.
+		cur, err := coll.Find(ctx, bson.M{"userId": userID, "state": StateFinished, "scope.certification": bson.M{"$exists": false}},
 			options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}).SetLimit(int64(limit)).
 				SetProjection(bson.M{"answers": 0}))
 		if err != nil {

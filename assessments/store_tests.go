@@ -27,14 +27,21 @@ func (s *Store) insertTest(ctx context.Context, t *Test) error {
 // recordAnswer appends rec to the running test t in one guarded update:
 // it matches only if t still has t.Answered answers and serves
 // challengeID. t carries what follows the answer (the next question, or
-// the finished state, result and pending marker). It reports whether the
-// guard matched.
+// the finished state, result and pending marker). A rec without a
+// challenge appends nothing (a certification ended early). It reports
+// whether the guard matched.
 func (s *Store) recordAnswer(ctx context.Context, t *Test, challengeID string, rec Recorded, now time.Time) (bool, error) {
 	set := bson.M{"updatedAt": now}
-	update := bson.M{"$push": bson.M{"answers": rec}, "$inc": bson.M{"answered": 1}, "$set": set}
+	update := bson.M{"$set": set}
+	if rec.ChallengeID != "" {
+		update["$push"], update["$inc"] = bson.M{"answers": rec}, bson.M{"answered": 1}
+	}
 	if t.State == StateFinished {
 		set["state"], set["finishedAt"], set["result"] = t.State, t.FinishedAt, t.Result
 		set["pending"], set["pendingAt"] = t.Pending, t.PendingAt
+		if t.EndReason != "" {
+			set["endReason"] = t.EndReason
+		}
 		update["$unset"] = bson.M{"current": ""}
 	} else {
 		set["current"] = t.Current
@@ -42,6 +49,40 @@ func (s *Store) recordAnswer(ctx context.Context, t *Test, challengeID string, r
 	res, err := s.tests.UpdateOne(ctx, bson.M{"_id": t.ID, "answered": t.Answered, "current.challengeId": challengeID}, update)
 	if err != nil {
 		return false, wrap(err, "record answer")
+	}
+	return res.MatchedCount > 0, nil
+}
+
+// insertCertification stores a certification test that starts: no head,
+// certification/ keeps track of its tests.
+func (s *Store) insertCertification(ctx context.Context, t *Test) error {
+	if _, err := s.tests.InsertOne(ctx, t); err != nil {
+		return wrap(err, "start certification")
+	}
+	return nil
+}
+
+// setDevice gives the running certification test id to another device.
+func (s *Store) setDevice(ctx context.Context, id, device string) error {
+	res, err := s.tests.UpdateOne(ctx, bson.M{"_id": id, "state": StateStarted, "scope.certification": true},
+		bson.M{"$set": bson.M{"device": device}})
+	if err != nil {
+		return wrap(err, "authorize device")
+	}
+	if res.MatchedCount == 0 {
+		return wrap(mongo.ErrNoDocuments, "running certification "+id)
+	}
+	return nil
+}
+
+// markFocusLost records that o's certification test id left the question
+// challengeID, if it still serves it; it reports whether it did.
+func (s *Store) markFocusLost(ctx context.Context, id string, o Owner, challengeID string) (bool, error) {
+	filter := bson.M{"_id": id, "state": StateStarted, "userId": o.UserID, "device": o.Device,
+		"current.challengeId": challengeID}
+	res, err := s.tests.UpdateOne(ctx, filter, bson.M{"$set": bson.M{"focusLost": challengeID}, "$inc": bson.M{"focusLosses": 1}})
+	if err != nil {
+		return false, wrap(err, "focus lost")
 	}
 	return res.MatchedCount > 0, nil
 }
@@ -142,7 +183,7 @@ func (s *Store) deleteAnonymousBefore(ctx context.Context, t time.Time) (int64, 
 func (s *Store) archive(ctx context.Context, t *Test, ability func(challengeID string) (theta, se float64)) error {
 	var models []mongo.WriteModel
 	for i, r := range t.Answers {
-		if r.Answer.Skipped || r.Late {
+		if r.Answer.Skipped || r.Late || r.Voided || r.FocusLost {
 			continue // not evidence of the item's difficulty
 		}
 		doc := response{ID: t.ID + ":" + strconv.Itoa(i), TestID: t.ID, ChallengeID: r.ChallengeID, Correct: r.Correct, At: r.At,

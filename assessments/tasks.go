@@ -89,7 +89,11 @@ func (s *Service) HandleCopyResponses(ctx context.Context, task *asynq.Task) err
 	if err != nil {
 		return err
 	}
-	for _, h := range s.finishHooks {
+	hooks := s.finishHooks
+	if t.Scope.Certification {
+		hooks = s.certificationHooks
+	}
+	for _, h := range hooks {
 		// Before archiving: a hook that fails leaves the marker, and the
 		// task runs again (every hook counts a test once however often it
 		// runs).
@@ -106,9 +110,15 @@ func (s *Service) HandleCopyResponses(ctx context.Context, task *asynq.Task) err
 // idempotent.
 type FinishHook func(ctx context.Context, t *Test) error
 
-// OnFinish registers h to run after every finished test. Register hooks at
-// start-up, before the worker runs.
+// OnFinish registers h to run after every finished positioning test.
+// Register hooks at start-up, before the worker runs.
 func (s *Service) OnFinish(h FinishHook) { s.finishHooks = append(s.finishHooks, h) }
+
+// OnCertificationFinish registers h to run after every finished
+// certification test, as OnFinish does for positioning.
+func (s *Service) OnCertificationFinish(h FinishHook) {
+	s.certificationHooks = append(s.certificationHooks, h)
+}
 
 // HandleCleanAnonymous deletes anonymous tests older than AnonymousTTL.
 func (s *Service) HandleCleanAnonymous(ctx context.Context, _ *asynq.Task) error {

@@ -36,12 +36,20 @@ type Test struct {
 	Current     *Served          `bson:"current,omitempty"`
 	Answers     []Recorded       `bson:"answers"`
 	FocusLosses int              `bson:"focusLosses"`
-	Result      *Result          `bson:"result,omitempty"`
-	Pending     []string         `bson:"pending,omitempty"`
-	PendingAt   time.Time        `bson:"pendingAt,omitempty"`
-	CreatedAt   time.Time        `bson:"createdAt"`
-	UpdatedAt   time.Time        `bson:"updatedAt"`
-	FinishedAt  time.Time        `bson:"finishedAt,omitempty"`
+	// Certification tests only (certification.go): the moment the server
+	// stops taking answers, the hash of the one device that may answer,
+	// the question the page reported leaving, and why the test ended
+	// before its last question ("time", "invigilator").
+	Deadline   time.Time `bson:"deadline,omitempty"`
+	Device     string    `bson:"device,omitempty"`
+	FocusLost  string    `bson:"focusLost,omitempty"`
+	EndReason  string    `bson:"endReason,omitempty"`
+	Result     *Result   `bson:"result,omitempty"`
+	Pending    []string  `bson:"pending,omitempty"`
+	PendingAt  time.Time `bson:"pendingAt,omitempty"`
+	CreatedAt  time.Time `bson:"createdAt"`
+	UpdatedAt  time.Time `bson:"updatedAt"`
+	FinishedAt time.Time `bson:"finishedAt,omitempty"`
 }
 
 // TestConfig records the engine configuration a test ran with.
@@ -72,9 +80,14 @@ type Recorded struct {
 	Correct     bool   `bson:"correct" json:"correct"`
 	Late        bool   `bson:"late,omitempty" json:"late,omitempty"`
 	// Pretest answers gather evidence on a new challenge; they never count.
-	Pretest bool      `bson:"pretest,omitempty" json:"pretest,omitempty"`
-	At      time.Time `bson:"at" json:"at"`
-	Millis  int64     `bson:"ms" json:"ms"`
+	Pretest bool `bson:"pretest,omitempty" json:"pretest,omitempty"`
+	// Voided marks a certification question replaced after an alert the
+	// invigilator validated; FocusLost one the page left before the answer
+	// (counted wrong without an adjustment). Neither is evidence.
+	Voided    bool      `bson:"voided,omitempty" json:"voided,omitempty"`
+	FocusLost bool      `bson:"focusLost,omitempty" json:"focusLost,omitempty"`
+	At        time.Time `bson:"at" json:"at"`
+	Millis    int64     `bson:"ms" json:"ms"`
 }
 
 // Result is a finished test's measure. Competences are a list, not a map:
@@ -129,9 +142,15 @@ func (r *Result) StandardErrors() map[string]float64 {
 type Owner struct {
 	UserID  string
 	AnonKey string
+	// Device is the SHA-256 (hex) of the device token a certification
+	// test was started or last authorised with: only that device answers.
+	Device string
 }
 
 func (t *Test) ownedBy(o Owner) bool {
+	if t.Scope.Certification {
+		return o.UserID != "" && o.UserID == t.UserID && o.Device != "" && o.Device == t.Device
+	}
 	if t.UserID != "" {
 		return o.UserID != "" && o.UserID == t.UserID
 	}

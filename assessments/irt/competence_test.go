@@ -16,7 +16,7 @@ func TestCompetenceEstimatesMatchIntegration(t *testing.T) {
 		{ID: "y2", A: 1.1, B: -1.0, Competence: "y"},
 		{ID: "y3", A: 1.2, B: 1.2, Competence: "y"},
 	}
-	answers := []Response{{0, true}, {1, false}, {2, true}, {3, true}, {4, true}}
+	answers := []Response{{Item: 0, Correct: true}, {Item: 1, Correct: false}, {Item: 2, Correct: true}, {Item: 3, Correct: true}, {Item: 4, Correct: true}}
 	const rho = 0.7
 	cfg := mustPreset(t, "C1")
 	cfg.Rho = rho

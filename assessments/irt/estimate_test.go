@@ -51,11 +51,11 @@ func TestEAPMatchesIntegration(t *testing.T) {
 		answers []Response
 	}{
 		{"no answer", nil},
-		{"one right", []Response{{1, true}}},
-		{"one wrong", []Response{{1, false}}},
-		{"mixed", []Response{{0, true}, {1, true}, {2, false}, {3, false}}},
-		{"all right", []Response{{0, true}, {1, true}, {2, true}, {3, true}}},
-		{"all wrong", []Response{{0, false}, {1, false}, {2, false}, {3, false}}},
+		{"one right", []Response{{Item: 1, Correct: true}}},
+		{"one wrong", []Response{{Item: 1, Correct: false}}},
+		{"mixed", []Response{{Item: 0, Correct: true}, {Item: 1, Correct: true}, {Item: 2, Correct: false}, {Item: 3, Correct: false}}},
+		{"all right", []Response{{Item: 0, Correct: true}, {Item: 1, Correct: true}, {Item: 2, Correct: true}, {Item: 3, Correct: true}}},
+		{"all wrong", []Response{{Item: 0, Correct: false}, {Item: 1, Correct: false}, {Item: 2, Correct: false}, {Item: 3, Correct: false}}},
 	}
 	cfg := mustPreset(t, "C1")
 	cfg.MaxLength = 10
@@ -82,7 +82,7 @@ func TestEAPMatchesIntegration(t *testing.T) {
 
 func TestMAPMatchesMode(t *testing.T) {
 	items := []Item{{ID: "a", A: 1.2, B: -0.5}, {ID: "b", A: 1.4, B: 0.3}, {ID: "c", A: 0.9, B: 1}}
-	answers := []Response{{0, true}, {1, true}, {2, false}}
+	answers := []Response{{Item: 0, Correct: true}, {Item: 1, Correct: true}, {Item: 2, Correct: false}}
 	cfg := mustPreset(t, "C1")
 	cfg.Estimator = MAP
 	e := mustEngine(t, items, cfg)
@@ -130,7 +130,7 @@ func TestMAPMatchesMode(t *testing.T) {
 // variation 0.5 (by 0.5 near 0, else by half the previous estimate).
 func TestMovingPriorIsPIX(t *testing.T) {
 	items := []Item{{ID: "a", A: 1.1, B: -2}, {ID: "b", A: 1.3, B: -1}, {ID: "c", A: 0.9, B: 0.5}}
-	answers := []Response{{0, true}, {1, true}, {2, false}}
+	answers := []Response{{Item: 0, Correct: true}, {Item: 1, Correct: true}, {Item: 2, Correct: false}}
 	e := mustEngine(t, items, mustPreset(t, "pix-flash"))
 	test, _ := e.NewTest(TestOptions{})
 	nodes := Grid{Min: -9, Max: 9, Points: 81}.Nodes()

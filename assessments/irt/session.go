@@ -27,6 +27,9 @@ type TestOptions struct {
 type Response struct {
 	Item    int
 	Correct bool
+	// Skipped marks an item withdrawn unanswered (Skip): it counts for
+	// nothing, and Replay withdraws it at the same point.
+	Skipped bool
 }
 
 // StopReason says why a test ended.
@@ -288,9 +291,28 @@ func (e *Engine) Replay(opts TestOptions, responses []Response) (*Test, error) {
 		if !ok || item != r.Item {
 			return nil, fmt.Errorf("irt: answer %d is to item %d, the engine chooses %d: %w", i+1, r.Item, item, ErrReplayMismatch)
 		}
-		if err := t.Answer(r.Item, r.Correct); err != nil {
+		if r.Skipped {
+			err = t.Skip(r.Item)
+		} else {
+			err = t.Answer(r.Item, r.Correct)
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
 	return t, nil
+}
+
+// Skip withdraws the item Next returned without an answer: a question
+// replaced because it could not be answered (a certification alert the
+// invigilator validated). The item is never served again in this test and
+// counts for nothing; the next call to Next chooses another. Replay with a
+// Response marked Skipped at the same point does the same.
+func (t *Test) Skip(item int) error {
+	if t.Done() || t.pending != item {
+		return fmt.Errorf("irt: skip item %d, pending %d: %w", item, t.pending, ErrInvalidInput)
+	}
+	t.state[item] = itemFiltered
+	t.pending = -1
+	return nil
 }
