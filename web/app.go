@@ -19,6 +19,7 @@ import (
 	"ardoise/assessments"
 	"ardoise/campaigns"
 	"ardoise/certificates"
+	"ardoise/certification"
 	"ardoise/community"
 	"ardoise/courses"
 	"ardoise/internal/i18n"
@@ -42,13 +43,15 @@ type Deps struct {
 	Community    *community.Service
 	Campaigns    *campaigns.Service
 	Territories  *campaigns.Territories
-	Mailer       *mail.Mailer
-	Keys         *keyring.Keyring
-	Catalog      *i18n.Catalog
-	Metrics      *metrics.Metrics
-	Limiter      *ratelimit.Limiter
-	Logger       *slog.Logger
-	BaseURL      string
+	// Certification runs certification centres and sessions.
+	Certification *certification.Service
+	Mailer        *mail.Mailer
+	Keys          *keyring.Keyring
+	Catalog       *i18n.Catalog
+	Metrics       *metrics.Metrics
+	Limiter       *ratelimit.Limiter
+	Logger        *slog.Logger
+	BaseURL       string
 	// OpsNetworks may read /metrics, /readyz's detail and X-Store-Commands.
 	OpsNetworks []netip.Prefix
 }

@@ -21,6 +21,7 @@ import (
 	"ardoise/assessments"
 	"ardoise/campaigns"
 	"ardoise/certificates"
+	"ardoise/certification"
 	"ardoise/community"
 	"ardoise/courses"
 	"ardoise/internal/claim"
@@ -61,6 +62,8 @@ type System struct {
 	Community    *community.Service
 	Campaigns    *campaigns.Service
 	Territories  *campaigns.Territories
+	// Certification runs certification centres and sessions.
+	Certification *certification.Service
 
 	asynqClient *asynq.Client
 	lock        *os.File
@@ -80,6 +83,7 @@ func Indexes() []database.Index {
 	all = append(all, community.Indexes...)
 	all = append(all, campaigns.Indexes...)
 	all = append(all, campaigns.TerritoryIndexes...)
+	all = append(all, certification.Indexes...)
 	return append(all, queue.PendingIndexes(Markers()...)...)
 }
 
@@ -206,6 +210,8 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (sys *System, er
 	s.Territories = campaigns.NewTerritories(campaigns.TerritoryDeps{Store: campaigns.NewTerritoryStore(s.DB, s.Claims),
 		Profile: s.Profile, Assessments: s.Assessments, Courses: s.Courses})
 	s.Assessments.OnFinish(s.Territories.CountTest)
+	s.Certification = certification.NewService(certification.Deps{Store: certification.NewStore(s.DB, s.Claims),
+		Profile: s.Profile, Assessments: s.Assessments, Limits: s.Limiter, Logger: logger})
 	return s, nil
 }
 
@@ -216,7 +222,7 @@ func (s *System) Web() (*web.App, error) {
 		Certificates: s.Certificates, Community: s.Community, Campaigns: s.Campaigns, Mailer: s.Mailer, Keys: s.Keys,
 		Catalog: s.Catalog, Metrics: s.Metrics, Limiter: s.Limiter, Logger: s.Logger, BaseURL: s.Cfg.BaseURL,
 		OpsNetworks: s.Cfg.OpsNetworks,
-		Territories: s.Territories,
+		Territories: s.Territories, Certification: s.Certification,
 	})
 }
 
