@@ -37,6 +37,8 @@ type CertificationStart struct {
 	Deadline   time.Time
 	// Device is the SHA-256 (hex) of the token of the device that starts.
 	Device string
+	// Session and Candidate say whose test it is in certification/.
+	Session, Candidate string
 }
 
 // StartCertification starts a certification test. Unlike Start, it keeps
@@ -61,7 +63,7 @@ func (s *Service) StartCertification(ctx context.Context, c CertificationStart) 
 	t := &Test{ID: newTestID(), UserID: c.UserID, Scope: scope, ContentVersion: bank.Version,
 		ParamsVersion: params.Version, Config: recordConfig(be.config), Seed: s.seed(), Accessible: c.Accessible,
 		State: StateStarted, Answers: []Recorded{}, CreatedAt: now, UpdatedAt: now,
-		Deadline: c.Deadline.UTC().Truncate(time.Millisecond), Device: c.Device}
+		Deadline: c.Deadline.UTC().Truncate(time.Millisecond), Device: c.Device, Session: c.Session, Candidate: c.Candidate}
 	run, err := be.engine.NewTest(s.testOptions(f, t))
 	if err != nil {
 		return nil, err

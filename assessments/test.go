@@ -40,10 +40,14 @@ type Test struct {
 	// stops taking answers, the hash of the one device that may answer,
 	// the question the page reported leaving, and why the test ended
 	// before its last question ("time", "invigilator").
-	Deadline   time.Time `bson:"deadline,omitempty"`
-	Device     string    `bson:"device,omitempty"`
-	FocusLost  string    `bson:"focusLost,omitempty"`
-	EndReason  string    `bson:"endReason,omitempty"`
+	Deadline  time.Time `bson:"deadline,omitempty"`
+	Device    string    `bson:"device,omitempty"`
+	FocusLost string    `bson:"focusLost,omitempty"`
+	EndReason string    `bson:"endReason,omitempty"`
+	// Session and Candidate name the certification session and the
+	// candidate of the list the test is for.
+	Session    string    `bson:"session,omitempty"`
+	Candidate  string    `bson:"candidate,omitempty"`
 	Result     *Result   `bson:"result,omitempty"`
 	Pending    []string  `bson:"pending,omitempty"`
 	PendingAt  time.Time `bson:"pendingAt,omitempty"`

@@ -6,7 +6,10 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"ardoise/assessments"
+	"ardoise/internal/keyring"
 	"ardoise/internal/ratelimit"
 	"ardoise/profile"
 )
@@ -17,6 +20,8 @@ type Service struct {
 	profile     *profile.Service
 	assessments *assessments.Service
 	limits      *ratelimit.Limiter
+	keys        *keyring.Keyring
+	progress    progress
 	logger      *slog.Logger
 	now         func() time.Time
 }
@@ -28,7 +33,12 @@ type Deps struct {
 	Assessments *assessments.Service
 	// Limits counts invigilator password and check-in tries (Redis).
 	Limits *ratelimit.Limiter
-	Logger *slog.Logger
+	// Keys sign supervision tokens.
+	Keys *keyring.Keyring
+	// Redis holds the candidates' live answer counts, under RedisPrefix.
+	Redis       redis.UniversalClient
+	RedisPrefix string
+	Logger      *slog.Logger
 	// Now is the clock (tests move it); time.Now when nil.
 	Now func() time.Time
 }
@@ -39,7 +49,8 @@ func NewService(d Deps) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: d.Store, profile: d.Profile, assessments: d.Assessments, limits: d.Limits, logger: d.Logger, now: now}
+	return &Service{store: d.Store, profile: d.Profile, assessments: d.Assessments, limits: d.Limits, keys: d.Keys,
+		progress: progress{rdb: d.Redis, prefix: d.RedisPrefix}, logger: d.Logger, now: now}
 }
 
 // Store returns the service's store (operator commands, tests).

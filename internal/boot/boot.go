@@ -211,7 +211,9 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (sys *System, er
 		Profile: s.Profile, Assessments: s.Assessments, Courses: s.Courses})
 	s.Assessments.OnFinish(s.Territories.CountTest)
 	s.Certification = certification.NewService(certification.Deps{Store: certification.NewStore(s.DB, s.Claims),
-		Profile: s.Profile, Assessments: s.Assessments, Limits: s.Limiter, Logger: logger})
+		Profile: s.Profile, Assessments: s.Assessments, Limits: s.Limiter, Keys: s.Keys,
+		Redis: s.RDB, RedisPrefix: "ardoise:" + cfg.QueuePrefix, Logger: logger})
+	s.Assessments.OnCertificationFinish(s.Certification.CountFinished)
 	return s, nil
 }
 
