@@ -52,21 +52,31 @@ func (a *App) testJSON(c *fiber.Ctx, t *assessments.Test) (testJSON, error) {
 	if n := len(t.Answers); n > 0 {
 		out.LastLate = t.Answers[n-1].Late
 	}
-	if t.Current != nil {
-		ch, err := a.Assessments.Challenge(c.UserContext(), t, t.Current.ChallengeID)
-		if err != nil {
-			return out, err
-		}
-		out.Question = &questionJSON{ID: ch.ID, Type: ch.Type, Competence: ch.Competence, Prompt: ch.PromptHTML,
-			Proposals: t.ProposalsOf(ch), Fields: ch.Fields, Timer: ch.Timer, Accessible: ch.Accessible,
-			ServedAt: t.Current.ServedAt.Format(time.RFC3339), Placeholder: ch.Placeholder}
+	q, err := a.questionJSON(c, t)
+	if err != nil {
+		return out, err
 	}
+	out.Question = q
 	if r := t.Result; r != nil {
 		out.Result = &resultJSON{Framework: t.Scope.Framework, Competence: t.Scope.Competence, Score: r.Score, Level: r.Level,
 			Levels: r.Levels(), StandardErrors: r.StandardErrors(), ContentVersion: t.ContentVersion,
 			ScoringVersion: r.ScoringVersion, FinishedAt: t.FinishedAt.Format(time.RFC3339)}
 	}
 	return out, nil
+}
+
+// questionJSON is the question a test serves, or nil.
+func (a *App) questionJSON(c *fiber.Ctx, t *assessments.Test) (*questionJSON, error) {
+	if t.Current == nil {
+		return nil, nil
+	}
+	ch, err := a.Assessments.Challenge(c.UserContext(), t, t.Current.ChallengeID)
+	if err != nil {
+		return nil, err
+	}
+	return &questionJSON{ID: ch.ID, Type: ch.Type, Competence: ch.Competence, Prompt: ch.PromptHTML,
+		Proposals: t.ProposalsOf(ch), Fields: ch.Fields, Timer: ch.Timer, Accessible: ch.Accessible,
+		ServedAt: t.Current.ServedAt.Format(time.RFC3339), Placeholder: ch.Placeholder}, nil
 }
 
 type frameworkJSON struct {

@@ -212,6 +212,21 @@ func (a *App) routes() {
 	api.Post("/inspection/hours/review", requireRole(profile.RoleInspector), a.apiInspectReview)
 	api.Post("/inspection/hours/export", requireRole(profile.RoleInspector), a.apiInspectExport)
 	api.Get("/territory/dashboard", requireRole(profile.RoleInspector), a.apiTerritoryDashboard)
+	// Certification, on the day: the invigilator's routes take a
+	// supervision token; the candidate's an account and a device token.
+	api.Post("/certification/supervision", a.apiSupervise)
+	api.Post("/certification/supervision/open", a.apiSupervisionOpen)
+	api.Get("/certification/supervision", a.apiSupervisionBoard)
+	api.Post("/certification/supervision/candidates/:id/confirm", a.apiSupervisionConfirm)
+	api.Post("/certification/supervision/alerts/:id", a.apiSupervisionAlert)
+	api.Post("/certification/supervision/candidates/:id/end", a.apiSupervisionEnd)
+	api.Post("/certification/checkin", requireUser, a.apiCheckIn)
+	api.Get("/certification/candidates/:id", requireUser, a.apiCandidate)
+	api.Post("/certification/start", requireUser, a.apiCertificationStart)
+	api.Get("/certifications/:id", requireUser, a.apiCertificationGet)
+	api.Post("/certifications/:id/answers", requireUser, a.apiCertificationAnswer)
+	api.Post("/certifications/:id/alerts", requireUser, a.apiCertificationAlert)
+	api.Post("/certifications/:id/focus", requireUser, a.apiCertificationFocus)
 
 	r.Use(func(c *fiber.Ctx) error {
 		return fmt.Errorf("web: no route for %s %s: %w", c.Method(), c.Path(), errkind.ErrNotFound)
