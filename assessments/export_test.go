@@ -104,3 +104,55 @@ func (s *Service) UseContent(ctx context.Context, src Sources) error {
 
 // SetSeed makes every new test start from seed.
 func (s *Service) SetSeed(seed int64) { s.seed = func() int64 { return seed } }
+
+// SetNow moves the service's clock (certification deadlines).
+func (s *Service) SetNow(now func() time.Time) { s.now = now }
+
+// SimulateCertification runs a certification test of seed in memory as
+// the answer path does (replay the stored answers, apply the new one,
+// measure on that run), with right deciding each answer and every tenth
+// question voided, and returns the test as the store would hold it.
+func (s *Service) SimulateCertification(seed int64, right func(n int, ch *Challenge) bool) (*Test, error) {
+	bank := s.current
+	scope := Scope{Framework: "crcn", Certification: true}
+	params := s.currentParams(context.Background())
+	be, err := s.engines.get(bank, params, scope)
+	if err != nil {
+		return nil, err
+	}
+	t := &Test{ID: "sim", Scope: scope, ContentVersion: bank.Version, ParamsVersion: params.Version,
+		Config: recordConfig(be.config), Seed: seed, State: StateStarted}
+	for n := 0; ; n++ {
+		run, err := s.replay(bank, be.engine, t)
+		if err != nil {
+			return nil, err
+		}
+		next, _ := run.Next()
+		ch, _ := bank.Challenge(be.engine.Item(next).ID)
+		if n%10 == 9 {
+			if err := run.Skip(next); err != nil {
+				return nil, err
+			}
+			t.Answers = append(t.Answers, Recorded{ChallengeID: ch.ID, Voided: true})
+		} else {
+			ok := right(n, ch)
+			if err := run.Answer(next, ok); err != nil {
+				return nil, err
+			}
+			t.Answers = append(t.Answers, Recorded{ChallengeID: ch.ID, Answer: ch.SampleAnswer(ok), Correct: ok})
+		}
+		if _, more := run.Next(); !more {
+			t.State, t.Result = StateFinished, resultOf(run.Estimates())
+			return t, nil
+		}
+	}
+}
+
+// ReplayInMemory is Replay on a test in hand.
+func (s *Service) ReplayInMemory(t *Test) (*ReplayReport, error) {
+	bank, be, err := s.engineOf(context.Background(), t)
+	if err != nil {
+		return nil, err
+	}
+	return s.replayReport(bank, be, t), nil
+}

@@ -1,0 +1,15 @@
+package certification
+
+import "context"
+
+// PutSession stores a session as given, with its number claimed: the day's
+// tests start from a session in a chosen state.
+func (s *Store) PutSession(ctx context.Context, x *Session) error {
+	if _, err := s.claimNumber(ctx, x.Number, x.ID); err != nil {
+		return err
+	}
+	return s.insertSession(ctx, x)
+}
+
+// Session reads a session as stored.
+func (s *Store) Session(ctx context.Context, id string) (*Session, error) { return s.session(ctx, id) }
