@@ -99,7 +99,7 @@ func (s *Service) Alert(ctx context.Context, u *profile.User, testID, device, re
 	}
 	reason = strings.TrimSpace(reason)
 	if !slices.Contains(alertReasons, reason) {
-		return nil, errkind.Invalid("reason", "invalid_choice")
+		return nil, errkind.Invalid("reason", "bad_choice")
 	}
 	now := s.now()
 	var out Alert

@@ -60,7 +60,7 @@ func (s *Service) CheckIn(ctx context.Context, u *profile.User, in CheckInInput)
 		v.Add("firstName", "required")
 	}
 	if !okDate {
-		v.Add("birthDate", "invalid_date")
+		v.Add("birthDate", "bad_date")
 	}
 	if err := v.Err(); err != nil {
 		return "", nil, err

@@ -237,7 +237,7 @@ func (s *Service) Decide(ctx context.Context, token, alertID, decision string) (
 		return nil, err
 	}
 	if decision != "validate" && decision != "dismiss" {
-		return nil, errkind.Invalid("decision", "invalid_choice")
+		return nil, errkind.Invalid("decision", "bad_choice")
 	}
 	var alert *Alert
 	for i := range x.Alerts {

@@ -24,6 +24,8 @@ type apiClient struct {
 	token string
 	// header, when set, receives the headers of each response.
 	header *http.Header
+	// device, when set, is sent as a certification's device token.
+	device string
 }
 
 func (a apiClient) call(method, path string, body any) (int, map[string]any, string) {
@@ -43,6 +45,9 @@ func (a apiClient) call(method, path string, body any) (int, map[string]any, str
 	}
 	if a.token != "" {
 		req.Header.Set("Authorization", "Bearer "+a.token)
+	}
+	if a.device != "" {
+		req.Header.Set("X-Certification-Device", a.device)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -161,6 +161,23 @@ func matrix() []route {
 		{method: "POST", path: "/api/v1/campaigns/join", json: `{"code":"AAAA"}`, want: [5]int{unauth, unproc, unproc, unproc, unproc}},
 		{method: "POST", path: "/api/v1/participations/inconnue/share", pattern: "/api/v1/participations/:id/share", want: [5]int{unauth, notf, notf, notf, notf}},
 		{method: "GET", path: "/api/v1/territory/dashboard", want: [5]int{unauth, forb, forb, ok, ok}},
+		// Certification on the day. The invigilator's routes take a supervision token, never an account:
+		// an account's token or cookie is not one (401); a wrong password is refused (403).
+		{method: "POST", path: "/api/v1/certification/supervision", json: `{"session":123456,"password":"AAAAAA"}`, want: anyone(forb)},
+		{method: "POST", path: "/api/v1/certification/supervision/open", want: anyone(unauth)},
+		{method: "GET", path: "/api/v1/certification/supervision", want: anyone(unauth)},
+		{method: "POST", path: "/api/v1/certification/supervision/candidates/inconnu/confirm", pattern: "/api/v1/certification/supervision/candidates/:id/confirm", want: anyone(unauth)},
+		{method: "POST", path: "/api/v1/certification/supervision/alerts/inconnue", pattern: "/api/v1/certification/supervision/alerts/:id", json: `{"decision":"validate"}`, want: anyone(unauth)},
+		{method: "POST", path: "/api/v1/certification/supervision/candidates/inconnu/end", pattern: "/api/v1/certification/supervision/candidates/:id/end", json: `{"reason":"un motif"}`, want: anyone(unauth)},
+		// The candidate's routes: an account on the list, then the device that started (404 for anyone else's).
+		{method: "POST", path: "/api/v1/certification/checkin", json: `{"session":123456,"lastName":"Nom","firstName":"Prénom","birthDate":"1980-01-01"}`, want: [5]int{unauth, unproc, unproc, unproc, unproc}},
+		{method: "GET", path: "/api/v1/certification/candidates/inconnue-inconnu", pattern: "/api/v1/certification/candidates/:id", want: [5]int{unauth, notf, notf, notf, notf}},
+		{method: "POST", path: "/api/v1/certification/start", json: `{"candidate":"inconnue-inconnu","accessCode":"AAAA22"}`, want: [5]int{unauth, notf, notf, notf, notf}},
+		{method: "GET", path: "/api/v1/certifications/inconnue", pattern: "/api/v1/certifications/:id", want: [5]int{unauth, notf, notf, notf, notf}},
+		{method: "POST", path: "/api/v1/certifications/inconnue/answers", pattern: "/api/v1/certifications/:id/answers", json: `{"challengeId":"x","answer":"a"}`, want: [5]int{unauth, notf, notf, notf, notf}},
+		{method: "POST", path: "/api/v1/certifications/inconnue/alerts", pattern: "/api/v1/certifications/:id/alerts", json: `{"reason":"image"}`, want: [5]int{unauth, notf, notf, notf, notf}},
+		// A report about a question no longer served (or of no test) changes nothing and says nothing.
+		{method: "POST", path: "/api/v1/certifications/inconnue/focus", pattern: "/api/v1/certifications/:id/focus", json: `{"challengeId":"x"}`, want: [5]int{unauth, http.StatusNoContent, http.StatusNoContent, http.StatusNoContent, http.StatusNoContent}},
 		{method: "GET", path: "/api/v1/certificates/ABCDEFGHJK", pattern: "/api/v1/certificates/:code", want: anyone(notf)},
 		{method: "GET", path: "/api/v1/inspection/hours", want: [5]int{unauth, forb, forb, ok, ok}},
 		{method: "POST", path: "/api/v1/inspection/hours/review", json: `{}`, want: [5]int{unauth, forb, forb, bad, bad}},
