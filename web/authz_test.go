@@ -161,6 +161,15 @@ func matrix() []route {
 		{method: "POST", path: "/api/v1/campaigns/join", json: `{"code":"AAAA"}`, want: [5]int{unauth, unproc, unproc, unproc, unproc}},
 		{method: "POST", path: "/api/v1/participations/inconnue/share", pattern: "/api/v1/participations/:id/share", want: [5]int{unauth, notf, notf, notf, notf}},
 		{method: "GET", path: "/api/v1/territory/dashboard", want: [5]int{unauth, forb, forb, ok, ok}},
+		// The invigilator's pages: a supervision cookie, no account; without it, back to the password form.
+		{method: "GET", path: "/surveillance", want: anyone(ok)},
+		{method: "POST", path: "/surveillance", form: url.Values{"session": {"654321"}, "password": {"AAAAAA"}}, want: anyone(forb)},
+		{method: "GET", path: "/surveillance/session", want: anyone(see)},
+		{method: "POST", path: "/surveillance/ouvrir", want: anyone(see)},
+		{method: "POST", path: "/surveillance/candidats/inconnu/presence", pattern: "/surveillance/candidats/:id/presence", want: anyone(see)},
+		{method: "POST", path: "/surveillance/candidats/inconnu/fin", pattern: "/surveillance/candidats/:id/fin", form: url.Values{"motif": {"un motif"}}, want: anyone(see)},
+		{method: "POST", path: "/surveillance/alertes/inconnue", pattern: "/surveillance/alertes/:id", form: url.Values{"decision": {"validate"}}, want: anyone(see)},
+		{method: "POST", path: "/surveillance/quitter", want: anyone(see)},
 		// Certification on the day. The invigilator's routes take a supervision token, never an account:
 		// an account's token or cookie is not one (401); a wrong password is refused (403).
 		{method: "POST", path: "/api/v1/certification/supervision", json: `{"session":123456,"password":"AAAAAA"}`, want: anyone(forb)},

@@ -64,6 +64,15 @@ func (a *App) routes() {
 	r.Get("/resultat/:token", a.assessPrivateResult)
 
 	// Campaigns, the participant's side: join by code, then share a result.
+	// The invigilator's pages: a supervision token in a cookie, no account.
+	r.Get("/surveillance", a.supervisionForm)
+	r.Post("/surveillance", a.supervisionLogin)
+	r.Get("/surveillance/session", a.supervisionBoard)
+	r.Post("/surveillance/ouvrir", a.supervisionAction(a.supervisionOpen))
+	r.Post("/surveillance/candidats/:id/presence", a.supervisionAction(a.supervisionConfirm))
+	r.Post("/surveillance/candidats/:id/fin", a.supervisionAction(a.supervisionEnd))
+	r.Post("/surveillance/alertes/:id", a.supervisionAction(a.supervisionDecide))
+	r.Post("/surveillance/quitter", a.supervisionQuit)
 	r.Get("/campagne", a.campaignJoinForm) // signed in or not: a visitor gets a sign-in link back here
 	r.Post("/campagne", a.campaignJoin)
 	r.Post("/campagne/participations/:id/envoi", requireUser, a.campaignShare)
