@@ -64,6 +64,12 @@ func (a *App) routes() {
 	r.Get("/resultat/:token", a.assessPrivateResult)
 
 	// Campaigns, the participant's side: join by code, then share a result.
+	// The candidate's certification pages (JavaScript needed).
+	r.Get("/certification", requireUser, a.certificationCheckInForm)
+	r.Post("/certification", requireUser, a.certificationCheckIn)
+	r.Get("/certification/candidat/:handle", requireUser, a.certificationCandidate)
+	r.Post("/certification/candidat/:handle/code", requireUser, a.certificationStart)
+	r.Get("/certification/test/:id", requireUser, a.certificationTest)
 	// The invigilator's pages: a supervision token in a cookie, no account.
 	r.Get("/surveillance", a.supervisionForm)
 	r.Post("/surveillance", a.supervisionLogin)
