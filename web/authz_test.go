@@ -161,6 +161,12 @@ func matrix() []route {
 		{method: "POST", path: "/api/v1/campaigns/join", json: `{"code":"AAAA"}`, want: [5]int{unauth, unproc, unproc, unproc, unproc}},
 		{method: "POST", path: "/api/v1/participations/inconnue/share", pattern: "/api/v1/participations/:id/share", want: [5]int{unauth, notf, notf, notf, notf}},
 		{method: "GET", path: "/api/v1/territory/dashboard", want: [5]int{unauth, forb, forb, ok, ok}},
+		// Certification, setting up: admins create centres; a centre's référents (no role of their own: any account an
+		// admin names) create its sessions and import candidates; an account that is a référent of no centre is refused.
+		{method: "POST", path: "/api/v1/certification/centres", json: `{}`, want: [5]int{unauth, forb, forb, forb, bad}},
+		{method: "POST", path: "/api/v1/certification/sessions", json: `{}`, want: [5]int{unauth, forb, forb, forb, forb}},
+		{method: "GET", path: "/api/v1/certification/sessions/inconnue", pattern: "/api/v1/certification/sessions/:id", want: [5]int{unauth, forb, forb, forb, notf}},
+		{method: "POST", path: "/api/v1/certification/sessions/inconnue/candidates", pattern: "/api/v1/certification/sessions/:id/candidates", json: `{}`, want: [5]int{unauth, forb, forb, forb, forb}},
 		{method: "GET", path: "/api/v1/certificates/ABCDEFGHJK", pattern: "/api/v1/certificates/:code", want: anyone(notf)},
 		{method: "GET", path: "/api/v1/inspection/hours", want: [5]int{unauth, forb, forb, ok, ok}},
 		{method: "POST", path: "/api/v1/inspection/hours/review", json: `{}`, want: [5]int{unauth, forb, forb, bad, bad}},
