@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -13,12 +14,12 @@ import (
 	"ardoise/profile"
 )
 
-// postCSV sends a candidates file as text/csv with u's bearer token.
-func postCSV(t *testing.T, env *testenv.Env, api apiClient, path, body string) (int, string) {
+// postTyped posts body with a content type and a bearer token.
+func postTyped(t *testing.T, env *testenv.Env, token, path, contentType string, body []byte) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest("POST", env.URL+path, strings.NewReader(body))
-	req.Header.Set("Content-Type", "text/csv; charset=utf-8")
-	req.Header.Set("Authorization", "Bearer "+api.token)
+	req, _ := http.NewRequest("POST", env.URL+path, bytes.NewReader(body))
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -26,6 +27,12 @@ func postCSV(t *testing.T, env *testenv.Env, api apiClient, path, body string) (
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(raw)
+}
+
+// postCSV sends a candidates file as text/csv with api's bearer token.
+func postCSV(t *testing.T, env *testenv.Env, api apiClient, path, body string) (int, string) {
+	t.Helper()
+	return postTyped(t, env, api.token, path, "text/csv; charset=utf-8", []byte(body))
 }
 
 // TestCertificationSetupAPI: an admin creates a centre, its référent a
