@@ -90,6 +90,8 @@ func TestCertificationSetupAPI(t *testing.T) {
 		file := "nom;prénom;date_naissance;email;temps_majoré;aménagement\n" +
 			"Martin;Élise;12/03/1985;elise.martin@ac-lyon.fr;;non\n" +
 			"Dupont;Jean-Luc;1979-11-02;jl.dupont@ac-lyon.fr;33%;oui\n"
+		st, raw = postTyped(t, env, referent.token, base+"/candidates", "application/vnd.ms-excel", []byte(file))
+		expect("a spreadsheet", st, 415, raw, `"code":"unsupported_media_type"`)
 		st, raw = postCSV(t, env, referent, base+"/candidates", file)
 		expect("import", st, 200, raw, `{"imported":2}`)
 		dirty := "nom;prénom;date_naissance;email;temps_majoré;aménagement\n" +
