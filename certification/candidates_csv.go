@@ -38,9 +38,12 @@ const (
 // names trimmed (NFC), BirthDate as YYYY-MM-DD, Email lower-case,
 // ExtraTime in percent (0..100), Adjustment for a disability arrangement.
 type CandidateInput struct {
-	LastName, FirstName, BirthDate, Email string
-	ExtraTime                             int
-	Adjustment                            bool
+	LastName   string `json:"lastName"`
+	FirstName  string `json:"firstName"`
+	BirthDate  string `json:"birthDate"`
+	Email      string `json:"email"`
+	ExtraTime  int    `json:"extraTime"`
+	Adjustment bool   `json:"adjustment"`
 }
 
 // LineError is a problem on one physical line of the file (the header is

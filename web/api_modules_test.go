@@ -1,10 +1,7 @@
 package web_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
-	"net/http"
 	"os"
 	"strings"
 	"testing"
@@ -16,16 +13,7 @@ import (
 
 func postZip(t *testing.T, env *testenv.Env, token, path string, body []byte) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest("POST", env.URL+path, bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/zip")
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(raw)
+	return postTyped(t, env, token, path, "application/zip", body)
 }
 
 func TestModulesAPI(t *testing.T) {

@@ -161,6 +161,13 @@ func matrix() []route {
 		{method: "POST", path: "/api/v1/campaigns/join", json: `{"code":"AAAA"}`, want: [5]int{unauth, unproc, unproc, unproc, unproc}},
 		{method: "POST", path: "/api/v1/participations/inconnue/share", pattern: "/api/v1/participations/:id/share", want: [5]int{unauth, notf, notf, notf, notf}},
 		{method: "GET", path: "/api/v1/territory/dashboard", want: [5]int{unauth, forb, forb, ok, ok}},
+		// The candidate's pages: any account may check in (the list decides); a candidate is its account's only.
+		{method: "GET", path: "/certification", want: userPage},
+		{method: "POST", path: "/certification", form: url.Values{"session": {"12"}, "nom": {"Nom"}, "prenom": {"Prénom"}, "naissance": {"01/01/1980"}}, want: [5]int{unauth, unproc, unproc, unproc, unproc}},
+		{method: "GET", path: "/certification/candidat/inconnue-inconnu", pattern: "/certification/candidat/:handle", want: [5]int{see, notf, notf, notf, notf}},
+		{method: "POST", path: "/certification/candidat/inconnue-inconnu/code", pattern: "/certification/candidat/:handle/code", form: url.Values{"code": {"AAAA22"}}, want: [5]int{unauth, notf, notf, notf, notf}},
+		// The test page is an empty shell: its script asks the API, which checks the account and the device.
+		{method: "GET", path: "/certification/test/inconnu", pattern: "/certification/test/:id", want: userPage},
 		// The invigilator's pages: a supervision cookie, no account; without it, back to the password form.
 		{method: "GET", path: "/surveillance", want: anyone(ok)},
 		{method: "POST", path: "/surveillance", form: url.Values{"session": {"654321"}, "password": {"AAAAAA"}}, want: anyone(forb)},
@@ -187,6 +194,12 @@ func matrix() []route {
 		{method: "POST", path: "/api/v1/certifications/inconnue/alerts", pattern: "/api/v1/certifications/:id/alerts", json: `{"reason":"image"}`, want: [5]int{unauth, notf, notf, notf, notf}},
 		// A report about a question no longer served (or of no test) changes nothing and says nothing.
 		{method: "POST", path: "/api/v1/certifications/inconnue/focus", pattern: "/api/v1/certifications/:id/focus", json: `{"challengeId":"x"}`, want: [5]int{unauth, http.StatusNoContent, http.StatusNoContent, http.StatusNoContent, http.StatusNoContent}},
+		// Certification, setting up: admins create centres; a centre's référents (no role of their own: any account an
+		// admin names) create its sessions and import candidates; an account that is a référent of no centre is refused.
+		{method: "POST", path: "/api/v1/certification/centres", json: `{}`, want: [5]int{unauth, forb, forb, forb, bad}},
+		{method: "POST", path: "/api/v1/certification/sessions", json: `{}`, want: [5]int{unauth, forb, forb, forb, forb}},
+		{method: "GET", path: "/api/v1/certification/sessions/inconnue", pattern: "/api/v1/certification/sessions/:id", want: [5]int{unauth, forb, forb, forb, notf}},
+		{method: "POST", path: "/api/v1/certification/sessions/inconnue/candidates", pattern: "/api/v1/certification/sessions/:id/candidates", json: `{}`, want: [5]int{unauth, forb, forb, forb, forb}},
 		{method: "GET", path: "/api/v1/certificates/ABCDEFGHJK", pattern: "/api/v1/certificates/:code", want: anyone(notf)},
 		{method: "GET", path: "/api/v1/inspection/hours", want: [5]int{unauth, forb, forb, ok, ok}},
 		{method: "POST", path: "/api/v1/inspection/hours/review", json: `{}`, want: [5]int{unauth, forb, forb, bad, bad}},
