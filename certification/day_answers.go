@@ -15,8 +15,11 @@ import (
 // owner is who may answer a certification test: the account, on the
 // device holding the token.
 func owner(u *profile.User, device string) assessments.Owner {
-	if u == nil || device == "" {
+	if u == nil {
 		return assessments.Owner{}
+	}
+	if device == "" {
+		return assessments.Owner{UserID: u.ID} // refused as another device
 	}
 	return assessments.Owner{UserID: u.ID, Device: DeviceHash(device)}
 }

@@ -173,12 +173,12 @@ func (s *Service) Confirm(ctx context.Context, token, candidateID string) (*Sess
 	}
 	now := s.now()
 	return s.store.update(ctx, x.ID, func(x *Session) error {
-		if err := x.dayOpen(now); err != nil {
-			return err
-		}
 		c := x.candidate(candidateID)
 		if c == nil {
 			return fmt.Errorf("certification: candidate %s: %w", candidateID, errkind.ErrNotFound)
+		}
+		if err := x.dayOpen(now); err != nil {
+			return err
 		}
 		if c.State != StatePresent {
 			return refused(CodeNotCheckedIn)

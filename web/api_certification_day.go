@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -11,9 +12,14 @@ import (
 	"ardoise/internal/errkind"
 )
 
-// supervisionPrefix is the path of the invigilator's API routes, which take
+// supervisionPath is the path of the invigilator's API routes, which take
 // a supervision token (not an account's) as their Bearer token.
-const supervisionPrefix = "/api/v1/certification/supervision/"
+const supervisionPath = "/api/v1/certification/supervision"
+
+// isSupervision reports whether path is one of the invigilator's routes.
+func isSupervision(path string) bool {
+	return path == supervisionPath || strings.HasPrefix(path, supervisionPath+"/")
+}
 
 // deviceHeader carries a certification test's device token.
 const deviceHeader = "X-Certification-Device"

@@ -123,7 +123,7 @@ func (a *App) identify(c *fiber.Ctx) error {
 		if !ok {
 			return fmt.Errorf("web: authorization header: %w", errkind.ErrUnauthenticated)
 		}
-		if strings.HasPrefix(c.Path(), supervisionPrefix) {
+		if isSupervision(c.Path()) {
 			// The invigilator's supervision token, not an account's: the
 			// certification service checks it on every call.
 			c.Locals(localSupervision, strings.TrimSpace(token))
