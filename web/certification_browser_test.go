@@ -72,7 +72,7 @@ func TestBrowserCertificationDay(t *testing.T) {
 	// One answer with the keyboard: Tab to the first input, choose or type, Enter.
 	first := read(t, cand, "first input", chromedp.Evaluate[string](`document.querySelector('#answer-area input').id`))
 	tabTo(t, cand, first)
-	kind := read(t, cand, "input type", chromedp.Evaluate[string](`document.getElementById('` + first + `').type`))
+	kind := read(t, cand, "input type", chromedp.Evaluate[string](`document.getElementById('`+first+`').type`))
 	if kind == "text" {
 		keys(t, cand, "type an answer", "réponse")
 	} else {
