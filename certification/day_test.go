@@ -19,7 +19,7 @@ import (
 
 // daySession stores a session of today (00:00, Paris) whose candidates are
 // the given accounts, named as on their list.
-func daySession(t *testing.T, env *testenv.Env, people ...*profile.User) *certification.Session {
+func daySession(t testing.TB, env *testenv.Env, people ...*profile.User) *certification.Session {
 	t.Helper()
 	x := &certification.Session{ID: fmt.Sprintf("%024x", rand.Uint64()), Number: 100000 + rand.IntN(900000),
 		CentreID: "centre", Kind: certification.KindCRCN, Date: time.Now().In(clock.Paris()).Format("2006-01-02"), Time: "00:00",
@@ -37,7 +37,7 @@ func daySession(t *testing.T, env *testenv.Env, people ...*profile.User) *certif
 	return x
 }
 
-func refusedWith(t *testing.T, err error, code string) {
+func refusedWith(t testing.TB, err error, code string) {
 	t.Helper()
 	var ref *errkind.RefusedError
 	if !errors.As(err, &ref) || ref.Code != code {
