@@ -10,7 +10,7 @@ import (
 )
 
 // crowdedSession stores an open session of today with n candidates, each
-// with an open alert and the six events of a candidate's day in the log.
+// with an open alert (the log is another document: Store.Log).
 func crowdedSession(t testing.TB, env *testenv.Env, n int) (*certification.Session, string) {
 	x := daySession(t, env)
 	x.Status = certification.StatusOpen
@@ -18,9 +18,6 @@ func crowdedSession(t testing.TB, env *testenv.Env, n int) (*certification.Sessi
 		x.Candidates = append(x.Candidates, certification.Candidate{ID: fmt.Sprintf("c%04d", i), LastName: fmt.Sprintf("Nom%d", i),
 			FirstName: "Prénom", BirthDate: "1980-01-01", Email: fmt.Sprintf("c%d@ac-lyon.fr", i), State: certification.StateInProgress})
 		x.Alerts = append(x.Alerts, certification.Alert{ID: fmt.Sprintf("a%04d", i), CandidateID: fmt.Sprintf("c%04d", i), Reason: "image"})
-		for _, kind := range []string{"checkin", "confirm", "start", "alert", "alert-validate", "finish"} {
-			x.Events = append(x.Events, certification.Event{Kind: kind, CandidateID: fmt.Sprintf("c%04d", i), Detail: "crcn-1.1-cert-requetes-1-guillemets"})
-		}
 	}
 	ctx := testenv.Ctx(t)
 	if _, err := env.Sys.Certification.Store().Replace(ctx, x); err != nil {

@@ -11,9 +11,6 @@ func (s *Store) PutSession(ctx context.Context, x *Session) error {
 	return s.insertSession(ctx, x)
 }
 
-// Session reads a session as stored.
-func (s *Store) Session(ctx context.Context, id string) (*Session, error) { return s.session(ctx, id) }
-
 // Replace stores a session as given, whole (no lock, no version check),
 // claiming its number if it is new.
 func (s *Store) Replace(ctx context.Context, x *Session) (*Session, error) {

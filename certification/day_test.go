@@ -24,7 +24,7 @@ func daySession(t testing.TB, env *testenv.Env, people ...*profile.User) *certif
 	x := &certification.Session{ID: fmt.Sprintf("%024x", rand.Uint64()), Number: 100000 + rand.IntN(900000),
 		CentreID: "centre", Kind: certification.KindCRCN, Date: time.Now().In(clock.Paris()).Format("2006-01-02"), Time: "00:00",
 		Place: "INSPÉ de Lyon", Room: "B12", Invigilator: "Mme Surveillante", AccessCode: "KXQB47", InvigilatorPassword: "ACDE34",
-		Status: certification.StatusCreated, Candidates: []certification.Candidate{}, Alerts: []certification.Alert{}, Events: []certification.Event{}}
+		Status: certification.StatusCreated, Candidates: []certification.Candidate{}, Alerts: []certification.Alert{}}
 	names := [][2]string{{"Dupont-Élie", "Jean"}, {"Martin", "Léa"}, {"Bernard", "Chloé"}}
 	for i, u := range people {
 		x.Candidates = append(x.Candidates, certification.Candidate{ID: "c" + string(rune('1'+i)), LastName: names[i][0],
@@ -164,9 +164,12 @@ func TestSessionDay(t *testing.T) {
 		}
 		_, err = svc.Start(ctx, jean, handle, "KXQB47")
 		refusedWith(t, err, certification.CodeTestOver)
-		stored, _ := svc.Store().Session(ctx, x.ID)
+		log, err := svc.Store().Log(ctx, x.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		var kinds []string
-		for _, e := range stored.Events {
+		for _, e := range log {
 			kinds = append(kinds, e.Kind)
 		}
 		for _, k := range []string{"open", "checkin", "confirm", "start", "other-device", "alert", "alert-validate", "checkin-resume", "resume", "end"} {

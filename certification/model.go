@@ -53,9 +53,10 @@ type Session struct {
 	Status              string      `bson:"status" json:"status"`
 	Candidates          []Candidate `bson:"candidates" json:"-"`
 	Alerts              []Alert     `bson:"alerts" json:"-"`
-	// Events is the session's log: every check-in, confirmation, alert,
-	// refused device and end, kept for the jury.
-	Events    []Event   `bson:"events" json:"-"`
+	// Events are the log lines a change adds (Session.event): Store.update
+	// appends them to the session's log (certification_logs, Store.Log),
+	// not to this document, which the invigilator reads every 5 s.
+	Events    []Event   `bson:"-" json:"-"`
 	CreatedBy string    `bson:"createdBy" json:"-"`
 	CreatedAt time.Time `bson:"createdAt" json:"createdAt"`
 	OpenedAt  time.Time `bson:"openedAt,omitempty" json:"openedAt,omitempty"`

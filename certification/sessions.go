@@ -55,7 +55,7 @@ func (s *Service) CreateSession(ctx context.Context, actor *profile.User, in Ses
 	x.ID, x.CentreID, x.CreatedBy, x.CreatedAt = newID(), centre.ID, actor.ID, s.now()
 	x.AccessCode, x.InvigilatorPassword = NewAccessCode(), NewInvigilatorPassword()
 	x.Status = StatusCreated
-	x.Candidates, x.Alerts, x.Events = []Candidate{}, []Alert{}, []Event{}
+	x.Candidates, x.Alerts = []Candidate{}, []Alert{}
 	if x.Number, err = s.claimNumber(ctx, x.ID); err != nil {
 		return nil, err
 	}

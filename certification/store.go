@@ -26,23 +26,26 @@ const (
 	// DesksCollection holds, per account (_id), the centres it is a
 	// référent of and the sessions of those centres.
 	DesksCollection = "certification_desks"
+	// LogsCollection holds each session's log (_id the session's id).
+	LogsCollection = "certification_logs"
 )
 
 // Indexes are this package's collections.
 var Indexes = []database.Index{{Collection: CentresCollection}, {Collection: SessionsCollection},
-	{Collection: NumbersCollection}, {Collection: DesksCollection}}
+	{Collection: NumbersCollection}, {Collection: DesksCollection}, {Collection: LogsCollection}}
 
 // Store reads and writes centres and sessions.
 type Store struct {
-	centres, sessions, numbers, desks *mongo.Collection
-	locks                             *claim.Claims
+	centres, sessions, numbers, desks, logs *mongo.Collection
+	locks                                   *claim.Claims
 }
 
 // NewStore returns a store on db; locks serialize the writers of one
 // session (FerretDB runs a replace as a read and an overwrite).
 func NewStore(db *database.DB, locks *claim.Claims) *Store {
 	return &Store{centres: db.Collection(CentresCollection), sessions: db.Collection(SessionsCollection),
-		numbers: db.Collection(NumbersCollection), desks: db.Collection(DesksCollection), locks: locks}
+		numbers: db.Collection(NumbersCollection), desks: db.Collection(DesksCollection), logs: db.Collection(LogsCollection),
+		locks: locks}
 }
 
 func wrap(err error, what string) error { return database.Wrap(err, "certification: "+what) }
@@ -123,8 +126,17 @@ func (s *Store) update(ctx context.Context, id string, change func(*Session) err
 	if err != nil {
 		return nil, err
 	}
+	x.Events = nil
 	if err := change(x); err != nil {
 		return x, err
+	}
+	// The log first: a line may then tell of a change a failed write
+	// did not keep, never the reverse.
+	if len(x.Events) > 0 {
+		if _, err := s.logs.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$push": bson.M{"events": bson.M{"$each": x.Events}}},
+			options.UpdateOne().SetUpsert(true)); err != nil {
+			return nil, wrap(err, "session log")
+		}
 	}
 	x.Version++
 	res, err := s.sessions.ReplaceOne(ctx, bson.M{"_id": id, "version": x.Version - 1}, x)
@@ -170,4 +182,22 @@ func (s *Store) addToDesk(ctx context.Context, userID, field, id string) error {
 		return wrap(err, "desk")
 	}
 	return nil
+}
+
+type logDoc struct {
+	SessionID string  `bson:"_id"`
+	Events    []Event `bson:"events"`
+}
+
+// Log returns a session's log, oldest first: one read by _id.
+func (s *Store) Log(ctx context.Context, sessionID string) ([]Event, error) {
+	var d logDoc
+	err := s.logs.FindOne(ctx, bson.M{"_id": sessionID}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return []Event{}, nil
+	}
+	if err != nil {
+		return nil, wrap(err, "session log")
+	}
+	return d.Events, nil
 }
