@@ -127,16 +127,22 @@ func issuedKey(c *Certificate) string {
 	return "cert.pdf.issued"
 }
 
+// holderBlock draws, centred, "we certify that", the holder, what they
+// did, and the title.
+func holderBlock(pdf *fpdf.Fpdf, centered centeredFn, certifies, holder, did, title string) {
+	centered(12, "", ink, 6, certifies)
+	pdf.Ln(2)
+	centered(20, "B", ink, 10, holder)
+	pdf.Ln(2)
+	centered(12, "", ink, 6, did)
+	pdf.Ln(2)
+	centered(16, "B", ink, 8, title)
+}
+
 // trainingBody draws an attestation's holder, module, objectives and details.
 func trainingBody(pdf *fpdf.Fpdf, c *Certificate, tr textFn, t catalogFn, centered centeredFn, row rowFn, cat *i18n.Catalog, lang string) {
 	// Who, what.
-	centered(12, "", ink, 6, t("cert.pdf.certifies"))
-	pdf.Ln(2)
-	centered(20, "B", ink, 10, c.HolderName)
-	pdf.Ln(2)
-	centered(12, "", ink, 6, t("cert.pdf.followed"))
-	pdf.Ln(2)
-	centered(16, "B", ink, 8, c.Title)
+	holderBlock(pdf, centered, t("cert.pdf.certifies"), c.HolderName, t("cert.pdf.followed"), c.Title)
 	centered(10, "", muted, 5, t("cert.pdf.version", "version", c.Version))
 	pdf.Ln(8)
 
@@ -170,13 +176,7 @@ func trainingBody(pdf *fpdf.Fpdf, c *Certificate, tr textFn, t catalogFn, center
 // certificationBody draws a certification's holder, score out of 1024 and
 // level per competence.
 func certificationBody(pdf *fpdf.Fpdf, c *Certificate, tr textFn, t catalogFn, centered centeredFn, row rowFn, cat *i18n.Catalog, lang string) {
-	centered(12, "", ink, 6, t("cert.crcn.pdf.certifies"))
-	pdf.Ln(2)
-	centered(20, "B", ink, 10, c.HolderName)
-	pdf.Ln(2)
-	centered(12, "", ink, 6, t("cert.crcn.pdf.obtained"))
-	pdf.Ln(2)
-	centered(16, "B", ink, 8, c.Title)
+	holderBlock(pdf, centered, t("cert.crcn.pdf.certifies"), c.HolderName, t("cert.crcn.pdf.obtained"), c.Title)
 	pdf.Ln(4)
 	centered(22, "B", brand, 11, t("cert.crcn.pdf.score", "score", c.Score, "max", MaxScore))
 	pdf.Ln(6)

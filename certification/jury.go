@@ -82,7 +82,8 @@ type JuryLine struct {
 	Comment  string    `bson:"comment,omitempty" json:"comment,omitempty"`
 	By       string    `bson:"by,omitempty" json:"-"`
 	At       time.Time `bson:"at,omitempty" json:"at,omitzero"`
-	// CertificateID and Code are set once the certificate is issued.
+	// CertificateID and Code (as displayed, C-XXXXXXXX) are set once the
+	// certificate is issued.
 	CertificateID string `bson:"certificateId,omitempty" json:"certificateId,omitempty"`
 	Code          string `bson:"code,omitempty" json:"code,omitempty"`
 }
@@ -227,6 +228,34 @@ func (s *Service) juryOf(ctx context.Context, actor *profile.User, x *Session) e
 	return nil
 }
 
+// juryOfSession reads a session, once actor is checked to be its jury.
+func (s *Service) juryOfSession(ctx context.Context, actor *profile.User, sessionID string) (*Session, error) {
+	if actor == nil {
+		return nil, errkind.ErrUnauthenticated
+	}
+	x, err := s.store.session(ctx, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.juryOf(ctx, actor, x); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// juryOfTest returns the session of a certification test, once actor is
+// checked to be its jury (juryOf).
+func (s *Service) juryOfTest(ctx context.Context, actor *profile.User, testID string) (*Session, error) {
+	if actor == nil {
+		return nil, errkind.ErrUnauthenticated
+	}
+	t, err := s.assessments.CertificationTest(ctx, testID)
+	if err != nil {
+		return nil, err
+	}
+	return s.juryOfSession(ctx, actor, t.Session)
+}
+
 // JuryViewLine is a jury line with what the jury reads beside it.
 type JuryViewLine struct {
 	JuryLine
@@ -252,14 +281,8 @@ type JuryView struct {
 // JuryView returns a session's jury lines, for the jury: one read of the
 // session and one of its centre.
 func (s *Service) JuryView(ctx context.Context, actor *profile.User, sessionID string) (*JuryView, error) {
-	if actor == nil {
-		return nil, errkind.ErrUnauthenticated
-	}
-	x, err := s.store.session(ctx, sessionID)
+	x, err := s.juryOfSession(ctx, actor, sessionID)
 	if err != nil {
-		return nil, err
-	}
-	if err := s.juryOf(ctx, actor, x); err != nil {
 		return nil, err
 	}
 	v := &JuryView{Session: x, Status: x.Status, Lines: make([]JuryViewLine, 0, len(x.Jury))}
@@ -304,18 +327,8 @@ const maxJuryComment = 2000
 // validate, cancel or reject (the last two with a comment). A test in
 // error cannot be validated. The decision can change until publication.
 func (s *Service) JuryDecide(ctx context.Context, actor *profile.User, testID, decision, comment string) (*JuryLine, error) {
-	if actor == nil {
-		return nil, errkind.ErrUnauthenticated
-	}
-	t, err := s.assessments.CertificationTest(ctx, testID)
+	x, err := s.juryOfTest(ctx, actor, testID)
 	if err != nil {
-		return nil, err
-	}
-	x, err := s.store.session(ctx, t.Session)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.juryOf(ctx, actor, x); err != nil {
 		return nil, err
 	}
 	comment = strings.TrimSpace(comment)

@@ -49,14 +49,8 @@ func NewCertificatesTask(sessionID string) (*asynq.Task, error) {
 // The session becomes published and, in the same write, asks the worker
 // for the certificates of its validated tests.
 func (s *Service) Publish(ctx context.Context, actor *profile.User, sessionID string) (*Session, error) {
-	if actor == nil {
-		return nil, errkind.ErrUnauthenticated
-	}
-	x, err := s.store.session(ctx, sessionID)
+	x, err := s.juryOfSession(ctx, actor, sessionID)
 	if err != nil {
-		return nil, err
-	}
-	if err := s.juryOf(ctx, actor, x); err != nil {
 		return nil, err
 	}
 	now := s.now()
@@ -129,7 +123,7 @@ func (s *Service) IssueCertificates(ctx context.Context, sessionID string) error
 	_, err = s.store.update(ctx, x.ID, func(x *Session) error {
 		for i := range x.Jury {
 			if cert := issued[x.Jury[i].TestID]; cert != nil {
-				x.Jury[i].CertificateID, x.Jury[i].Code = cert.ID, cert.Code
+				x.Jury[i].CertificateID, x.Jury[i].Code = cert.ID, certificates.DisplayCode(cert.Code)
 			}
 		}
 		x.Pending = slices.DeleteFunc(x.Pending, func(m string) bool { return m == markerCertificates })
@@ -168,18 +162,7 @@ func (s *Service) certificateRequest(ctx context.Context, x *Session, c *Candida
 // may judge its session (not a référent of its centre), with a reason kept
 // in the certificate's history.
 func (s *Service) Revoke(ctx context.Context, actor *profile.User, testID, reason string) (*certificates.Certificate, error) {
-	if actor == nil {
-		return nil, errkind.ErrUnauthenticated
-	}
-	t, err := s.assessments.CertificationTest(ctx, testID)
-	if err != nil {
-		return nil, err
-	}
-	x, err := s.store.session(ctx, t.Session)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.juryOf(ctx, actor, x); err != nil {
+	if _, err := s.juryOfTest(ctx, actor, testID); err != nil {
 		return nil, err
 	}
 	c, err := s.certs.Revoke(ctx, actor.ID, certificates.CertificationID(testID), reason)
