@@ -307,5 +307,8 @@ func TestAfterTheSession(t *testing.T) {
 		if p, err := env.Sys.Certificates.Verify(ctx, r.Code); err != nil || p.Valid || !p.Revoked {
 			t.Errorf("verification after revocation: %+v %v", p, err)
 		}
+		if res, err := svc.Results(ctx, jean); err != nil || !res[0].Revoked {
+			t.Errorf("results after revocation: %+v %v", res, err)
+		}
 	}, testenv.WithoutWorker())
 }

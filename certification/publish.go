@@ -111,6 +111,10 @@ func (s *Service) IssueCertificates(ctx context.Context, sessionID string) error
 			return err
 		}
 		cert, err := s.certs.Issue(ctx, req)
+		if errors.Is(err, errkind.ErrInvalid) {
+			s.logger.Error("certificate request refused", "session", x.ID, "test", l.TestID, "err", err)
+			return fmt.Errorf("certification: certificate of test %s: %v: %w", l.TestID, err, asynq.SkipRetry)
+		}
 		if err != nil {
 			return err
 		}
@@ -169,5 +173,11 @@ func (s *Service) Revoke(ctx context.Context, actor *profile.User, testID, reaso
 	if errors.Is(err, errkind.ErrNotFound) {
 		return nil, fmt.Errorf("certification: no certificate for test %s: %w", testID, errkind.ErrNotFound)
 	}
-	return c, err
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.markRevoked(ctx, c.HolderID, testID); err != nil {
+		return nil, err
+	}
+	return c, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -28,6 +29,8 @@ type Result struct {
 	// Code is the certificate's verification code, as displayed (C-XXXXXXXX).
 	Code          string `bson:"code" json:"certificateCode"`
 	CertificateID string `bson:"certificateId" json:"certificateId"`
+	// Revoked says the jury revoked the certificate.
+	Revoked bool `bson:"revoked,omitempty" json:"revoked"`
 }
 
 type resultsDoc struct {
@@ -40,9 +43,32 @@ func (s *Store) results() *mongo.Collection {
 }
 
 // addResult records a published result in an account's list, replacing
-// the one of the same test: issuing again changes nothing. Under the
-// account's lock (FerretDB runs an update as a read and an overwrite).
+// the one of the same test: issuing again changes nothing.
 func (s *Store) addResult(ctx context.Context, userID string, r Result) error {
+	return s.changeResults(ctx, userID, func(list []Result) []Result {
+		list = slices.DeleteFunc(list, func(x Result) bool { return x.TestID == r.TestID })
+		list = append(list, r)
+		slices.SortStableFunc(list, func(a, b Result) int { return strings.Compare(b.Date, a.Date) })
+		return list
+	})
+}
+
+// markRevoked records, in an account's list, that a result's certificate
+// was revoked.
+func (s *Store) markRevoked(ctx context.Context, userID, testID string) error {
+	return s.changeResults(ctx, userID, func(list []Result) []Result {
+		for i := range list {
+			if list[i].TestID == testID {
+				list[i].Revoked = true
+			}
+		}
+		return list
+	})
+}
+
+// changeResults rewrites an account's list as change returns it, under
+// the account's lock (FerretDB runs an update as a read and an overwrite).
+func (s *Store) changeResults(ctx context.Context, userID string, change func([]Result) []Result) error {
 	release, err := s.locks.Lock(ctx, "certification-results:"+userID, lockTTL)
 	if err != nil {
 		return err
@@ -52,18 +78,7 @@ func (s *Store) addResult(ctx context.Context, userID string, r Result) error {
 	if err != nil {
 		return err
 	}
-	list = slices.DeleteFunc(list, func(x Result) bool { return x.TestID == r.TestID })
-	list = append(list, r)
-	slices.SortStableFunc(list, func(a, b Result) int {
-		switch {
-		case a.Date > b.Date:
-			return -1
-		case a.Date < b.Date:
-			return 1
-		}
-		return 0
-	})
-	if _, err := s.results().ReplaceOne(ctx, bson.M{"_id": userID}, resultsDoc{UserID: userID, Results: list},
+	if _, err := s.results().ReplaceOne(ctx, bson.M{"_id": userID}, resultsDoc{UserID: userID, Results: change(list)},
 		options.Replace().SetUpsert(true)); err != nil {
 		return wrap(err, "results")
 	}
