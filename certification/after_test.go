@@ -312,3 +312,43 @@ func TestAfterTheSession(t *testing.T) {
 		}
 	}, testenv.WithoutWorker())
 }
+
+// TestFirstPassFindsReplayErrors: a stored result the replay does not give
+// back marks the test in error, which blocks publication until the jury
+// cancels it; a cancelled test gets no certificate.
+func TestFirstPassFindsReplayErrors(t *testing.T) {
+	testenv.ForEachBackend(t, func(t *testing.T, env *testenv.Env) {
+		ctx := testenv.Ctx(t)
+		svc := env.Sys.Certification
+		referent, jury, jean := env.CreateUser(t, profile.RoleTrainer), env.CreateUser(t, profile.RoleAdmin), env.CreateUser(t, profile.RoleLearner)
+		x, tests := afterDay(t, env, referent, []*profile.User{jean}, []int{0})
+		if _, err := env.Sys.DB.Collection(assessments.TestsCollection).UpdateOne(ctx, bson.M{"_id": tests[0].ID},
+			bson.M{"$set": bson.M{"result.score": tests[0].Result.Score + 7}}); err != nil {
+			t.Fatal(err)
+		}
+		fin, err := svc.Finalize(ctx, referent, x.ID, certification.FinalizeInput{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l := fin.Jury[0]; l.Mark != certification.MarkError || !slices.Equal(l.Why, []string{certification.WhyReplay}) || len(l.Problems) == 0 {
+			t.Fatalf("line %+v", l)
+		}
+		_, err = svc.Publish(ctx, jury, x.ID)
+		refusedWith(t, err, certification.CodeJuryPending)
+		if _, err := svc.JuryDecide(ctx, jury, tests[0].ID, certification.DecisionCancel, "Résultat altéré : à repasser"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Publish(ctx, jury, x.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.IssueCertificates(ctx, x.ID); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := env.Sys.DB.Collection(certificates.Collection).CountDocuments(ctx, bson.M{"sourceId": tests[0].ID}); err != nil || n != 0 {
+			t.Errorf("a cancelled test got %d certificates (%v)", n, err)
+		}
+		if s, _ := svc.Store().Session(ctx, x.ID); len(s.Pending) != 0 {
+			t.Errorf("marker left: %v", s.Pending)
+		}
+	}, testenv.WithoutWorker())
+}
