@@ -26,7 +26,20 @@ const (
 	CodesCollection = "certificate_codes"
 	// KindTraining is a training attestation for a completed module.
 	KindTraining = "training-attestation"
+	// KindCertification is a CRCN certification the jury published: a
+	// score out of 1024 and a level per competence.
+	KindCertification = "certification-crcn"
 )
+
+// Level is one competence's level on a certification.
+type Level struct {
+	Competence string `bson:"competence" json:"competence"`
+	Title      string `bson:"title" json:"title"`
+	Level      int    `bson:"level" json:"level"`
+}
+
+// MaxScore is a certification's highest score.
+const MaxScore = 1024
 
 // Indexes are the indexes the certificates' queries rely on.
 var Indexes = []database.Index{
@@ -85,6 +98,12 @@ type Request struct {
 	// gets it back in AttestationDone, to clear its marker only if nothing
 	// changed since.
 	Revision int
+	// Kind is KindTraining (when empty) or KindCertification; a
+	// certification has a Score (out of MaxScore) and Levels, and no
+	// nature or duration.
+	Kind   string
+	Score  int
+	Levels []Level
 }
 
 // Event is one entry of a certificate's history.
@@ -98,20 +117,23 @@ type Event struct {
 // Certificate is an issued credential's record.
 type Certificate struct {
 	// ID is "att-" + SourceID: deterministic, so a source yields one certificate.
-	ID          string    `bson:"_id" json:"id"`
-	Code        string    `bson:"code" json:"code"` // CodeLength characters of CodeAlphabet
-	Kind        string    `bson:"kind" json:"kind"`
-	SourceID    string    `bson:"sourceId" json:"sourceId"`
-	HolderID    string    `bson:"holderId" json:"holderId"`
-	HolderName  string    `bson:"holderName" json:"holderName"`
-	Locale      string    `bson:"locale" json:"locale"`
-	Title       string    `bson:"title" json:"title"`
-	Slug        string    `bson:"slug" json:"slug"`
-	Version     int       `bson:"version" json:"version"`
-	Objectives  []string  `bson:"objectives" json:"objectives"`
-	Nature      string    `bson:"nature" json:"nature"`
-	Minutes     int       `bson:"minutes" json:"minutes"` // declared duration
-	Result      string    `bson:"result,omitempty" json:"result,omitempty"`
+	ID         string   `bson:"_id" json:"id"`
+	Code       string   `bson:"code" json:"code"` // CodeLength characters of CodeAlphabet
+	Kind       string   `bson:"kind" json:"kind"`
+	SourceID   string   `bson:"sourceId" json:"sourceId"`
+	HolderID   string   `bson:"holderId" json:"holderId"`
+	HolderName string   `bson:"holderName" json:"holderName"`
+	Locale     string   `bson:"locale" json:"locale"`
+	Title      string   `bson:"title" json:"title"`
+	Slug       string   `bson:"slug" json:"slug"`
+	Version    int      `bson:"version" json:"version"`
+	Objectives []string `bson:"objectives" json:"objectives"`
+	Nature     string   `bson:"nature" json:"nature"`
+	Minutes    int      `bson:"minutes" json:"minutes"` // declared duration
+	Result     string   `bson:"result,omitempty" json:"result,omitempty"`
+	// Score and Levels are a certification's (KindCertification).
+	Score       int       `bson:"score,omitempty" json:"score,omitempty"`
+	Levels      []Level   `bson:"levels,omitempty" json:"levels,omitempty"`
 	CompletedAt time.Time `bson:"completedAt" json:"completedAt"`
 	IssuedAt    time.Time `bson:"issuedAt" json:"issuedAt"`
 	Issuer      string    `bson:"issuer" json:"issuer"`
@@ -134,13 +156,17 @@ func (c *Certificate) Hours() float64 { return float64(c.Minutes) / 60 }
 // shows that it happened and when, never why: the reason (an inspector's
 // rejection, sometimes personal) stays with the holder and the admins.
 type Public struct {
-	Code        string    `json:"code"`
-	Valid       bool      `json:"valid"`
-	Revoked     bool      `json:"revoked"`
-	RevokedAt   time.Time `json:"revokedAt,omitzero"`
-	HolderName  string    `json:"holderName"`
-	Title       string    `json:"title"`
-	Hours       float64   `json:"hours"`
+	Code       string    `json:"code"`
+	Kind       string    `json:"kind"`
+	Valid      bool      `json:"valid"`
+	Revoked    bool      `json:"revoked"`
+	RevokedAt  time.Time `json:"revokedAt,omitzero"`
+	HolderName string    `json:"holderName"`
+	Title      string    `json:"title"`
+	Hours      float64   `json:"hours"`
+	// Score and Levels are a certification's public result.
+	Score       int       `json:"score,omitempty"`
+	Levels      []Level   `json:"levels,omitempty"`
 	CompletedAt time.Time `json:"completedAt"`
 	IssuedAt    time.Time `json:"issuedAt"`
 }
@@ -148,7 +174,8 @@ type Public struct {
 // Public returns what the public verification page shows of c.
 func (c *Certificate) Public() *Public {
 	return &Public{
-		Code: c.Code, Valid: !c.Revoked, Revoked: c.Revoked, RevokedAt: c.RevokedAt,
+		Code: c.Code, Kind: c.Kind, Valid: !c.Revoked, Revoked: c.Revoked, RevokedAt: c.RevokedAt,
 		HolderName: c.HolderName, Title: c.Title, Hours: c.Hours(), CompletedAt: c.CompletedAt, IssuedAt: c.IssuedAt,
+		Score: c.Score, Levels: c.Levels,
 	}
 }

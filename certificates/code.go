@@ -15,14 +15,31 @@ const CodeAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 // code cannot be guessed, and verification needs no other secret.
 const CodeLength = 10
 
+// CertificationPrefix starts a certification's code ("C-XXXXXXXX"), which
+// has CertificationCodeLength random characters after it: 31^8 ≈ 2^39.6.
+const (
+	CertificationPrefix     = "C"
+	CertificationCodeLength = 8
+)
+
 // NewCode returns a random verification code from crypto/rand, with
 // rejection sampling so that every character is equally likely.
-func NewCode() (string, error) {
+func NewCode() (string, error) { return newCode(CodeLength) }
+
+// NewCertificationCode returns a random certification code in its stored
+// form: CertificationPrefix and CertificationCodeLength characters.
+func NewCertificationCode() (string, error) {
+	c, err := newCode(CertificationCodeLength)
+	return CertificationPrefix + c, err
+}
+
+// newCode returns length random characters of CodeAlphabet.
+func newCode(length int) (string, error) {
 	const n = len(CodeAlphabet)
 	const limit = 256 - 256%n // bytes at or above limit would bias the modulo
-	out := make([]byte, 0, CodeLength)
-	buf := make([]byte, 2*CodeLength)
-	for len(out) < CodeLength {
+	out := make([]byte, 0, length)
+	buf := make([]byte, 2*length)
+	for len(out) < length {
 		if _, err := rand.Read(buf); err != nil {
 			return "", fmt.Errorf("certificates: random code: %w", err)
 		}
@@ -31,7 +48,7 @@ func NewCode() (string, error) {
 				continue
 			}
 			out = append(out, CodeAlphabet[int(b)%n])
-			if len(out) == CodeLength {
+			if len(out) == length {
 				break
 			}
 		}
@@ -41,7 +58,9 @@ func NewCode() (string, error) {
 
 // NormalizeCode returns the stored form of a code as a person typed it:
 // uppercased, without spaces and dashes. It reports false unless the result
-// is CodeLength characters of CodeAlphabet.
+// is CodeLength characters of CodeAlphabet (an attestation's), or
+// CertificationPrefix and CertificationCodeLength of them (a
+// certification's, "C-XXXXXXXX").
 func NormalizeCode(s string) (string, bool) {
 	if len(s) > 4*CodeLength {
 		return "", false
@@ -57,15 +76,25 @@ func NormalizeCode(s string) (string, bool) {
 			return "", false
 		}
 	}
-	if b.Len() != CodeLength {
+	out := b.String()
+	if len(out) != CodeLength && !isCertificationCode(out) {
 		return "", false
 	}
-	return b.String(), true
+	return out, true
 }
 
-// DisplayCode groups a code for reading: "ABCDE-FGHJK". Display only: the
-// stored form has no dash.
+// isCertificationCode reports whether a normalized code has the form of a
+// certification's.
+func isCertificationCode(code string) bool {
+	return len(code) == len(CertificationPrefix)+CertificationCodeLength && strings.HasPrefix(code, CertificationPrefix)
+}
+
+// DisplayCode groups a code for reading: "ABCDE-FGHJK", or "C-XXXXXXXX"
+// for a certification. Display only: the stored form has no dash.
 func DisplayCode(code string) string {
+	if isCertificationCode(code) {
+		return CertificationPrefix + "-" + code[len(CertificationPrefix):]
+	}
 	if len(code) != CodeLength {
 		return code
 	}

@@ -50,7 +50,11 @@ func renderPDF(c *Certificate, cat *i18n.Catalog, baseURL string) ([]byte, error
 	pdf.SetCreationDate(c.IssuedAt)
 	pdf.SetModificationDate(c.IssuedAt)
 	pdf.SetCatalogSort(true)
-	pdf.SetTitle(t("cert.pdf.title")+" — "+c.Title, true)
+	heading := t("cert.pdf.title")
+	if c.Kind == KindCertification {
+		heading = t("cert.crcn.pdf.title")
+	}
+	pdf.SetTitle(heading+" — "+c.Title, true)
 	pdf.SetAuthor(c.Issuer, true)
 	pdf.SetCreator("Ardoise", false)
 	pdf.SetProducer("Ardoise", false)
@@ -67,7 +71,7 @@ func renderPDF(c *Certificate, cat *i18n.Catalog, baseURL string) ([]byte, error
 	// Header: issuer, title, rule.
 	centered(10, "", muted, 5, c.Issuer)
 	pdf.Ln(8)
-	centered(26, "B", brand, 12, t("cert.pdf.title"))
+	centered(26, "B", brand, 12, heading)
 	pdf.Ln(3)
 	pdf.SetDrawColor(brand[0], brand[1], brand[2])
 	pdf.SetLineWidth(0.6)
@@ -75,24 +79,80 @@ func renderPDF(c *Certificate, cat *i18n.Catalog, baseURL string) ([]byte, error
 	pdf.Line(pageW/2-30, y, pageW/2+30, y)
 	pdf.Ln(10)
 
+	row := func(label, value string) {
+		pdf.SetFont("Helvetica", "B", 11)
+		color(muted)
+		pdf.CellFormat(55, 6.5, tr(label), "", 0, "L", false, 0, "")
+		pdf.SetFont("Helvetica", "", 11)
+		color(ink)
+		pdf.MultiCell(textW-55, 6.5, tr(value), "", "L", false)
+	}
+	if c.Kind == KindCertification {
+		certificationBody(pdf, c, tr, t, centered, row, cat, lang)
+	} else {
+		trainingBody(pdf, c, tr, t, centered, row, cat, lang)
+	}
+	pdf.Ln(6)
+	pdf.SetFont("Helvetica", "I", 10)
+	color(muted)
+	pdf.MultiCell(textW, 5, tr(t(issuedKey(c), "date", formatDate(cat, lang, c.IssuedAt), "issuer", c.Issuer)), "", "L", false)
+
+	// Verification block, at the foot of the page (of a second one if the
+	// objectives filled the first).
+	if err := verificationBlock(pdf, c, tr, t, url); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := pdf.Output(&buf); err != nil {
+		return nil, fmt.Errorf("certificates: pdf: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// Drawing helpers shared by the kinds' bodies.
+type (
+	textFn     func(string) string
+	catalogFn  func(key string, args ...any) string
+	centeredFn func(size float64, style string, col [3]int, lineH float64, s string)
+	rowFn      func(label, value string)
+)
+
+func setColor(pdf *fpdf.Fpdf, c [3]int) { pdf.SetTextColor(c[0], c[1], c[2]) }
+
+// issuedKey is the catalog key of the "issued on … by …" line.
+func issuedKey(c *Certificate) string {
+	if c.Kind == KindCertification {
+		return "cert.crcn.pdf.issued"
+	}
+	return "cert.pdf.issued"
+}
+
+// holderBlock draws, centred, "we certify that", the holder, what they
+// did, and the title.
+func holderBlock(pdf *fpdf.Fpdf, centered centeredFn, certifies, holder, did, title string) {
+	centered(12, "", ink, 6, certifies)
+	pdf.Ln(2)
+	centered(20, "B", ink, 10, holder)
+	pdf.Ln(2)
+	centered(12, "", ink, 6, did)
+	pdf.Ln(2)
+	centered(16, "B", ink, 8, title)
+}
+
+// trainingBody draws an attestation's holder, module, objectives and details.
+func trainingBody(pdf *fpdf.Fpdf, c *Certificate, tr textFn, t catalogFn, centered centeredFn, row rowFn, cat *i18n.Catalog, lang string) {
 	// Who, what.
-	centered(12, "", ink, 6, t("cert.pdf.certifies"))
-	pdf.Ln(2)
-	centered(20, "B", ink, 10, c.HolderName)
-	pdf.Ln(2)
-	centered(12, "", ink, 6, t("cert.pdf.followed"))
-	pdf.Ln(2)
-	centered(16, "B", ink, 8, c.Title)
+	holderBlock(pdf, centered, t("cert.pdf.certifies"), c.HolderName, t("cert.pdf.followed"), c.Title)
 	centered(10, "", muted, 5, t("cert.pdf.version", "version", c.Version))
 	pdf.Ln(8)
 
 	// Objectives.
 	if len(c.Objectives) > 0 {
 		pdf.SetFont("Helvetica", "B", 12)
-		color(brand)
+		setColor(pdf, brand)
 		pdf.CellFormat(textW, 7, tr(t("cert.pdf.objectives")), "", 1, "L", false, 0, "")
 		pdf.SetFont("Helvetica", "", 11)
-		color(ink)
+		setColor(pdf, ink)
 		for i, o := range c.Objectives {
 			if i == MaxObjectives {
 				break
@@ -105,27 +165,41 @@ func renderPDF(c *Certificate, cat *i18n.Catalog, baseURL string) ([]byte, error
 	}
 
 	// Details.
-	row := func(label, value string) {
-		pdf.SetFont("Helvetica", "B", 11)
-		color(muted)
-		pdf.CellFormat(55, 6.5, tr(label), "", 0, "L", false, 0, "")
-		pdf.SetFont("Helvetica", "", 11)
-		color(ink)
-		pdf.MultiCell(textW-55, 6.5, tr(value), "", "L", false)
-	}
 	row(t("cert.pdf.nature"), natureLabel(cat, lang, c.Nature))
 	row(t("cert.pdf.duration"), formatDuration(cat, lang, c.Minutes))
 	if c.Result != "" {
 		row(t("cert.pdf.result"), c.Result)
 	}
 	row(t("cert.pdf.completed"), formatDate(cat, lang, c.CompletedAt))
-	pdf.Ln(6)
-	pdf.SetFont("Helvetica", "I", 10)
-	color(muted)
-	pdf.MultiCell(textW, 5, tr(t("cert.pdf.issued", "date", formatDate(cat, lang, c.IssuedAt), "issuer", c.Issuer)), "", "L", false)
+}
 
-	// Verification block, at the foot of the page (of a second one if the
-	// objectives filled the first).
+// certificationBody draws a certification's holder, score out of 1024 and
+// level per competence.
+func certificationBody(pdf *fpdf.Fpdf, c *Certificate, tr textFn, t catalogFn, centered centeredFn, row rowFn, cat *i18n.Catalog, lang string) {
+	holderBlock(pdf, centered, t("cert.crcn.pdf.certifies"), c.HolderName, t("cert.crcn.pdf.obtained"), c.Title)
+	pdf.Ln(4)
+	centered(22, "B", brand, 11, t("cert.crcn.pdf.score", "score", c.Score, "max", MaxScore))
+	pdf.Ln(6)
+	if len(c.Levels) > 0 {
+		pdf.SetFont("Helvetica", "B", 12)
+		setColor(pdf, brand)
+		pdf.CellFormat(textW, 7, tr(t("cert.crcn.pdf.levels")), "", 1, "L", false, 0, "")
+		for _, l := range c.Levels {
+			pdf.SetFont("Helvetica", "", 10.5)
+			setColor(pdf, ink)
+			pdf.CellFormat(textW-30, 6, tr(l.Competence+" "+l.Title), "B", 0, "L", false, 0, "")
+			pdf.SetFont("Helvetica", "B", 10.5)
+			pdf.CellFormat(30, 6, tr(t("cert.crcn.pdf.level", "level", l.Level)), "B", 1, "R", false, 0, "")
+		}
+		pdf.Ln(5)
+	}
+	row(t("cert.crcn.pdf.date"), formatDate(cat, lang, c.CompletedAt))
+}
+
+// verificationBlock draws the QR code, the code and the verification
+// address at the foot of the page, and the footer.
+func verificationBlock(pdf *fpdf.Fpdf, c *Certificate, tr textFn, t catalogFn, url string) error {
+	color := func(c [3]int) { setColor(pdf, c) }
 	top := pageH - margin - verifyH - 8
 	if pdf.GetY() > top-4 {
 		pdf.AddPage()
@@ -134,7 +208,7 @@ func renderPDF(c *Certificate, cat *i18n.Catalog, baseURL string) ([]byte, error
 	pdf.SetLineWidth(0.3)
 	pdf.Rect(margin, top, textW, verifyH, "D")
 	if err := drawQR(pdf, url, margin+2, top+2, qrSize); err != nil {
-		return nil, err
+		return err
 	}
 	pdf.LinkString(margin+2, top+2, qrSize, qrSize, url)
 	x := margin + qrSize + 8
@@ -142,7 +216,11 @@ func renderPDF(c *Certificate, cat *i18n.Catalog, baseURL string) ([]byte, error
 	pdf.SetXY(x, top+5)
 	pdf.SetFont("Helvetica", "B", 12)
 	color(brand)
-	pdf.CellFormat(w, 7, tr(t("cert.pdf.verify")), "", 2, "L", false, 0, "")
+	verify := "cert.pdf.verify"
+	if c.Kind == KindCertification {
+		verify = "cert.crcn.pdf.verify"
+	}
+	pdf.CellFormat(w, 7, tr(t(verify)), "", 2, "L", false, 0, "")
 	pdf.SetFont("Helvetica", "", 10)
 	color(muted)
 	pdf.CellFormat(w, 6, tr(t("cert.pdf.code")), "", 2, "L", false, 0, "")
@@ -161,12 +239,7 @@ func renderPDF(c *Certificate, cat *i18n.Catalog, baseURL string) ([]byte, error
 	pdf.SetXY(margin, pageH-margin+4)
 	pdf.SetFont("Helvetica", "", 7.5)
 	pdf.CellFormat(textW, 4, tr(t("cert.pdf.footer", "id", c.ID)), "", 0, "C", false, 0, "")
-
-	var buf bytes.Buffer
-	if err := pdf.Output(&buf); err != nil {
-		return nil, fmt.Errorf("certificates: pdf: %w", err)
-	}
-	return buf.Bytes(), nil
+	return nil
 }
 
 // drawQR draws the QR code of content as filled rectangles, one per run of

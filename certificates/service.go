@@ -91,6 +91,17 @@ func (s *Service) DownloadURL(certID string) string { return downloadURL(s.baseU
 // CertificateID is the id of the attestation of a source.
 func CertificateID(sourceID string) string { return "att-" + sourceID }
 
+// CertificationID is the id of the certificate of a certification test.
+func CertificationID(testID string) string { return "crcn-" + testID }
+
+// idOf is the id of the certificate a request asks for.
+func idOf(req Request) string {
+	if req.Kind == KindCertification {
+		return CertificationID(req.SourceID)
+	}
+	return CertificateID(req.SourceID)
+}
+
 // Text limits.
 const (
 	maxSourceID = 200
@@ -118,6 +129,22 @@ func validateRequest(req Request) error {
 	required("sourceId", req.SourceID, maxSourceID)
 	required("holderId", req.HolderID, maxSourceID)
 	required("holderName", req.HolderName, maxText)
+	switch req.Kind {
+	case KindCertification:
+		if req.Score < 0 || req.Score > MaxScore {
+			v.Add("score", "bad_type")
+		}
+		for _, l := range req.Levels {
+			if l.Competence == "" || utf8.RuneCountInString(l.Title) > maxText {
+				v.Add("levels", "bad_type")
+				break
+			}
+		}
+		return v.Err()
+	case "", KindTraining:
+	default:
+		v.Add("kind", "bad_choice")
+	}
 	required("title", req.Title, maxText)
 	switch req.Nature {
 	case NatureDistance, NatureHybrid, NatureSession:
@@ -151,7 +178,7 @@ func (s *Service) Issue(ctx context.Context, req Request) (*Certificate, error) 
 	if err := validateRequest(req); err != nil {
 		return nil, err
 	}
-	id := CertificateID(req.SourceID)
+	id := idOf(req)
 	if req.Revoked {
 		c, err := s.store.ByID(ctx, id)
 		if errkind.IsNotFound(err) {
@@ -190,6 +217,12 @@ func (s *Service) Issue(ctx context.Context, req Request) (*Certificate, error) 
 		IssuedAt: now, Issuer: issuer,
 		History: []Event{{At: now, By: SystemActor, Action: ActionIssued}},
 	}
+	if req.Kind == KindCertification {
+		fresh.Kind, fresh.Score, fresh.Levels = KindCertification, req.Score, req.Levels
+		if fresh.Title == "" {
+			fresh.Title = s.cat.T(lang, "cert.crcn.title")
+		}
+	}
 	c, created, err := s.store.claim(ctx, fresh)
 	if err != nil {
 		return nil, err
@@ -202,7 +235,7 @@ func (s *Service) Issue(ctx context.Context, req Request) (*Certificate, error) 
 		if err := s.store.putPDF(ctx, c, data, now); err != nil {
 			return nil, err
 		}
-		s.logger.Info("attestation issued", "certificate", c.ID, "holder", c.HolderID, "pdfBytes", len(data))
+		s.logger.Info("certificate issued", "kind", c.Kind, "certificate", c.ID, "holder", c.HolderID, "pdfBytes", len(data))
 	}
 	to := req.HolderEmail
 	if erased, err := s.holderErased(ctx, c, req, created); err != nil {
@@ -257,13 +290,17 @@ func (s *Service) notify(ctx context.Context, c *Certificate, to string) error {
 		if err != nil {
 			return err
 		}
+		keys, file := "cert.mail.", "attestation-"
+		if c.Kind == KindCertification {
+			keys, file = "cert.crcn.mail.", "certification-"
+		}
 		msg := mail.Message{
 			ID:      "cert-mail:" + c.ID,
 			To:      to,
-			Subject: s.cat.T(lang, "cert.mail.subject", "title", c.Title),
-			Body: s.cat.T(lang, "cert.mail.body", "name", c.HolderName, "title", c.Title,
+			Subject: s.cat.T(lang, keys+"subject", "title", c.Title),
+			Body: s.cat.T(lang, keys+"body", "name", c.HolderName, "title", c.Title, "score", c.Score,
 				"code", DisplayCode(c.Code), "verify", s.VerifyURL(c.Code), "download", s.DownloadURL(c.ID)),
-			Attachments: []mail.Attachment{{Name: "attestation-" + c.Code + ".pdf", ContentType: "application/pdf", Data: pdf}},
+			Attachments: []mail.Attachment{{Name: file + c.Code + ".pdf", ContentType: "application/pdf", Data: pdf}},
 		}
 		// Concurrent issuers may race on the outbox's upsert: the loser's
 		// duplicate key means the message is there.

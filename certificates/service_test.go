@@ -124,7 +124,7 @@ func TestVerifyRevokeReinstate(t *testing.T) {
 			got = append(got, k)
 		}
 		slices.Sort(got)
-		if want := []string{"code", "completedAt", "holderName", "hours", "issuedAt", "revoked", "title", "valid"}; !slices.Equal(got, want) {
+		if want := []string{"code", "completedAt", "holderName", "hours", "issuedAt", "kind", "revoked", "title", "valid"}; !slices.Equal(got, want) {
 			t.Errorf("public JSON keys %v, want %v", got, want)
 		}
 

@@ -54,7 +54,12 @@ type codeDoc struct {
 // names no certificate: verification answers 404 for it.
 func (s *Store) claim(ctx context.Context, c *Certificate) (got *Certificate, created bool, err error) {
 	for range codeAttempts {
-		if c.Code, err = NewCode(); err != nil {
+		if c.Kind == KindCertification {
+			c.Code, err = NewCertificationCode()
+		} else {
+			c.Code, err = NewCode()
+		}
+		if err != nil {
 			return nil, false, err
 		}
 		if _, err = s.codes.InsertOne(ctx, codeDoc{ID: c.Code, CertificateID: c.ID}); database.IsDuplicate(err) {

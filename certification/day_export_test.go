@@ -17,3 +17,6 @@ func (s *Store) Replace(ctx context.Context, x *Session) (*Session, error) {
 	_, err := s.sessions.ReplaceOne(ctx, map[string]any{"_id": x.ID}, x)
 	return x, err
 }
+
+// Session reads a session as stored.
+func (s *Store) Session(ctx context.Context, id string) (*Session, error) { return s.session(ctx, id) }

@@ -60,6 +60,16 @@ type Session struct {
 	CreatedBy string    `bson:"createdBy" json:"-"`
 	CreatedAt time.Time `bson:"createdAt" json:"createdAt"`
 	OpenedAt  time.Time `bson:"openedAt,omitempty" json:"openedAt,omitempty"`
+	// Finalization is the référent's report after the session (finalize.go).
+	Finalization *Finalization `bson:"finalization,omitempty" json:"-"`
+	// Jury holds a line per started test: the automatic first pass's mark
+	// and the jury's decision (jury.go).
+	Jury        []JuryLine `bson:"jury,omitempty" json:"-"`
+	PublishedAt time.Time  `bson:"publishedAt,omitempty" json:"publishedAt,omitempty"`
+	// Pending and PendingAt are the outbox markers (internal/queue): on
+	// publication, "certificates" asks the worker to issue them.
+	Pending   []string  `bson:"pending,omitempty" json:"-"`
+	PendingAt time.Time `bson:"pendingAt,omitempty" json:"-"`
 	// Version counts the document's writes: every write is guarded by it.
 	Version int `bson:"version" json:"-"`
 }

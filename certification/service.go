@@ -9,7 +9,9 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"ardoise/assessments"
+	"ardoise/certificates"
 	"ardoise/internal/keyring"
+	"ardoise/internal/queue"
 	"ardoise/internal/ratelimit"
 	"ardoise/profile"
 )
@@ -22,6 +24,8 @@ type Service struct {
 	limits      *ratelimit.Limiter
 	keys        *keyring.Keyring
 	progress    progress
+	certs       *certificates.Service
+	outbox      *queue.Outbox
 	logger      *slog.Logger
 	now         func() time.Time
 }
@@ -38,7 +42,11 @@ type Deps struct {
 	// Redis holds the candidates' live answer counts, under RedisPrefix.
 	Redis       redis.UniversalClient
 	RedisPrefix string
-	Logger      *slog.Logger
+	// Certificates issues the published certifications; Outbox enqueues
+	// the task of the session's "certificates" marker.
+	Certificates *certificates.Service
+	Outbox       *queue.Outbox
+	Logger       *slog.Logger
 	// Now is the clock (tests move it); time.Now when nil.
 	Now func() time.Time
 }
@@ -50,7 +58,8 @@ func NewService(d Deps) *Service {
 		now = time.Now
 	}
 	return &Service{store: d.Store, profile: d.Profile, assessments: d.Assessments, limits: d.Limits, keys: d.Keys,
-		progress: progress{rdb: d.Redis, prefix: d.RedisPrefix}, logger: d.Logger, now: now}
+		progress: progress{rdb: d.Redis, prefix: d.RedisPrefix}, certs: d.Certificates, outbox: d.Outbox,
+		logger: d.Logger, now: now}
 }
 
 // Store returns the service's store (operator commands, tests).

@@ -32,7 +32,7 @@ const (
 
 // Indexes are this package's collections.
 var Indexes = []database.Index{{Collection: CentresCollection}, {Collection: SessionsCollection},
-	{Collection: NumbersCollection}, {Collection: DesksCollection}, {Collection: LogsCollection}}
+	{Collection: NumbersCollection}, {Collection: DesksCollection}, {Collection: LogsCollection}, {Collection: ResultsCollection}}
 
 // Store reads and writes centres and sessions.
 type Store struct {

@@ -201,6 +201,14 @@ func matrix() []route {
 		{method: "GET", path: "/api/v1/certification/sessions/inconnue", pattern: "/api/v1/certification/sessions/:id", want: [5]int{unauth, forb, forb, forb, notf}},
 		{method: "POST", path: "/api/v1/certification/sessions/inconnue/candidates", pattern: "/api/v1/certification/sessions/:id/candidates", json: `{}`, want: [5]int{unauth, forb, forb, forb, forb}},
 		{method: "GET", path: "/api/v1/certificates/ABCDEFGHJK", pattern: "/api/v1/certificates/:code", want: anyone(notf)},
+		// Certification, after the session: the référent finalizes (who is a
+		// référent is the session's centre's business), the jury is an admin.
+		{method: "POST", path: "/api/v1/certification/sessions/inconnue/finalize", pattern: "/api/v1/certification/sessions/:id/finalize", json: `{}`, want: [5]int{unauth, notf, notf, notf, notf}},
+		{method: "GET", path: "/api/v1/certification/sessions/inconnue/jury", pattern: "/api/v1/certification/sessions/:id/jury", want: [5]int{unauth, forb, forb, forb, notf}},
+		{method: "POST", path: "/api/v1/certification/sessions/inconnue/publish", pattern: "/api/v1/certification/sessions/:id/publish", want: [5]int{unauth, forb, forb, forb, notf}},
+		{method: "GET", path: "/api/v1/certifications", want: [5]int{unauth, ok, ok, ok, ok}},
+		{method: "POST", path: "/api/v1/certifications/inconnue/jury", pattern: "/api/v1/certifications/:id/jury", json: `{}`, want: [5]int{unauth, forb, forb, forb, notf}},
+		{method: "POST", path: "/api/v1/certifications/inconnue/revoke", pattern: "/api/v1/certifications/:id/revoke", json: `{}`, want: [5]int{unauth, forb, forb, forb, notf}},
 		{method: "GET", path: "/api/v1/inspection/hours", want: [5]int{unauth, forb, forb, ok, ok}},
 		{method: "POST", path: "/api/v1/inspection/hours/review", json: `{}`, want: [5]int{unauth, forb, forb, bad, bad}},
 		{method: "POST", path: "/api/v1/inspection/hours/export", json: `{}`, want: [5]int{unauth, forb, forb, ok, ok}},

@@ -246,6 +246,15 @@ func (a *App) routes() {
 	api.Post("/certifications/:id/answers", requireUser, a.apiCertificationAnswer)
 	api.Post("/certifications/:id/alerts", requireUser, a.apiCertificationAlert)
 	api.Post("/certifications/:id/focus", requireUser, a.apiCertificationFocus)
+	// Certification, after the session: the référent finalizes, the jury
+	// (an admin apart from the centre) decides and publishes, the
+	// candidate reads their published results.
+	api.Post("/certification/sessions/:id/finalize", requireUser, a.apiFinalize)
+	api.Get("/certification/sessions/:id/jury", requireRole(profile.RoleAdmin), a.apiJury)
+	api.Post("/certification/sessions/:id/publish", requireRole(profile.RoleAdmin), a.apiPublish)
+	api.Get("/certifications", requireUser, a.apiCertificationResults)
+	api.Post("/certifications/:id/jury", requireRole(profile.RoleAdmin), a.apiJuryDecide)
+	api.Post("/certifications/:id/revoke", requireRole(profile.RoleAdmin), a.apiCertificationRevoke)
 
 	r.Use(func(c *fiber.Ctx) error {
 		return fmt.Errorf("web: no route for %s %s: %w", c.Method(), c.Path(), errkind.ErrNotFound)

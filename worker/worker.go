@@ -16,6 +16,7 @@ import (
 	"ardoise/assessments"
 	"ardoise/campaigns"
 	"ardoise/certificates"
+	"ardoise/certification"
 	"ardoise/community"
 	"ardoise/courses"
 	"ardoise/internal/claim"
@@ -41,8 +42,10 @@ type Deps struct {
 	Community    *community.Service
 	Campaigns    *campaigns.Service
 	Territories  *campaigns.Territories
-	Metrics      *metrics.Metrics
-	Logger       *slog.Logger
+	// Certification issues published sessions' certificates.
+	Certification *certification.Service
+	Metrics       *metrics.Metrics
+	Logger        *slog.Logger
 	// SweepEvery and ScheduleEvery default to 20 s; tests shorten them.
 	SweepEvery    time.Duration
 	ScheduleEvery time.Duration
@@ -108,6 +111,7 @@ func (w *Worker) mux() *asynq.ServeMux {
 	mux.HandleFunc(courses.TypeCreditSession, w.d.Courses.HandleCreditSession)
 	mux.HandleFunc(courses.TypeLinePage, w.d.Courses.HandleLinePage)
 	mux.HandleFunc(certificates.TypeIssue, w.d.Certificates.HandleIssue)
+	mux.HandleFunc(certification.TypeCertificates, w.d.Certification.HandleCertificates)
 	mux.HandleFunc(community.TypeNotify, w.d.Community.HandleNotify)
 	mux.HandleFunc(community.TypePage, w.d.Community.HandlePage)
 	mux.HandleFunc(community.TypeNotePage, w.d.Community.HandleNotePage)

@@ -30,6 +30,7 @@ Commands:
   module     check, import (and publish) or export a training module
   community  rerender: render forum posts again after a sanitizing policy change
   aggregates rebuild: recompute the dashboards' counters from the stored results
+  certification replay ID: recompute a certification test; exit 0 when it matches
 
 Configuration comes from environment variables only: see README.md.
 `
@@ -67,6 +68,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "aggregates":
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		err = runAggregates(ctx, rest, stdout)
+		stop()
+	case "certification":
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		err = runCertification(ctx, rest, stdout)
 		stop()
 	case "all", "serve", "worker", "store", "seed", "user":
 		cfg, cerr := boot.LoadConfig(os.Getenv)

@@ -89,7 +89,8 @@ func Indexes() []database.Index {
 
 // Markers lists every domain's pending work, registered with the outbox.
 func Markers() [][]queue.Marker {
-	return [][]queue.Marker{profile.Markers, assessments.Markers, courses.Markers, community.Markers, campaigns.Markers}
+	return [][]queue.Marker{profile.Markers, assessments.Markers, courses.Markers, community.Markers, campaigns.Markers,
+		certification.Markers}
 }
 
 // Open starts or connects to the store and the queue and builds the domain services.
@@ -212,7 +213,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (sys *System, er
 	s.Assessments.OnFinish(s.Territories.CountTest)
 	s.Certification = certification.NewService(certification.Deps{Store: certification.NewStore(s.DB, s.Claims),
 		Profile: s.Profile, Assessments: s.Assessments, Limits: s.Limiter, Keys: s.Keys,
-		Redis: s.RDB, RedisPrefix: "ardoise:" + cfg.QueuePrefix, Logger: logger})
+		Redis: s.RDB, RedisPrefix: "ardoise:" + cfg.QueuePrefix, Certificates: s.Certificates, Outbox: s.Outbox, Logger: logger})
 	s.Assessments.OnCertificationFinish(s.Certification.CountFinished)
 	return s, nil
 }
@@ -233,6 +234,7 @@ func (s *System) Worker() *worker.Worker {
 	return worker.New(worker.Deps{
 		RedisOpt: s.AsynqOpt, Queue: s.Queue, Outbox: s.Outbox, DB: s.DB, Claims: s.Claims, Profile: s.Profile, Assessments: s.Assessments, Courses: s.Courses,
 		Certificates: s.Certificates, Community: s.Community, Campaigns: s.Campaigns, Territories: s.Territories, Metrics: s.Metrics, Logger: s.Logger,
+		Certification: s.Certification,
 	})
 }
 
