@@ -161,7 +161,7 @@ func TestCertificationPages(t *testing.T) {
 		resp, body = postFile(t, env, ref, loc+"/candidats", "file", "liste.csv", clean)
 		expect("a clean file", resp.StatusCode, 303, body)
 		st, body = page(ref, resp.Header.Get("Location"))
-		expect("the list", st, 200, body, "2 candidat(s) importé(s)", `<th scope="row">Martin</th><td>Élise</td><td>1985-03-12</td><td>elise.martin@ac-lyon.fr</td>`,
+		expect("the list", st, 200, body, "2 candidat(s) importé(s)", `<th scope="row">Martin</th><td>Élise</td><td>12/03/1985</td><td>elise.martin@ac-lyon.fr</td>`,
 			"<td>33 %</td><td>oui</td><td>Absent</td>", "Candidats inscrits : 2")
 		resp, body = postFile(t, env, ref, loc+"/candidats", "file", "gros.csv", strings.Repeat("x", 1<<20+1))
 		if resp.StatusCode != 413 && resp.StatusCode != 422 {
