@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"ardoise/internal/errkind"
@@ -51,10 +52,34 @@ func (s *Service) CreateCentre(ctx context.Context, actor *profile.User, in Cent
 	if err := s.store.insertCentre(ctx, c); err != nil {
 		return nil, err
 	}
-	if err := s.store.addToDesks(ctx, c.Referents, "centres", c.ID); err != nil {
+	if err := s.store.addToDesks(ctx, append([]string{centresIndex}, c.Referents...), "centres", c.ID); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// centresIndex is the desk that lists every centre: no account has this
+// id, and the admins' list reads it by _id like any desk.
+const centresIndex = "_centres"
+
+// Centres returns every centre, newest first (admins only).
+func (s *Service) Centres(ctx context.Context, actor *profile.User) ([]Centre, error) {
+	if actor == nil {
+		return nil, fmt.Errorf("certification: centres: %w", errkind.ErrUnauthenticated)
+	}
+	if !actor.Has(profile.RoleAdmin) {
+		return nil, fmt.Errorf("certification: centres: %w", errkind.ErrForbidden)
+	}
+	d, err := s.store.desk(ctx, centresIndex)
+	if err != nil {
+		return nil, err
+	}
+	list, err := s.store.centresByID(ctx, d.Centres)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(list, func(a, b Centre) int { return b.CreatedAt.Compare(a.CreatedAt) })
+	return list, nil
 }
 
 // referents finds the account of each address, once each; a missing list

@@ -200,6 +200,14 @@ func matrix() []route {
 		{method: "POST", path: "/api/v1/certification/sessions", json: `{}`, want: [5]int{unauth, forb, forb, forb, forb}},
 		{method: "GET", path: "/api/v1/certification/sessions/inconnue", pattern: "/api/v1/certification/sessions/:id", want: [5]int{unauth, forb, forb, forb, notf}},
 		{method: "POST", path: "/api/v1/certification/sessions/inconnue/candidates", pattern: "/api/v1/certification/sessions/:id/candidates", json: `{}`, want: [5]int{unauth, forb, forb, forb, forb}},
+		// The same through the pages: an account that is a référent of no centre gets the 403 page that says why.
+		{method: "GET", path: "/admin/centres", want: adminPage},
+		{method: "POST", path: "/admin/centres", form: url.Values{}, want: [5]int{unauth, forb, forb, forb, unproc}},
+		{method: "GET", path: "/certification/centre", want: [5]int{see, forb, forb, forb, forb}},
+		{method: "POST", path: "/certification/centre/sessions", form: url.Values{}, want: [5]int{unauth, forb, forb, forb, forb}},
+		{method: "GET", path: "/certification/centre/sessions/inconnue", pattern: "/certification/centre/sessions/:id", want: [5]int{see, forb, forb, forb, notf}},
+		{method: "POST", path: "/certification/centre/sessions/inconnue/candidats", pattern: "/certification/centre/sessions/:id/candidats", form: url.Values{}, want: [5]int{unauth, forb, forb, forb, notf}},
+		{method: "POST", path: "/certification/centre/sessions/inconnue/candidat", pattern: "/certification/centre/sessions/:id/candidat", form: url.Values{}, want: [5]int{unauth, forb, forb, forb, notf}},
 		{method: "GET", path: "/api/v1/certificates/ABCDEFGHJK", pattern: "/api/v1/certificates/:code", want: anyone(notf)},
 		// Certification, after the session: the référent finalizes (who is a
 		// référent is the session's centre's business), the jury is an admin.

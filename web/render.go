@@ -111,6 +111,7 @@ func parseViews(cat *i18n.Catalog, a *assets) (*views, error) {
 			return f
 		},
 		"academie":  profile.AcademieName,
+		"day":       frenchDay,
 		"inc":       func(i int) int { return i + 1 },
 		"dec":       func(i int) int { return i - 1 },
 		"list":      func(s ...string) []string { return s },

@@ -70,6 +70,12 @@ func (a *App) routes() {
 	r.Get("/certification/candidat/:handle", requireUser, a.certificationCandidate)
 	r.Post("/certification/candidat/:handle/code", requireUser, a.certificationStart)
 	r.Get("/certification/test/:id", requireUser, a.certificationTest)
+	// The référents' pages: their centres, sessions and candidates lists.
+	r.Get("/certification/centre", requireUser, a.certificationDesk)
+	r.Post("/certification/centre/sessions", requireUser, a.certificationSessionCreate)
+	r.Get("/certification/centre/sessions/:id", requireUser, a.certificationSessionPage)
+	r.Post("/certification/centre/sessions/:id/candidats", requireUser, a.certificationImport)
+	r.Post("/certification/centre/sessions/:id/candidat", requireUser, a.certificationAddCandidate)
 	// The invigilator's pages: a supervision token in a cookie, no account.
 	r.Get("/surveillance", a.supervisionForm)
 	r.Post("/surveillance", a.supervisionLogin)
@@ -174,6 +180,8 @@ func (a *App) routes() {
 	admin.Get("/attestations", a.adminCertificates)
 	admin.Post("/attestations/:id/revoquer", a.adminCertState(true))
 	admin.Post("/attestations/:id/retablir", a.adminCertState(false))
+	admin.Get("/centres", a.adminCentres)
+	admin.Post("/centres", a.adminCentreCreate)
 	queues := a.adminQueues() // one asynqmon for both paths
 	admin.All("/queues", queues)
 	admin.All("/queues/*", queues)
