@@ -228,7 +228,8 @@ func TestAfterTheSession(t *testing.T) {
 			levels = append(levels, certificates.Level{Competence: l.Competence, Title: l.Title, Level: l.Level})
 		}
 		if _, err := env.Sys.Certificates.Issue(ctx, certificates.Request{Kind: certificates.KindCertification,
-			SourceID: tests[0].ID, HolderID: jean.ID, HolderName: "Jean Dupont-Élie", Score: marks["c1"].Score, Levels: levels}); err != nil {
+			SourceID: tests[0].ID, HolderID: jean.ID, HolderName: "Jean Dupont-Élie", Score: marks["c1"].Score, Levels: levels,
+			CompletedAt: marks["c1"].FinishedAt}); err != nil {
 			t.Fatal(err)
 		}
 		env.StartWorker(t)

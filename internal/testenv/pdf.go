@@ -25,7 +25,7 @@ func PDFText(data []byte) string {
 			b, _ := io.ReadAll(r)
 			out.Write(b)
 		}
-		rest = rest[j:]
+		rest = rest[j+len("endstream"):]
 	}
 	return out.String()
 }
