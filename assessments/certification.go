@@ -3,7 +3,6 @@ package assessments
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"time"
 
 	"ardoise/internal/errkind"
@@ -212,42 +211,6 @@ func (s *Service) engineOf(ctx context.Context, t *Test) (*Bank, *builtEngine, e
 		return nil, nil, err
 	}
 	return bank, be, nil
-}
-
-// commit writes a certification test's change under the claim on its
-// answer number, as Answer does: rec (when it names a challenge) is
-// appended, and t carries what follows. A concurrent answer or change
-// wins or loses as a whole (StaleError).
-func (s *Service) commit(ctx context.Context, t *Test, served string, rec Recorded, now time.Time) (*Test, error) {
-	claimKey := "answer:" + t.ID + ":" + strconv.Itoa(t.Answered)
-	if won, err := s.claims.Take(ctx, claimKey, claimTTL); err != nil {
-		return nil, fmt.Errorf("assessments: %w: %w", errkind.ErrUnavailable, err)
-	} else if !won {
-		return nil, &StaleError{Test: t}
-	}
-	matched, err := s.store.recordAnswer(ctx, t, served, rec, now)
-	if err != nil {
-		if rerr := s.claims.Release(context.WithoutCancel(ctx), claimKey); rerr != nil {
-			s.logger.Warn("claim not released; it expires by itself", "test", t.ID, "err", rerr)
-		}
-		return nil, err
-	}
-	if !matched {
-		fresh, err := s.store.test(ctx, t.ID)
-		if err != nil {
-			return nil, err
-		}
-		return nil, &StaleError{Test: fresh}
-	}
-	if rec.ChallengeID != "" {
-		t.Answered++
-		t.Answers = append(t.Answers, rec)
-	}
-	t.UpdatedAt = now
-	if t.State == StateFinished {
-		s.enqueueResponses(ctx, t.ID)
-	}
-	return t, nil
 }
 
 // Counted returns the number of questions of a test that count: its

@@ -259,15 +259,6 @@ func (s *Service) AnswerWith(ctx context.Context, id string, o Owner, challengeI
 	}
 	rec := Recorded{ChallengeID: challengeID, Answer: a, Correct: correct, Late: late, At: now,
 		Millis: now.Sub(t.Current.ServedAt).Milliseconds(), Pretest: pretest, FocusLost: focusLost}
-	// The guarded update below is atomic on MongoDB but not on FerretDB (see
-	// internal/claim): the claim on (test, answer number) lets one of two
-	// concurrent answers through on every store.
-	claimKey := "answer:" + t.ID + ":" + strconv.Itoa(t.Answered)
-	if won, err := s.claims.Take(ctx, claimKey, claimTTL); err != nil {
-		return nil, fmt.Errorf("assessments: %w: %w", errkind.ErrUnavailable, err)
-	} else if !won {
-		return nil, &StaleError{Test: t}
-	}
 	next, more := run.Next()
 	due, hasDue := t.duePretest(rec)
 	switch {
@@ -282,7 +273,24 @@ func (s *Service) AnswerWith(ctx context.Context, id string, o Owner, challengeI
 		t.State, t.FinishedAt, t.Result = StateFinished, now, resultOf(run.Estimates())
 		t.Pending, t.PendingAt = []string{markerResponses}, now
 	}
-	matched, err := s.store.recordAnswer(ctx, t, challengeID, rec, now)
+	return s.commit(ctx, t, challengeID, rec, now)
+}
+
+// commit writes what follows an answer (or a certification's void or
+// early end) in one guarded update: rec, when it names a challenge, is
+// appended, and t carries the next question or the finished state. The
+// update is atomic on MongoDB but not on FerretDB (see internal/claim):
+// the claim on (test, answer number) lets one of two concurrent writers
+// through on every store; the other gets a StaleError with the test as
+// stored.
+func (s *Service) commit(ctx context.Context, t *Test, served string, rec Recorded, now time.Time) (*Test, error) {
+	claimKey := "answer:" + t.ID + ":" + strconv.Itoa(t.Answered)
+	if won, err := s.claims.Take(ctx, claimKey, claimTTL); err != nil {
+		return nil, fmt.Errorf("assessments: %w: %w", errkind.ErrUnavailable, err)
+	} else if !won {
+		return nil, s.stale(ctx, t.ID)
+	}
+	matched, err := s.store.recordAnswer(ctx, t, served, rec, now)
 	if err != nil {
 		// The write the claim guarded failed: release it, so that a retry
 		// goes through at once instead of being refused for claimTTL. The
@@ -293,19 +301,27 @@ func (s *Service) AnswerWith(ctx context.Context, id string, o Owner, challengeI
 		return nil, err
 	}
 	if !matched {
-		fresh, err := s.store.test(ctx, t.ID)
-		if err != nil {
-			return nil, err
-		}
-		return nil, &StaleError{Test: fresh}
+		return nil, s.stale(ctx, t.ID)
 	}
-	t.Answered++
-	t.Answers = append(t.Answers, rec)
+	if rec.ChallengeID != "" {
+		t.Answered++
+		t.Answers = append(t.Answers, rec)
+	}
 	t.UpdatedAt = now
-	if !more {
+	if t.State == StateFinished {
 		s.enqueueResponses(ctx, t.ID)
 	}
 	return t, nil
+}
+
+// stale is the StaleError of a write another writer won: with the test as
+// stored now.
+func (s *Service) stale(ctx context.Context, id string) error {
+	fresh, err := s.store.test(ctx, id)
+	if err != nil {
+		return err
+	}
+	return &StaleError{Test: fresh}
 }
 
 // replay rebuilds the engine's state of a test from its stored answers.

@@ -156,42 +156,47 @@ func (a *App) apiAssessAnswer(c *fiber.Ctx) error {
 	if in.ChallengeID == "" {
 		return errkind.Invalid("challengeId", "required")
 	}
-	read := func(ch *assessments.Challenge) (assessments.Answer, error) {
+	nt, err := a.Assessments.AnswerWith(c.UserContext(), c.Params("id"), a.owner(c, false), in.ChallengeID, in.reader())
+	return a.answered(c, nt, err, func(t *assessments.Test) (any, error) { return a.testJSON(c, t) })
+}
+
+// reader reads the answer in the shape the challenge's type expects.
+func (in apiAnswer) reader() assessments.AnswerReader {
+	return func(ch *assessments.Challenge) (assessments.Answer, error) {
 		if in.Skipped {
 			return assessments.Answer{Skipped: true}, nil
 		}
 		return parseAPIAnswer(ch, in.Answer)
 	}
-	nt, err := a.Assessments.AnswerWith(c.UserContext(), c.Params("id"), a.owner(c, false), in.ChallengeID, read)
+}
+
+// answered writes the outcome of an answer as the API returns it: the test
+// in the caller's JSON view, or for a stale answer 409 with the error and
+// the test as it is, so the client can show the question actually served.
+func (a *App) answered(c *fiber.Ctx, t *assessments.Test, err error, view func(*assessments.Test) (any, error)) error {
 	var stale *assessments.StaleError
-	if errors.As(err, &stale) {
-		return a.staleJSON(c, stale.Test)
+	if errors.As(err, &stale) && stale.Test != nil {
+		cur, jerr := view(stale.Test)
+		if jerr != nil {
+			return jerr
+		}
+		code := "stale_answer"
+		if stale.Test.State == assessments.StateFinished {
+			code = "test_finished"
+		}
+		return c.Status(fiber.StatusConflict).JSON(fiber.Map{
+			"error": apiErrorBody{Code: code, Message: a.catalog.T(lang(c), "assess.error."+code)},
+			"test":  cur,
+		})
 	}
 	if err != nil {
 		return err
 	}
-	out, err := a.testJSON(c, nt)
+	out, err := view(t)
 	if err != nil {
 		return err
 	}
 	return c.JSON(out)
-}
-
-// staleJSON answers 409 with the error and the test as it is, so the client
-// can show the question actually served.
-func (a *App) staleJSON(c *fiber.Ctx, t *assessments.Test) error {
-	cur, err := a.testJSON(c, t)
-	if err != nil {
-		return err
-	}
-	code := "stale_answer"
-	if t.State == assessments.StateFinished {
-		code = "test_finished"
-	}
-	return c.Status(fiber.StatusConflict).JSON(fiber.Map{
-		"error": apiErrorBody{Code: code, Message: a.catalog.T(lang(c), "assess.error."+code)},
-		"test":  cur,
-	})
 }
 
 // parseAPIAnswer reads the answer in the shape the challenge's type expects.

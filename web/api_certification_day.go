@@ -198,34 +198,8 @@ func (a *App) apiCertificationAnswer(c *fiber.Ctx) error {
 	if in.ChallengeID == "" {
 		return errkind.Invalid("challengeId", "required")
 	}
-	read := func(ch *assessments.Challenge) (assessments.Answer, error) {
-		if in.Skipped {
-			return assessments.Answer{Skipped: true}, nil
-		}
-		return parseAPIAnswer(ch, in.Answer)
-	}
-	t, err := a.Certification.Answer(c.UserContext(), currentUser(c), c.Params("id"), c.Get(deviceHeader), in.ChallengeID, read)
-	var stale *assessments.StaleError
-	if errors.As(err, &stale) && stale.Test != nil {
-		cur, jerr := a.certificationJSON(c, stale.Test)
-		if jerr != nil {
-			return jerr
-		}
-		code := "stale_answer"
-		if stale.Test.State == assessments.StateFinished {
-			code = "test_finished"
-		}
-		return c.Status(fiber.StatusConflict).JSON(fiber.Map{
-			"error": apiErrorBody{Code: code, Message: a.catalog.T(lang(c), "assess.error."+code)}, "test": cur})
-	}
-	if err != nil {
-		return err
-	}
-	out, err := a.certificationJSON(c, t)
-	if err != nil {
-		return err
-	}
-	return c.JSON(out)
+	t, err := a.Certification.Answer(c.UserContext(), currentUser(c), c.Params("id"), c.Get(deviceHeader), in.ChallengeID, in.reader())
+	return a.answered(c, t, err, func(t *assessments.Test) (any, error) { return a.certificationJSON(c, t) })
 }
 
 // apiCertificationAlert is POST /api/v1/certifications/{id}/alerts {"reason"}.
