@@ -128,7 +128,8 @@ func (s *Service) IssueCertificates(ctx context.Context, sessionID string) error
 		}
 		issued[l.TestID] = cert
 		if err := s.store.addResult(ctx, c.UserID, Result{TestID: l.TestID, SessionID: x.ID, Date: x.Date,
-			Score: l.Score, Levels: l.Levels, Code: certificates.DisplayCode(cert.Code), CertificateID: cert.ID}); err != nil {
+			Score: l.Score, Levels: l.Levels, Code: certificates.DisplayCode(cert.Code), CertificateID: cert.ID,
+			Scopes: ScopeKeys(terr)}); err != nil {
 			return err
 		}
 		if err := s.store.addScopeResult(ctx, terr, ScopeResult{TestID: l.TestID, UserID: c.UserID,

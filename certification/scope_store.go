@@ -96,31 +96,53 @@ func (s *Store) addScopeSession(ctx context.Context, t profile.Territory, row Sc
 		func(a, b ScopeSession) int { return strings.Compare(b.Date, a.Date) })
 }
 
-// addScopeRow puts row in coll's list of every scope covering t, in place
-// of the rows same matches, in the order cmp sets. Each list is rewritten
-// under its lock (FerretDB runs an update as a read and an overwrite).
-func addScopeRow[T any](ctx context.Context, s *Store, coll string, t profile.Territory, row T, same func(T) bool, cmp func(a, b T) int) error {
-	c := s.sessions.Database().Collection(coll)
-	for _, key := range ScopeKeys(t) {
-		if err := func() error {
-			release, err := s.locks.Lock(ctx, coll+":"+key, lockTTL)
-			if err != nil {
-				return err
+// markScopeRevoked marks a test's row revoked in the given scopes' lists.
+func (s *Store) markScopeRevoked(ctx context.Context, keys []string, testID string) error {
+	for _, key := range keys {
+		if err := changeScopeList(ctx, s, ScopeResultsCollection, key, func(rows []ScopeResult) []ScopeResult {
+			for i := range rows {
+				if rows[i].TestID == testID {
+					rows[i].Revoked = true
+				}
 			}
-			defer release()
-			d, err := readScopeDoc[T](ctx, s, coll, key)
-			if err != nil {
-				return err
-			}
-			d.Rows = append(slices.DeleteFunc(d.Rows, same), row)
-			slices.SortStableFunc(d.Rows, cmp)
-			if _, err := c.ReplaceOne(ctx, bson.M{"_id": key}, d, options.Replace().SetUpsert(true)); err != nil {
-				return wrap(err, coll)
-			}
-			return nil
-		}(); err != nil {
+			return rows
+		}); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// addScopeRow puts row in coll's list of every scope covering t, in place
+// of the rows same matches, in the order cmp sets.
+func addScopeRow[T any](ctx context.Context, s *Store, coll string, t profile.Territory, row T, same func(T) bool, cmp func(a, b T) int) error {
+	for _, key := range ScopeKeys(t) {
+		if err := changeScopeList(ctx, s, coll, key, func(rows []T) []T {
+			rows = append(slices.DeleteFunc(rows, same), row)
+			slices.SortStableFunc(rows, cmp)
+			return rows
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// changeScopeList rewrites one scope's list as change returns it, under
+// the list's lock (FerretDB runs an update as a read and an overwrite).
+func changeScopeList[T any](ctx context.Context, s *Store, coll, key string, change func([]T) []T) error {
+	release, err := s.locks.Lock(ctx, coll+":"+key, lockTTL)
+	if err != nil {
+		return err
+	}
+	defer release()
+	d, err := readScopeDoc[T](ctx, s, coll, key)
+	if err != nil {
+		return err
+	}
+	d.Rows = change(d.Rows)
+	if _, err := s.sessions.Database().Collection(coll).ReplaceOne(ctx, bson.M{"_id": key}, d, options.Replace().SetUpsert(true)); err != nil {
+		return wrap(err, coll)
 	}
 	return nil
 }

@@ -13,7 +13,7 @@ import (
 // publishedFor runs a session's day for one teacher, finalizes and
 // publishes it, then issues its certificates twice, as a retried task
 // would.
-func publishedFor(t *testing.T, env *testenv.Env, teacher *profile.User) *certification.Session {
+func publishedFor(t *testing.T, env *testenv.Env, teacher *profile.User) (*certification.Session, *profile.User) {
 	t.Helper()
 	ctx := testenv.Ctx(t)
 	svc := env.Sys.Certification
@@ -33,19 +33,19 @@ func publishedFor(t *testing.T, env *testenv.Env, teacher *profile.User) *certif
 			t.Fatal(err)
 		}
 	}
-	return x
+	return x, jury
 }
 
 // TestCertificationScope: an inspector of the teacher's territory (at any
 // level) sees the certificate, once though the task ran twice, and the
 // session of the centre's territory; another académie's inspector sees
-// nothing; a learner, or an inspector without a scope, is refused.
+// nothing; a revocation shows; a learner, or an inspector without a scope, is refused.
 func TestCertificationScope(t *testing.T) {
 	testenv.ForEachBackend(t, func(t *testing.T, env *testenv.Env) {
 		ctx := testenv.Ctx(t)
 		svc := env.Sys.Certification
 		teacher := env.CreateUserIn(t, profile.RoleLearner, profile.Territory{Academie: "grenoble", Departement: "38", Circonscription: "Grenoble 2", UAI: "0381234A"})
-		x := publishedFor(t, env, teacher)
+		x, jury := publishedFor(t, env, teacher)
 
 		inspector := func(scope string) *profile.User {
 			u := env.CreateUser(t, profile.RoleInspector)
@@ -81,6 +81,19 @@ func TestCertificationScope(t *testing.T) {
 		if len(lyon.Sessions) != 1 || lyon.Sessions[0].SessionID != x.ID || lyon.Sessions[0].Candidates != 1 || lyon.Sessions[0].Status != certification.StatusPublished {
 			t.Errorf("the centre's académie: sessions %+v", lyon.Sessions)
 		}
+
+		// A revocation marks the row in every scope it was written to.
+		circ := inspector("grenoble/38/Grenoble 2")
+		v, _ := svc.InScope(ctx, circ)
+		if _, err := svc.Revoke(ctx, jury, v.Results[0].TestID, "Fraude découverte après coup"); err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range []*profile.User{circ, inspector("grenoble")} {
+			if v, err := svc.InScope(ctx, u); err != nil || len(v.Results) != 1 || !v.Results[0].Revoked {
+				t.Errorf("after revocation: %+v %v", v, err)
+			}
+		}
+
 		for _, u := range []*profile.User{env.CreateUser(t, profile.RoleLearner), env.CreateUser(t, profile.RoleTrainer)} {
 			if _, err := svc.InScope(ctx, u); !errors.Is(err, errkind.ErrForbidden) {
 				t.Errorf("%v: %v, want forbidden", u.Roles, err)
