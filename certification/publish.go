@@ -100,13 +100,21 @@ func (s *Service) IssueCertificates(ctx context.Context, sessionID string) error
 	if !slices.Contains(x.Pending, markerCertificates) {
 		return nil
 	}
+	var centreName string
+	var centreTerr profile.Territory
+	switch ce, err := s.store.centre(ctx, x.CentreID); {
+	case err == nil:
+		centreName, centreTerr = ce.Name, ce.Territory
+	case !errkind.IsNotFound(err):
+		return err
+	}
 	issued := map[string]*certificates.Certificate{}
 	for _, l := range x.Jury {
 		c := x.candidate(l.CandidateID)
 		if !l.Validated() || c == nil || c.UserID == "" {
 			continue
 		}
-		req, err := s.certificateRequest(ctx, x, c, l)
+		req, terr, err := s.certificateRequest(ctx, x, c, l)
 		if err != nil {
 			return err
 		}
@@ -120,9 +128,19 @@ func (s *Service) IssueCertificates(ctx context.Context, sessionID string) error
 		}
 		issued[l.TestID] = cert
 		if err := s.store.addResult(ctx, c.UserID, Result{TestID: l.TestID, SessionID: x.ID, Date: x.Date,
-			Score: l.Score, Levels: l.Levels, Code: certificates.DisplayCode(cert.Code), CertificateID: cert.ID}); err != nil {
+			Score: l.Score, Levels: l.Levels, Code: certificates.DisplayCode(cert.Code), CertificateID: cert.ID,
+			Scopes: ScopeKeys(terr)}); err != nil {
 			return err
 		}
+		if err := s.store.addScopeResult(ctx, terr, ScopeResult{TestID: l.TestID, UserID: c.UserID,
+			Name: req.HolderName, Date: x.Date, Score: l.Score, Levels: l.Levels,
+			Code: certificates.DisplayCode(cert.Code), SessionID: x.ID, Centre: centreName}); err != nil {
+			return err
+		}
+	}
+	if err := s.store.addScopeSession(ctx, centreTerr, ScopeSession{SessionID: x.ID, Number: x.Number, Date: x.Date,
+		Centre: centreName, Status: x.Status, Candidates: len(x.Candidates)}); err != nil {
+		return err
 	}
 	_, err = s.store.update(ctx, x.ID, func(x *Session) error {
 		for i := range x.Jury {
@@ -140,8 +158,9 @@ func (s *Service) IssueCertificates(ctx context.Context, sessionID string) error
 }
 
 // certificateRequest describes the certificate of a validated test: the
-// name on the list, the account's address and language.
-func (s *Service) certificateRequest(ctx context.Context, x *Session, c *Candidate, l JuryLine) (certificates.Request, error) {
+// name on the list, the account's address and language. It also returns
+// the account's territory, whose inspectors see the certificate.
+func (s *Service) certificateRequest(ctx context.Context, x *Session, c *Candidate, l JuryLine) (certificates.Request, profile.Territory, error) {
 	req := certificates.Request{Kind: certificates.KindCertification, SourceID: l.TestID, HolderID: c.UserID,
 		HolderName: strings.TrimSpace(c.FirstName + " " + c.LastName), Score: l.Score, CompletedAt: l.FinishedAt,
 		Levels: make([]certificates.Level, 0, len(l.Levels))}
@@ -152,14 +171,15 @@ func (s *Service) certificateRequest(ctx context.Context, x *Session, c *Candida
 	switch {
 	case errkind.IsNotFound(err):
 		req.HolderName = certificates.DeletedName
+		return req, profile.Territory{}, nil
 	case err != nil:
-		return req, err
+		return req, profile.Territory{}, err
 	case u.Deleted:
 		req.HolderName = certificates.DeletedName
 	default:
 		req.HolderEmail, req.HolderLocale = u.Email, u.Locale
 	}
-	return req, nil
+	return req, u.Territory, nil
 }
 
 // Revoke revokes the certificate of a certification test: an admin who

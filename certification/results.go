@@ -31,6 +31,9 @@ type Result struct {
 	CertificateID string `bson:"certificateId" json:"certificateId"`
 	// Revoked says the jury revoked the certificate.
 	Revoked bool `bson:"revoked,omitempty" json:"revoked"`
+	// Scopes are the keys of the scope lists the certificate was written
+	// to (the teacher's territory at issuing), for marking a revocation.
+	Scopes []string `bson:"scopes,omitempty" json:"-"`
 }
 
 type resultsDoc struct {
@@ -53,17 +56,21 @@ func (s *Store) addResult(ctx context.Context, userID string, r Result) error {
 	})
 }
 
-// markRevoked records, in an account's list, that a result's certificate
-// was revoked.
+// markRevoked records, in an account's list and in the scope lists the
+// result was written to, that a result's certificate was revoked.
 func (s *Store) markRevoked(ctx context.Context, userID, testID string) error {
-	return s.changeResults(ctx, userID, func(list []Result) []Result {
+	var scopes []string
+	if err := s.changeResults(ctx, userID, func(list []Result) []Result {
 		for i := range list {
 			if list[i].TestID == testID {
-				list[i].Revoked = true
+				list[i].Revoked, scopes = true, list[i].Scopes
 			}
 		}
 		return list
-	})
+	}); err != nil {
+		return err
+	}
+	return s.markScopeRevoked(ctx, scopes, testID)
 }
 
 // changeResults rewrites an account's list as change returns it, under

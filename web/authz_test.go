@@ -104,7 +104,9 @@ func matrix() []route {
 		{method: "GET", path: "/suivi/campagnes/inconnue", pattern: "/suivi/campagnes/:id", want: [5]int{see, forb, notf, notf, notf}},
 		{method: "GET", path: "/suivi/campagnes/inconnue/export.csv", pattern: "/suivi/campagnes/:id/export.csv", want: [5]int{see, forb, notf, notf, notf}},
 		{method: "GET", path: "/api/v1/campaigns/inconnue/results", pattern: "/api/v1/campaigns/:id/results", want: [5]int{unauth, notf, notf, notf, notf}},
-		{method: "GET", path: "/suivi/territoire", want: [5]int{see, forb, forb, ok, ok}}, // the inspector's scope (admin: theirs)
+		{method: "GET", path: "/suivi/territoire", want: [5]int{see, forb, forb, ok, ok}},               // the inspector's scope (admin: theirs)
+		{method: "GET", path: "/suivi/certification", want: [5]int{see, forb, forb, ok, ok}},            // certification in the scope
+		{method: "GET", path: "/suivi/certification/export.csv", want: [5]int{see, forb, forb, ok, ok}}, // its CSV
 		{method: "GET", path: "/formation/modules", want: [5]int{see, forb, ok, forb, ok}},
 		{method: "POST", path: "/formation/modules/import", form: url.Values{}, want: [5]int{unauth, forb, unproc, forb, unproc}},
 		{method: "POST", path: "/formation/modules/inconnu/publier", pattern: "/formation/modules/:slug/publier", form: url.Values{}, want: [5]int{unauth, forb, notf, forb, notf}},

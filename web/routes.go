@@ -143,6 +143,8 @@ func (a *App) routes() {
 	inspect.Post("/heures", a.inspectReview)
 	inspect.Post("/heures/export", a.inspectExport)
 	r.Get("/suivi/territoire", requireRole(profile.RoleInspector), a.territoryDashboard)
+	r.Get("/suivi/certification", requireRole(profile.RoleInspector), a.inspectCertification)
+	r.Get("/suivi/certification/export.csv", requireRole(profile.RoleInspector), a.inspectCertificationExport)
 
 	// Campaigns: their organisers (trainers, inspectors with a scope) create and follow them.
 	r.Get("/suivi/campagnes", requireOrganiser, a.organiseCampaigns)
