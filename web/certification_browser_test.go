@@ -30,12 +30,11 @@ func TestBrowserCertificationDay(t *testing.T) {
 	if err := chromedp.Do(inv, chromedp.Navigate(env.URL+"/surveillance"), chromedp.WaitVisible(chromedp.ID("session")),
 		chromedp.SendKeys(chromedp.ID("session"), strconv.Itoa(x.Number)), chromedp.SendKeys(chromedp.ID("password"), x.Password),
 		chromedp.Click(chromedp.ID("supervision-submit")), chromedp.WaitVisible(chromedp.ID("open-session")),
-		chromedp.Click(chromedp.ID("open-session")), chromedp.WaitVisible(chromedp.ID("refresh"))); err != nil {
+		chromedp.Click(chromedp.ID("open-session"))); err != nil {
 		t.Fatal(err)
 	}
-	if s := read(t, inv, "status", chromedp.Text(chromedp.ID("session-status"))); !strings.Contains(s, "ouverte") {
-		t.Fatalf("session status %q", s)
-	}
+	// The board again, once the session is open: no "open" button, and the status says so.
+	waitFor(t, inv, "the open session", `document.readyState === 'complete' && !document.getElementById('open-session') && !!document.getElementById('session-status') && document.getElementById('session-status').textContent.indexOf('La session est ouverte') === 0`)
 
 	// The candidate checks in with the keyboard.
 	if err := chromedp.Do(cand, signIn(env, jean.Email, testenv.TestPassword), chromedp.Navigate(env.URL+"/certification"),
