@@ -57,6 +57,12 @@ func (x *Session) dayOpen(now time.Time) error {
 	default:
 		return refused(CodeSessionOver)
 	}
+	return x.withinHours(now)
+}
+
+// withinHours checks that now is within the session's check-in window:
+// from 30 minutes before its start to the end of its day.
+func (x *Session) withinHours(now time.Time) error {
 	from, to, err := x.window()
 	if err != nil {
 		return err

@@ -97,12 +97,8 @@ func (s *Service) Open(ctx context.Context, token string) (*Session, error) {
 		default:
 			return refused(CodeSessionOver)
 		}
-		from, to, err := x.window()
-		if err != nil {
+		if err := x.withinHours(now); err != nil {
 			return err
-		}
-		if now.Before(from) || !now.Before(to) {
-			return refused(CodeOutsideHours)
 		}
 		x.Status, x.OpenedAt = StatusOpen, now
 		x.event(now, "open", "", "")

@@ -29,6 +29,20 @@ func postTyped(t *testing.T, env *testenv.Env, token, path, contentType string, 
 	return resp.StatusCode, string(raw)
 }
 
+// expectResponse fails t unless a response has status want and contains
+// every one of contains (a JSON body or a page).
+func expectResponse(t *testing.T, what string, got, want int, body string, contains ...string) {
+	t.Helper()
+	if got != want {
+		t.Fatalf("%s: status %d, want %d: %.2000s", what, got, want, body)
+	}
+	for _, c := range contains {
+		if !strings.Contains(body, c) {
+			t.Fatalf("%s: %q not in %.2000s", what, c, body)
+		}
+	}
+}
+
 // postCSV sends a candidates file as text/csv with api's bearer token.
 func postCSV(t *testing.T, env *testenv.Env, api apiClient, path, body string) (int, string) {
 	t.Helper()
@@ -47,14 +61,7 @@ func TestCertificationSetupAPI(t *testing.T) {
 		inspector := apiClientFor(t, env, env.CreateUser(t, profile.RoleInspector))
 		expect := func(what string, status, want int, raw string, contains ...string) {
 			t.Helper()
-			if status != want {
-				t.Fatalf("%s: %d, want %d: %s", what, status, want, raw)
-			}
-			for _, c := range contains {
-				if !strings.Contains(raw, c) {
-					t.Fatalf("%s: %q not in %s", what, c, raw)
-				}
-			}
+			expectResponse(t, what, status, want, raw, contains...)
 		}
 
 		centre := map[string]any{"name": "INSPÉ de Lyon", "territory": map[string]any{"academie": "lyon", "departement": "69"},

@@ -60,14 +60,7 @@ func TestCertificationDayAPI(t *testing.T) {
 		x := newCertSession(t, env, jean)
 		expect := func(what string, st, want int, raw string, contains ...string) {
 			t.Helper()
-			if st != want {
-				t.Fatalf("%s: %d, want %d: %s", what, st, want, raw)
-			}
-			for _, c := range contains {
-				if !strings.Contains(raw, c) {
-					t.Fatalf("%s: %q not in %s", what, c, raw)
-				}
-			}
+			expectResponse(t, what, st, want, raw, contains...)
 		}
 		anon := apiClient{t: t, env: env}
 		st, _, raw := anon.call("POST", "/api/v1/certification/supervision", map[string]any{"session": x.Number, "password": "ZZZZZZ"})

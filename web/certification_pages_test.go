@@ -55,14 +55,7 @@ func TestCertificationPages(t *testing.T) {
 		admin, ref, outsider := env.LoggedIn(t, adminUser), env.LoggedIn(t, refUser), env.LoggedIn(t, other)
 		expect := func(what string, got, want int, body string, contains ...string) {
 			t.Helper()
-			if got != want {
-				t.Fatalf("%s: status %d, want %d: %.600s", what, got, want, body)
-			}
-			for _, c := range contains {
-				if !strings.Contains(body, c) {
-					t.Fatalf("%s: %q not on the page: %s", what, c, body)
-				}
-			}
+			expectResponse(t, what, got, want, body, contains...)
 		}
 		page := func(c *http.Client, path string) (int, string) {
 			t.Helper()

@@ -53,14 +53,7 @@ func TestLearningAPI(t *testing.T) {
 		base := "/api/v1/enrolments/" + slug
 		expect := func(what string, status, want int, raw string, contains ...string) {
 			t.Helper()
-			if status != want {
-				t.Fatalf("%s: %d, want %d: %s", what, status, want, raw)
-			}
-			for _, c := range contains {
-				if !strings.Contains(raw, c) {
-					t.Fatalf("%s: %q not in %s", what, c, raw)
-				}
-			}
+			expectResponse(t, what, status, want, raw, contains...)
 		}
 		st, _, raw := api.call("POST", base+"/views", map[string]any{"page": "01-intro"})
 		expect("view before enrolling", st, 404, raw, `"code":"not_found"`)
