@@ -1,7 +1,6 @@
 package campaigns_test
 
 import (
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
@@ -222,10 +221,10 @@ func concurrentCounts(t *testing.T, env *testenv.Env) {
 	for _, tt := range batch {
 		for range 2 {
 			go func() {
-				// A lock held too long fails the task with a conflict,
-				// and the worker runs it again.
+				// A lock held too long, or a store that did not answer,
+				// fails the task, and the worker runs it again.
 				err := terr.CountTest(ctx, tt)
-				for errors.Is(err, errkind.ErrConflict) {
+				for errkind.Retryable(err) {
 					err = terr.CountTest(ctx, tt)
 				}
 				errs <- err

@@ -133,6 +133,9 @@ func (s *Service) firstPass(ctx context.Context, sessionID string) (*Session, er
 		}
 		lines = append(lines, l)
 	}
+	if err := s.store.addToDesk(ctx, juryDesk, "sessions", x.ID); err != nil {
+		return nil, err
+	}
 	now := s.now()
 	return s.store.update(ctx, x.ID, func(x *Session) error {
 		if x.Status != StatusFinalized {

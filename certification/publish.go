@@ -72,6 +72,11 @@ func (s *Service) Publish(ctx context.Context, actor *profile.User, sessionID st
 		return nil, err
 	}
 	s.outbox.After(ctx, SessionsCollection, x.ID, markerCertificates)
+	// Published, it leaves the jury's queue; if this write is lost, the
+	// queue skips it by its status.
+	if err := s.store.removeFromDesk(ctx, juryDesk, "sessions", x.ID); err != nil {
+		s.logger.Warn("certification: jury queue", "session", x.ID, "err", err)
+	}
 	return x, nil
 }
 

@@ -2,7 +2,6 @@ package community_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"testing"
@@ -29,7 +28,7 @@ func notify(env *testenv.Env, n community.Notification) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	err := community.Notify(ctx, env.Sys.Community, n)
-	for errors.Is(err, errkind.ErrConflict) && ctx.Err() == nil {
+	for errkind.Retryable(err) && ctx.Err() == nil {
 		err = community.Notify(ctx, env.Sys.Community, n)
 	}
 	return err

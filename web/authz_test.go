@@ -210,6 +210,13 @@ func matrix() []route {
 		{method: "GET", path: "/certification/centre/sessions/inconnue", pattern: "/certification/centre/sessions/:id", want: [5]int{see, forb, forb, forb, notf}},
 		{method: "POST", path: "/certification/centre/sessions/inconnue/candidats", pattern: "/certification/centre/sessions/:id/candidats", form: url.Values{}, want: [5]int{unauth, forb, forb, forb, notf}},
 		{method: "POST", path: "/certification/centre/sessions/inconnue/candidat", pattern: "/certification/centre/sessions/:id/candidat", form: url.Values{}, want: [5]int{unauth, forb, forb, forb, notf}},
+		{method: "POST", path: "/certification/centre/sessions/inconnue/finaliser", pattern: "/certification/centre/sessions/:id/finaliser", form: url.Values{}, want: [5]int{unauth, forb, forb, forb, notf}},
+		// The jury's pages: admins only; which admin may judge a session is the session's business (404 for none).
+		{method: "GET", path: "/admin/jury", want: adminPage},
+		{method: "GET", path: "/admin/jury/inconnue", pattern: "/admin/jury/:id", want: [5]int{see, forb, forb, forb, notf}},
+		{method: "POST", path: "/admin/jury/inconnue/tests/inconnu", pattern: "/admin/jury/:id/tests/:test", form: url.Values{"decision": {"validate"}}, want: [5]int{unauth, forb, forb, forb, notf}},
+		{method: "POST", path: "/admin/jury/inconnue/tests/inconnu/revoquer", pattern: "/admin/jury/:id/tests/:test/revoquer", form: url.Values{"reason": {"un motif"}}, want: [5]int{unauth, forb, forb, forb, notf}},
+		{method: "POST", path: "/admin/jury/inconnue/publier", pattern: "/admin/jury/:id/publier", want: [5]int{unauth, forb, forb, forb, notf}},
 		{method: "GET", path: "/api/v1/certificates/ABCDEFGHJK", pattern: "/api/v1/certificates/:code", want: anyone(notf)},
 		// Certification, after the session: the référent finalizes (who is a
 		// référent is the session's centre's business), the jury is an admin.

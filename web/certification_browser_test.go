@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -20,6 +21,8 @@ import (
 // answers with the keyboard, signals a problem, the invigilator validates
 // it, the question is replaced, and the candidate answers to the end,
 // where no result is shown. A second tab of the same browser is refused.
+// Then the référent finalizes the session, an admin apart from the centre
+// publishes it as its jury, and the certificate the worker issues verifies.
 func TestBrowserCertificationDay(t *testing.T) {
 	env := testenv.New(t)
 	jean := env.CreateUser(t, profile.RoleLearner)
@@ -126,4 +129,47 @@ func TestBrowserCertificationDay(t *testing.T) {
 		t.Fatalf("the end page shows a result: %s", body)
 	}
 	waitFor(t, inv, "finished on the board", `document.querySelector('#board .state-finished') !== null`)
+
+	// The référent finalizes the session with the keyboard.
+	ref := browser(t)
+	if err := chromedp.Do(ref, signIn(env, x.Referent.Email, testenv.TestPassword),
+		chromedp.Navigate(env.URL+"/certification/centre/sessions/"+x.ID), chromedp.WaitVisible(chromedp.ID("finalize-session"))); err != nil {
+		t.Fatal(err)
+	}
+	tabTo(t, ref, "comment")
+	keys(t, ref, "comment", "Session calme ; un signalement validé par le surveillant.")
+	tabTo(t, ref, "finalize-session")
+	keys(t, ref, "finalize", kb.Enter)
+	waitFor(t, ref, "the finalized session", `document.readyState === 'complete' && !!document.getElementById('finalized')`)
+	if st := read(t, ref, "status", chromedp.Text(chromedp.ID("session-status"))); st != "En cours d'examen par le jury" {
+		t.Fatalf("status after finalizing: %q", st)
+	}
+
+	// The jury, an admin who is not a référent of the centre, publishes.
+	jury := browser(t)
+	admin := env.CreateUser(t, profile.RoleAdmin)
+	if err := chromedp.Do(jury, signIn(env, admin.Email, testenv.TestPassword), chromedp.Navigate(env.URL+"/admin/jury"),
+		chromedp.WaitVisible(chromedp.ID("jury-queue")), chromedp.Click(chromedp.CSS(`#jury-queue a[href="/admin/jury/`+x.ID+`"]`)),
+		chromedp.WaitVisible(chromedp.ID("publish-session"))); err != nil {
+		t.Fatal(err)
+	}
+	if mark := read(t, jury, "mark", chromedp.Text(chromedp.CSS(`.jury-line .mark`))); mark != "Validée" {
+		t.Fatalf("first pass mark %q", mark)
+	}
+	tabTo(t, jury, "publish-session")
+	keys(t, jury, "publish", kb.Enter)
+	waitFor(t, jury, "the published session", `document.readyState === 'complete' && !!document.getElementById('published')`)
+
+	// The worker issues the certificate; its link verifies it.
+	env.DrainQueues(t, 30*time.Second)
+	if err := chromedp.Do(jury, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`.jury-line a[href^="/verifier/C-"]`)),
+		chromedp.Click(chromedp.CSS(`.jury-line a[href^="/verifier/C-"]`)), chromedp.WaitVisible(chromedp.ID("verdict"))); err != nil {
+		t.Fatal(err)
+	}
+	if v := read(t, jury, "verdict", chromedp.Text(chromedp.ID("verdict"))); v != "Certificat valide" {
+		t.Fatalf("verdict %q", v)
+	}
+	if h := read(t, jury, "holder", chromedp.Text(chromedp.ID("holder"))); h != "Jean Dupont-Élie" { // as on the list
+		t.Fatalf("holder %q", h)
+	}
 }

@@ -15,6 +15,8 @@ import (
 type certSession struct {
 	ID, AccessCode, Password string
 	Number                   int
+	// Referent is the centre's référent, who created the session.
+	Referent *profile.User
 }
 
 // candidateNames are the names the candidates of certSession are listed
@@ -39,7 +41,7 @@ func newCertSession(t *testing.T, env *testenv.Env, candidates ...*profile.User)
 		t.Fatalf("session: %d %s", st, raw)
 	}
 	x := certSession{ID: body["id"].(string), Number: int(body["number"].(float64)), AccessCode: body["accessCode"].(string),
-		Password: body["invigilatorPassword"].(string)}
+		Password: body["invigilatorPassword"].(string), Referent: ref}
 	file := "nom;prénom;date_naissance;email;temps_majoré;aménagement\n"
 	for i, u := range candidates {
 		file += fmt.Sprintf("%s;%s;%s;%s;;non\n", candidateNames[i][0], candidateNames[i][1], candidateNames[i][2], u.Email)

@@ -41,6 +41,33 @@ func postFile(t *testing.T, env *testenv.Env, c *http.Client, path, field, name,
 	return resp, string(raw)
 }
 
+// formPages reads and posts the pages of one test's server as a client,
+// and checks each response (expectResponse).
+type formPages struct {
+	t   *testing.T
+	env *testenv.Env
+}
+
+func (p formPages) expect(what string, got, want int, body string, contains ...string) {
+	p.t.Helper()
+	expectResponse(p.t, what, got, want, body, contains...)
+}
+
+// page reads path as c: the status and the body.
+func (p formPages) page(c *http.Client, path string) (int, string) {
+	p.t.Helper()
+	resp, body := get(p.t, p.env, c, path)
+	return resp.StatusCode, body
+}
+
+// post sends a form with its CSRF token as c: the status, the body and
+// where it redirects.
+func (p formPages) post(c *http.Client, path string, v url.Values) (int, string, string) {
+	p.t.Helper()
+	resp, body := p.env.PostForm(p.t, c, path, v)
+	return resp.StatusCode, body, resp.Header.Get("Location")
+}
+
 // TestCertificationPages: an admin creates a centre through its form (bad
 // input shown in an error summary), its référent creates a session, reads
 // its codes, imports a dirty file (every line shown, nothing saved), a
@@ -53,20 +80,8 @@ func TestCertificationPages(t *testing.T) {
 		refUser := env.CreateUser(t, profile.RoleLearner)
 		other := env.CreateUser(t, profile.RoleTrainer)
 		admin, ref, outsider := env.LoggedIn(t, adminUser), env.LoggedIn(t, refUser), env.LoggedIn(t, other)
-		expect := func(what string, got, want int, body string, contains ...string) {
-			t.Helper()
-			expectResponse(t, what, got, want, body, contains...)
-		}
-		page := func(c *http.Client, path string) (int, string) {
-			t.Helper()
-			resp, body := get(t, env, c, path)
-			return resp.StatusCode, body
-		}
-		post := func(c *http.Client, path string, v url.Values) (int, string, string) {
-			t.Helper()
-			resp, body := env.PostForm(t, c, path, v)
-			return resp.StatusCode, body, resp.Header.Get("Location")
-		}
+		p := formPages{t, env}
+		expect, page, post := p.expect, p.page, p.post
 
 		// The admin's list and form.
 		st, body := page(admin, "/admin/centres")

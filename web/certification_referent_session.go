@@ -26,6 +26,19 @@ type referentSessionView struct {
 	// Imported and Added say what the last form did.
 	Imported int
 	Added    bool
+	// Finalized says the référent just finalized the session.
+	Finalized bool
+}
+
+// CandidateName is the name of the session's candidate with this id, for
+// the finalization's report.
+func (v referentSessionView) CandidateName(id string) string {
+	for _, c := range v.Session.Candidates {
+		if c.ID == id {
+			return c.LastName + " " + c.FirstName
+		}
+	}
+	return ""
 }
 
 // certificationSessionPage is GET /certification/centre/sessions/{id}.
@@ -34,7 +47,7 @@ func (a *App) certificationSessionPage(c *fiber.Ctx) error {
 	if err != nil {
 		return a.noDeskOr(c, err)
 	}
-	v := referentSessionView{Added: c.Query("ajoute") == "1"}
+	v := referentSessionView{Added: c.Query("ajoute") == "1", Finalized: c.Query("finalisee") == "1"}
 	v.Imported, _ = strconv.Atoi(c.Query("importes"))
 	return a.renderReferentSession(c, fiber.StatusOK, x, v, map[string]string{}, nil)
 }

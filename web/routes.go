@@ -76,6 +76,7 @@ func (a *App) routes() {
 	r.Get("/certification/centre/sessions/:id", requireUser, a.certificationSessionPage)
 	r.Post("/certification/centre/sessions/:id/candidats", requireUser, a.certificationImport)
 	r.Post("/certification/centre/sessions/:id/candidat", requireUser, a.certificationAddCandidate)
+	r.Post("/certification/centre/sessions/:id/finaliser", requireUser, a.certificationFinalize)
 	// The invigilator's pages: a supervision token in a cookie, no account.
 	r.Get("/surveillance", a.supervisionForm)
 	r.Post("/surveillance", a.supervisionLogin)
@@ -184,6 +185,11 @@ func (a *App) routes() {
 	admin.Post("/attestations/:id/retablir", a.adminCertState(false))
 	admin.Get("/centres", a.adminCentres)
 	admin.Post("/centres", a.adminCentreCreate)
+	admin.Get("/jury", a.adminJuryQueue)
+	admin.Get("/jury/:id", a.adminJurySession)
+	admin.Post("/jury/:id/tests/:test", a.adminJuryDecide)
+	admin.Post("/jury/:id/tests/:test/revoquer", a.adminJuryRevoke)
+	admin.Post("/jury/:id/publier", a.adminJuryPublish)
 	queues := a.adminQueues() // one asynqmon for both paths
 	admin.All("/queues", queues)
 	admin.All("/queues/*", queues)

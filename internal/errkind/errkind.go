@@ -102,3 +102,11 @@ type RefusedError struct {
 
 // Error names the rule.
 func (r *RefusedError) Error() string { return "refused: " + r.Code }
+
+// Retryable reports whether an operation that failed with err may succeed
+// if run again unchanged, as the worker runs a failed task again: a lock
+// held past its wait (ErrConflict) or a store that did not answer
+// (ErrUnavailable).
+func Retryable(err error) bool {
+	return errors.Is(err, ErrConflict) || errors.Is(err, ErrUnavailable)
+}
