@@ -104,6 +104,9 @@ type Request struct {
 	Kind   string
 	Score  int
 	Levels []Level
+	// Competences are the CRCN competences a training develops (its
+	// credential's alignments).
+	Competences []string
 }
 
 // Event is one entry of a certificate's history.
@@ -147,6 +150,17 @@ type Certificate struct {
 	// lifted by the source; an admin's only by an admin.
 	RevokedBy string  `bson:"revokedBy,omitempty" json:"revokedBy,omitempty"`
 	History   []Event `bson:"history" json:"history"`
+	// Competences are a training's CRCN competences.
+	Competences []string `bson:"competences,omitempty" json:"competences,omitempty"`
+	// Credential is its Open Badges 3.0 credential, once issued.
+	Credential *credentialFields `bson:"credential,omitempty" json:"-"`
+	// StateVersion counts the changes of the revoked state: the status
+	// list's task clears its marker only if none came meanwhile.
+	StateVersion int `bson:"stateVersion,omitempty" json:"-"`
+	// Pending and PendingAt are the outbox markers (internal/queue): the
+	// credential to issue, the status bit to write.
+	Pending   []string  `bson:"pending,omitempty" json:"-"`
+	PendingAt time.Time `bson:"pendingAt,omitempty" json:"-"`
 }
 
 // Hours is the declared duration in hours.

@@ -45,3 +45,6 @@ func (s *Store) CountCodes(ctx context.Context) (int64, error) {
 	}
 	return n, nil
 }
+
+// SignForTest signs any payload as the service signs credentials.
+func (s *Service) SignForTest(ctx context.Context, payload any) (string, error) { return s.sign(ctx, payload) }

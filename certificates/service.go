@@ -11,7 +11,9 @@ import (
 	"ardoise/internal/database"
 	"ardoise/internal/errkind"
 	"ardoise/internal/i18n"
+	"ardoise/internal/keyring"
 	"ardoise/internal/mail"
+	"ardoise/internal/queue"
 )
 
 // Source is the domain whose events an attestation attests (the courses'
@@ -33,7 +35,11 @@ type Source interface {
 
 // Deps are what the service needs.
 type Deps struct {
-	DB      *database.DB
+	DB *database.DB
+	// Keys seal the credentials' signing keys in the store.
+	Keys *keyring.Keyring
+	// Outbox enqueues the credentials' tasks (Markers).
+	Outbox  *queue.Outbox
 	Mailer  *mail.Mailer
 	Catalog *i18n.Catalog
 	BaseURL string // public address, without trailing slash, for links and QR codes
@@ -49,6 +55,13 @@ type Service struct {
 	logger  *slog.Logger
 	source  Source
 	now     func() time.Time
+	// sealer opens the signing keys; keyCache and statuses keep what was
+	// read or signed; emails gives a holder's address to hash.
+	sealer   *keyring.Keyring
+	outbox   *queue.Outbox
+	keyCache keySet
+	statuses statusCache
+	emails   func(ctx context.Context, holderID string) (string, error)
 }
 
 // NewService returns the service.
@@ -58,7 +71,7 @@ func NewService(d Deps) *Service {
 		logger = slog.Default()
 	}
 	return &Service{store: NewStore(d.DB), mailer: d.Mailer, cat: d.Catalog,
-		baseURL: strings.TrimSuffix(d.BaseURL, "/"), logger: logger,
+		baseURL: strings.TrimSuffix(d.BaseURL, "/"), logger: logger, sealer: d.Keys, outbox: d.Outbox,
 		now: func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }}
 }
 
@@ -69,7 +82,19 @@ func (s *Service) Migrate(ctx context.Context) error {
 	if n > 0 {
 		s.logger.Info("certificate codes indexed", "certificates", n)
 	}
+	if err != nil || s.sealer == nil {
+		return err
+	}
+	if n, err = s.backfillCredentials(ctx); n > 0 {
+		s.logger.Info("certificates marked for their credential", "certificates", n)
+	}
 	return err
+}
+
+// SetHolderEmails gives the service the way to read a holder's address,
+// whose salted hash identifies them in their credentials.
+func (s *Service) SetHolderEmails(f func(ctx context.Context, holderID string) (string, error)) {
+	s.emails = f
 }
 
 // SetSource wires the source domain; call it once at start-up, before the
@@ -214,7 +239,8 @@ func (s *Service) Issue(ctx context.Context, req Request) (*Certificate, error) 
 		HolderName: strings.TrimSpace(req.HolderName), Locale: lang, Title: strings.TrimSpace(req.Title),
 		Slug: req.Slug, Version: req.Version, Objectives: objectives, Nature: req.Nature,
 		Minutes: req.DeclaredMinutes, Result: strings.TrimSpace(req.Result), CompletedAt: req.CompletedAt.UTC(),
-		IssuedAt: now, Issuer: issuer,
+		Competences: req.Competences,
+		IssuedAt:    now, Issuer: issuer,
 		History: []Event{{At: now, By: SystemActor, Action: ActionIssued}},
 	}
 	if req.Kind == KindCertification {
@@ -236,6 +262,11 @@ func (s *Service) Issue(ctx context.Context, req Request) (*Certificate, error) 
 			return nil, err
 		}
 		s.logger.Info("certificate issued", "kind", c.Kind, "certificate", c.ID, "holder", c.HolderID, "pdfBytes", len(data))
+	}
+	if c.Credential == nil {
+		if c, err = s.ensureCredential(ctx, c.ID, req.HolderEmail); err != nil {
+			return nil, err
+		}
 	}
 	to := req.HolderEmail
 	if erased, err := s.holderErased(ctx, c, req, created); err != nil {
@@ -365,6 +396,7 @@ func (s *Service) changeState(ctx context.Context, certID string, revoked bool, 
 	}
 	if changed {
 		s.logger.Info("certificate "+action, "certificate", certID, "by", by)
+		s.afterWrite(ctx, certID, markerStatus)
 	}
 	return c, nil
 }

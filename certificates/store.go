@@ -24,11 +24,13 @@ const codeAttempts = 5
 // Store keeps certificate records, their codes and their PDFs.
 type Store struct {
 	certs, codes, pdfs *mongo.Collection
+	keys, lists, slots *mongo.Collection
 }
 
 // NewStore returns a store on db.
 func NewStore(db *database.DB) *Store {
-	return &Store{certs: db.Collection(Collection), codes: db.Collection(CodesCollection), pdfs: db.Collection(PDFCollection)}
+	return &Store{certs: db.Collection(Collection), codes: db.Collection(CodesCollection), pdfs: db.Collection(PDFCollection),
+		keys: db.Collection(KeysCollection), lists: db.Collection(StatusListsCollection), slots: db.Collection(StatusSlotsCollection)}
 }
 
 type pdfDoc struct {
@@ -177,7 +179,11 @@ func (s *Store) setState(ctx context.Context, id string, revoked bool, ev Event)
 	} else {
 		update["$unset"] = bson.M{"revokedAt": "", "revokedReason": "", "revokedBy": ""}
 	}
+	set["pendingAt"] = ev.At
 	update["$set"] = set
+	// The credential's status bit follows, through the outbox.
+	update["$inc"] = bson.M{"stateVersion": 1}
+	update["$addToSet"] = bson.M{"pending": markerStatus}
 	res, err := s.certs.UpdateOne(ctx, bson.M{"_id": id, "revoked": !revoked}, update)
 	if err != nil {
 		return false, database.Wrap(err, "certificates: change state")

@@ -33,7 +33,7 @@ func (s *Service) AttestationRequest(ctx context.Context, lineID string) (certif
 		req.RevokeReason = l.LastReason()
 	}
 	if m, err := s.Published(ctx, l.Slug, l.Version); err == nil {
-		req.Objectives = m.Objectives
+		req.Objectives, req.Competences = m.Objectives, m.Competences
 		if len(m.Quizzes()) > 0 {
 			req.Result = fmt.Sprintf("Quiz réussi à %d %%", int(math.Round(l.QuizScore*100)))
 		}

@@ -111,6 +111,8 @@ func (w *Worker) mux() *asynq.ServeMux {
 	mux.HandleFunc(courses.TypeCreditSession, w.d.Courses.HandleCreditSession)
 	mux.HandleFunc(courses.TypeLinePage, w.d.Courses.HandleLinePage)
 	mux.HandleFunc(certificates.TypeIssue, w.d.Certificates.HandleIssue)
+	mux.HandleFunc(certificates.TypeCredential, w.d.Certificates.HandleCredential)
+	mux.HandleFunc(certificates.TypeStatus, w.d.Certificates.HandleStatus)
 	mux.HandleFunc(certification.TypeCertificates, w.d.Certification.HandleCertificates)
 	mux.HandleFunc(community.TypeNotify, w.d.Community.HandleNotify)
 	mux.HandleFunc(community.TypePage, w.d.Community.HandlePage)

@@ -90,7 +90,7 @@ func Indexes() []database.Index {
 // Markers lists every domain's pending work, registered with the outbox.
 func Markers() [][]queue.Marker {
 	return [][]queue.Marker{profile.Markers, assessments.Markers, courses.Markers, community.Markers, campaigns.Markers,
-		certification.Markers}
+		certification.Markers, certificates.Markers}
 }
 
 // Open starts or connects to the store and the queue and builds the domain services.
@@ -189,8 +189,9 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (sys *System, er
 		}
 	}
 	s.Certificates = certificates.NewService(certificates.Deps{
-		DB: s.DB, Mailer: s.Mailer, Catalog: s.Catalog, BaseURL: cfg.BaseURL, Logger: logger,
+		DB: s.DB, Keys: s.Keys, Outbox: s.Outbox, Mailer: s.Mailer, Catalog: s.Catalog, BaseURL: cfg.BaseURL, Logger: logger,
 	})
+	s.Certificates.SetHolderEmails(s.Profile.CredentialEmail)
 	if err := s.Certificates.Migrate(ctx); err != nil {
 		return nil, err
 	}
