@@ -183,6 +183,17 @@ type Public struct {
 	Levels      []Level   `json:"levels,omitempty"`
 	CompletedAt time.Time `json:"completedAt"`
 	IssuedAt    time.Time `json:"issuedAt"`
+	// Credential is the check of its Open Badges credential, as a third
+	// party would make it (nil before the credential is issued).
+	Credential *CredentialCheck `json:"credential,omitempty"`
+}
+
+// CredentialCheck is what verifying a certificate's credential found:
+// valid, or the problems (Problem* codes), and the key that signed it.
+type CredentialCheck struct {
+	Valid    bool     `json:"valid"`
+	Kid      string   `json:"kid"`
+	Problems []string `json:"problems"`
 }
 
 // Public returns what the public verification page shows of c.

@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/hibiken/asynq"
 
+	"ardoise/internal/errkind"
 	"ardoise/internal/queue"
 )
 
@@ -151,4 +153,46 @@ func (s *Service) backfillCredentials(ctx context.Context) (int, error) {
 		after = ids[len(ids)-1]
 	}
 	return n, s.store.markBackfillDone(ctx)
+}
+
+// CredentialFor returns a holder's certificate with its credential, for
+// its holder only (another's is errkind.ErrNotFound), issuing the
+// credential now if the backfill has not reached it yet.
+func (s *Service) CredentialFor(ctx context.Context, certID, holderID string) (*Certificate, error) {
+	c, err := s.store.ByID(ctx, certID)
+	if err != nil {
+		return nil, err
+	}
+	if holderID == "" || c.HolderID != holderID {
+		return nil, fmt.Errorf("certificates: credential of another holder: %w", errkind.ErrNotFound)
+	}
+	if c, err = s.EnsureCredential(ctx, certID); err != nil {
+		return nil, err
+	}
+	if c.Credential == nil {
+		return nil, fmt.Errorf("certificates: %s has no credential: %w", certID, errkind.ErrNotFound)
+	}
+	return c, nil
+}
+
+// VerifyOwn checks certificate c's credential as a third party would,
+// with the published keys and the served status list (nil when c has no
+// credential yet).
+func (s *Service) VerifyOwn(ctx context.Context, c *Certificate) (*Verification, error) {
+	if c.Credential == nil {
+		return nil, nil
+	}
+	keys, err := s.JWKS(ctx)
+	if err != nil {
+		return nil, err
+	}
+	prefix := s.StatusListURL("")
+	status := func(url string) (string, error) {
+		list, ok := strings.CutPrefix(url, prefix)
+		if !ok {
+			return "", fmt.Errorf("certificates: status list %q is not ours", url)
+		}
+		return s.StatusList(ctx, list)
+	}
+	return VerifyCredential(c.Credential.JWT, keys, status, s.now()), nil
 }

@@ -47,4 +47,6 @@ func (s *Store) CountCodes(ctx context.Context) (int64, error) {
 }
 
 // SignForTest signs any payload as the service signs credentials.
-func (s *Service) SignForTest(ctx context.Context, payload any) (string, error) { return s.sign(ctx, payload) }
+func (s *Service) SignForTest(ctx context.Context, payload any) (string, error) {
+	return s.sign(ctx, payload)
+}

@@ -413,7 +413,18 @@ func (s *Service) Verify(ctx context.Context, code string) (*Public, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.Public(), nil
+	pub := c.Public()
+	v, err := s.VerifyOwn(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	if v != nil {
+		pub.Credential = &CredentialCheck{Valid: v.Valid, Kid: v.Kid, Problems: v.Problems}
+		if pub.Credential.Problems == nil {
+			pub.Credential.Problems = []string{}
+		}
+	}
+	return pub, nil
 }
 
 // PDF returns a certificate's PDF and record, for its holder or an admin;

@@ -52,6 +52,8 @@ func (a *App) routes() {
 	me.Get("/supprimer", a.deleteForm)
 	me.Post("/supprimer", a.deleteAccount)
 	me.Get("/attestations/:id.pdf", a.attestationPDF)
+	me.Get("/attestations/:id.jwt", a.credentialDownload)
+	me.Get("/attestations/:id.json", a.credentialJSON)
 	me.Post("/courriels-communaute", a.communityDigest)
 
 	// Positioning tests: anonymous visitors may take them (a cookie holds them).
@@ -103,6 +105,10 @@ func (a *App) routes() {
 	// Public verification of attestations (rate-limited).
 	r.Get("/verifier", a.verifyForm)
 	r.Get("/verifier/:code", a.verifyShow)
+	// Open Badges 3.0: the issuer's keys and Profile, and the status lists.
+	r.Get("/.well-known/jwks.json", a.jwks)
+	r.Get("/credentials/issuer", a.credentialIssuer)
+	r.Get("/credentials/status/:list", a.credentialStatus)
 
 	// Communities: every page needs an account; members-only spaces answer
 	// 404 to outsiders.
@@ -227,6 +233,7 @@ func (a *App) routes() {
 	api.Post("/certification/sessions", requireUser, a.apiCertificationSessionCreate)
 	api.Get("/certification/sessions/:id", requireUser, a.apiCertificationSession)
 	api.Post("/certification/sessions/:id/candidates", requireUser, a.apiCertificationCandidates)
+	api.Get("/certificates/:id/credential", requireUser, a.apiCredential)
 	api.Get("/certificates/:code", a.apiVerify)
 	api.Get("/spaces", requireUser, a.apiSpaces)
 	api.Get("/spaces/:id/threads", requireUser, a.apiThreads)
