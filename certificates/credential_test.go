@@ -131,6 +131,17 @@ func TestCredentials(t *testing.T) {
 		if v := certificates.VerifyCredential(expired, set, statusOf(ctx, s), now); v.Valid || !slices.Contains(v.Problems, certificates.ProblemExpired) {
 			t.Errorf("expired: %v", v.Problems)
 		}
+		// The public verification (Verify, behind /verifier) reports it too.
+		if err := s.ReplaceJWTForTest(ctx, c.ID, expired); err != nil {
+			t.Fatal(err)
+		}
+		if pub, err := s.Verify(ctx, c.Code); err != nil || pub.Credential == nil || pub.Credential.Valid ||
+			!slices.Contains(pub.Credential.Problems, certificates.ProblemExpired) {
+			t.Errorf("public verification of an expired credential: %+v %v", pub, err)
+		}
+		if err := s.ReplaceJWTForTest(ctx, c.ID, token); err != nil {
+			t.Fatal(err)
+		}
 
 		// Revoked: its bit set through SyncStatus (the task); reinstated: cleared.
 		if _, err := s.Revoke(ctx, "admin", c.ID, "Fraude établie"); err != nil {

@@ -50,3 +50,10 @@ func (s *Store) CountCodes(ctx context.Context) (int64, error) {
 func (s *Service) SignForTest(ctx context.Context, payload any) (string, error) {
 	return s.sign(ctx, payload)
 }
+
+// ReplaceJWTForTest replaces a certificate's stored credential, as an
+// altered store would hold it.
+func (s *Service) ReplaceJWTForTest(ctx context.Context, id, jwt string) error {
+	_, err := s.store.certs.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"credential.jwt": jwt}})
+	return err
+}

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/lestrrat-go/jwx/v3/jwk"
 	"github.com/lestrrat-go/jwx/v3/jws"
+	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"ardoise/certificates"
 	"ardoise/internal/testenv"
@@ -106,5 +108,25 @@ func TestCredentialRoutes(t *testing.T) {
 	r.Body.Close()
 	if !strings.Contains(string(raw), `"problems":["suspended"]`) {
 		t.Fatalf("API verification: %s", raw)
+	}
+
+	// A stored credential altered (its payload, or its key id) is reported on the page.
+	parts := strings.Split(token, ".")
+	body, _ := base64.RawURLEncoding.DecodeString(parts[1])
+	forged := base64.RawURLEncoding.EncodeToString([]byte(strings.Replace(string(body), "Module d'essai", "Module d'expert", 1)))
+	head, _ := base64.RawURLEncoding.DecodeString(parts[0])
+	otherKid := base64.RawURLEncoding.EncodeToString([]byte(strings.Replace(string(head), `"kid":"`, `"kid":"x`, 1)))
+	for jwt, want := range map[string]string{
+		parts[0] + "." + forged + "." + parts[2]:   "sa signature ne correspond pas à son contenu",
+		otherKid + "." + parts[1] + "." + parts[2]: "aucune clé publiée ne correspond à sa signature",
+	} {
+		if _, err := env.Sys.DB.Collection(certificates.Collection).UpdateOne(ctx, bson.M{"_id": cert.ID},
+			bson.M{"$set": bson.M{"credential.jwt": jwt}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, body := get(t, env, anon, "/verifier/"+cert.Code); !strings.Contains(body, "Le justificatif numérique ne se vérifie pas") ||
+			!strings.Contains(body, want) {
+			t.Errorf("altered credential: the page does not say %q", want)
+		}
 	}
 }
