@@ -31,6 +31,8 @@ Commands:
   community  rerender: render forum posts again after a sanitizing policy change
   aggregates rebuild: recompute the dashboards' counters from the stored results
   certification replay ID: recompute a certification test; exit 0 when it matches
+  keys       rotate: add a new signing key for the Open Badges credentials
+  credential verify FILE [--jwks F|URL] [--status-url-override DIR]: check a VC-JWT; exit 0 when valid
 
 Configuration comes from environment variables only: see README.md.
 `
@@ -73,6 +75,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		err = runCertification(ctx, rest, stdout)
 		stop()
+	case "keys":
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		err = runKeys(ctx, rest, stdout)
+		stop()
+	case "credential":
+		err = runCredential(rest, stdout)
 	case "all", "serve", "worker", "store", "seed", "user":
 		cfg, cerr := boot.LoadConfig(os.Getenv)
 		if cerr != nil {
