@@ -102,7 +102,7 @@ func TestCredentials(t *testing.T) {
 		}
 		v := certificates.VerifyCredential(token, set, statusOf(ctx, s), now)
 		if !v.Valid {
-			t.Fatalf("own verification: %v %v", v.Problems, v.Details)
+			t.Fatalf("own verification: %v %v", v.Problems, v.Findings)
 		}
 
 		// Tampered, unknown key, expired.

@@ -32,18 +32,24 @@ const (
 type Verification struct {
 	Valid      bool
 	Credential *OpenBadgeCredential
-	// Problems lists the problems' codes, and Details says more of each.
+	// Problems lists the problems' codes, each once; Findings has every
+	// failed check with its code and what it found.
 	Problems []string
-	Details  []string
+	Findings []Finding
 	// Kid is the key that signed it.
 	Kid string
+}
+
+// Finding is one failed check of a verification.
+type Finding struct {
+	Problem, Detail string
 }
 
 func (v *Verification) fail(problem, detail string) {
 	if !slices.Contains(v.Problems, problem) {
 		v.Problems = append(v.Problems, problem)
 	}
-	v.Details = append(v.Details, detail)
+	v.Findings = append(v.Findings, Finding{Problem: problem, Detail: detail})
 }
 
 // StatusFetcher returns the status list credential (a JWT) at a URL.

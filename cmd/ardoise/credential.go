@@ -99,18 +99,7 @@ func printVerification(w io.Writer, v *certificates.Verification) {
 		fmt.Fprintf(w, "émetteur : %s (%s)\n", c.Issuer.Name, c.Issuer.ID)
 		fmt.Fprintf(w, "valide depuis : %s\n", c.ValidFrom)
 	}
-	// Each failed check adds a detail, and its code once: when no code
-	// repeats, codes and details pair up in order.
-	if len(v.Problems) == len(v.Details) {
-		for i, p := range v.Problems {
-			fmt.Fprintf(w, "problème %s : %s\n", p, v.Details[i])
-		}
-		return
-	}
-	for _, p := range v.Problems {
-		fmt.Fprintf(w, "problème %s\n", p)
-	}
-	for _, d := range v.Details {
-		fmt.Fprintf(w, "  détail : %s\n", d)
+	for _, f := range v.Findings {
+		fmt.Fprintf(w, "problème %s : %s\n", f.Problem, f.Detail)
 	}
 }
