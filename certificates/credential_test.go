@@ -179,7 +179,7 @@ func TestCredentials(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		v2 := certificates.VerifyCredential(c2.CredentialJWT(), set, statusOf(ctx, s), now)
+		v2 := certificates.VerifyCredential(c2.CredentialJWT(), set, statusOf(ctx, s), time.Now())
 		if !v2.Valid || v2.Kid != kid {
 			t.Errorf("new credential: %v, kid %s want %s", v2.Problems, v2.Kid, kid)
 		}

@@ -52,6 +52,11 @@ func (v *Verification) fail(problem, detail string) {
 	v.Findings = append(v.Findings, Finding{Problem: problem, Detail: detail})
 }
 
+// ClockLeeway is how far ahead of the verifier's clock a credential's
+// validFrom may be: a credential just issued still verifies on a machine
+// whose clock is a little behind the issuer's.
+const ClockLeeway = 2 * time.Minute
+
 // StatusFetcher returns the status list credential (a JWT) at a URL.
 type StatusFetcher func(url string) (string, error)
 
@@ -82,10 +87,10 @@ func VerifyCredential(token string, keys *jose.JSONWebKeySet, status StatusFetch
 		return v
 	}
 	v.Credential = &oc
-	if from, err := time.Parse(time.RFC3339, oc.ValidFrom); err == nil && now.Before(from) {
+	if from, err := time.Parse(time.RFC3339, oc.ValidFrom); err == nil && now.Add(ClockLeeway).Before(from) {
 		v.fail(ProblemNotYetValid, "validFrom "+oc.ValidFrom)
 	}
-	if oc.Nbf != 0 && now.Unix() < oc.Nbf {
+	if oc.Nbf != 0 && now.Add(ClockLeeway).Unix() < oc.Nbf {
 		v.fail(ProblemNotYetValid, "nbf "+strconv.FormatInt(oc.Nbf, 10))
 	}
 	if until, err := time.Parse(time.RFC3339, oc.ValidUntil); oc.ValidUntil != "" && (err != nil || !now.Before(until)) {
