@@ -84,8 +84,11 @@ func (s *Store) slotOwner(ctx context.Context, list string, index int) (string, 
 // setCredential stores a certificate's credential unless it has one; it
 // returns the certificate as stored after.
 func (s *Store) setCredential(ctx context.Context, id string, f credentialFields) (*Certificate, error) {
-	if _, err := s.certs.UpdateOne(ctx, bson.M{"_id": id, "credential": bson.M{"$exists": false}},
-		bson.M{"$set": bson.M{"credential": f}}); err != nil {
+	if err := s.locked(ctx, id, func() error {
+		_, err := s.certs.UpdateOne(ctx, bson.M{"_id": id, "credential": bson.M{"$exists": false}},
+			bson.M{"$set": bson.M{"credential": f}})
+		return err
+	}); err != nil {
 		return nil, database.Wrap(err, "certificates: credential")
 	}
 	return s.ByID(ctx, id)
@@ -126,8 +129,11 @@ func (s *Store) putStatusList(ctx context.Context, d *statusListDoc) (bool, erro
 
 // addPending adds marker to a certificate's pending work.
 func (s *Store) addPending(ctx context.Context, id, marker string, at time.Time) error {
-	if _, err := s.certs.UpdateOne(ctx, bson.M{"_id": id},
-		bson.M{"$addToSet": bson.M{"pending": marker}, "$set": bson.M{"pendingAt": at}}); err != nil {
+	if err := s.locked(ctx, id, func() error {
+		_, err := s.certs.UpdateOne(ctx, bson.M{"_id": id},
+			bson.M{"$addToSet": bson.M{"pending": marker}, "$set": bson.M{"pendingAt": at}})
+		return err
+	}); err != nil {
 		return database.Wrap(err, "certificates: pending")
 	}
 	return nil
@@ -144,7 +150,11 @@ func (s *Store) clearPending(ctx context.Context, id, marker string, stateVersio
 	case stateVersion > 0:
 		filter["stateVersion"] = stateVersion
 	}
-	res, err := s.certs.UpdateOne(ctx, filter, bson.M{"$pull": bson.M{"pending": marker}})
+	var res *mongo.UpdateResult
+	err := s.locked(ctx, id, func() (err error) {
+		res, err = s.certs.UpdateOne(ctx, filter, bson.M{"$pull": bson.M{"pending": marker}})
+		return err
+	})
 	if err != nil {
 		return false, database.Wrap(err, "certificates: clear pending")
 	}

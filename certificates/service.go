@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"ardoise/internal/claim"
 	"ardoise/internal/database"
 	"ardoise/internal/errkind"
 	"ardoise/internal/i18n"
@@ -39,7 +40,9 @@ type Deps struct {
 	// Keys seal the credentials' signing keys in the store.
 	Keys *keyring.Keyring
 	// Outbox enqueues the credentials' tasks (Markers).
-	Outbox  *queue.Outbox
+	Outbox *queue.Outbox
+	// Locks serialize the updates of one certificate.
+	Locks   *claim.Claims
 	Mailer  *mail.Mailer
 	Catalog *i18n.Catalog
 	BaseURL string // public address, without trailing slash, for links and QR codes
@@ -70,7 +73,9 @@ func NewService(d Deps) *Service {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &Service{store: NewStore(d.DB), mailer: d.Mailer, cat: d.Catalog,
+	store := NewStore(d.DB)
+	store.locks = d.Locks
+	return &Service{store: store, mailer: d.Mailer, cat: d.Catalog,
 		baseURL: strings.TrimSuffix(d.BaseURL, "/"), logger: logger, sealer: d.Keys, outbox: d.Outbox,
 		now: func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }}
 }

@@ -10,6 +10,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"ardoise/internal/claim"
 	"ardoise/internal/database"
 	"ardoise/internal/errkind"
 )
@@ -25,6 +26,28 @@ const codeAttempts = 5
 type Store struct {
 	certs, codes, pdfs *mongo.Collection
 	keys, lists, slots *mongo.Collection
+	// locks serialize the updates of one certificate (nil: none, for
+	// tests of a single writer).
+	locks *claim.Claims
+}
+
+// lockTTL bounds how long a certificate's lock is held.
+const lockTTL = 10 * time.Second
+
+// locked runs write under the certificate's lock: FerretDB 1.24 runs an
+// update as a read then a write of the whole document, so two concurrent
+// updates of one certificate (an admin's revocation and the worker's
+// marker) could lose one.
+func (s *Store) locked(ctx context.Context, id string, write func() error) error {
+	if s.locks == nil {
+		return write()
+	}
+	release, err := s.locks.Lock(ctx, "certificate:"+id, lockTTL)
+	if err != nil {
+		return err
+	}
+	defer release()
+	return write()
 }
 
 // NewStore returns a store on db.
@@ -184,7 +207,11 @@ func (s *Store) setState(ctx context.Context, id string, revoked bool, ev Event)
 	// The credential's status bit follows, through the outbox.
 	update["$inc"] = bson.M{"stateVersion": 1}
 	update["$addToSet"] = bson.M{"pending": markerStatus}
-	res, err := s.certs.UpdateOne(ctx, bson.M{"_id": id, "revoked": !revoked}, update)
+	var res *mongo.UpdateResult
+	err := s.locked(ctx, id, func() (err error) {
+		res, err = s.certs.UpdateOne(ctx, bson.M{"_id": id, "revoked": !revoked}, update)
+		return err
+	})
 	if err != nil {
 		return false, database.Wrap(err, "certificates: change state")
 	}
@@ -193,7 +220,10 @@ func (s *Store) setState(ctx context.Context, id string, revoked bool, ev Event)
 
 // markMailed records that the holder was notified.
 func (s *Store) markMailed(ctx context.Context, id string, at time.Time) error {
-	if _, err := s.certs.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"mailedAt": at}}); err != nil {
+	if err := s.locked(ctx, id, func() error {
+		_, err := s.certs.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"mailedAt": at}})
+		return err
+	}); err != nil {
 		return database.Wrap(err, "certificates: mark mailed")
 	}
 	return nil

@@ -189,7 +189,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (sys *System, er
 		}
 	}
 	s.Certificates = certificates.NewService(certificates.Deps{
-		DB: s.DB, Keys: s.Keys, Outbox: s.Outbox, Mailer: s.Mailer, Catalog: s.Catalog, BaseURL: cfg.BaseURL, Logger: logger,
+		DB: s.DB, Keys: s.Keys, Outbox: s.Outbox, Locks: s.Claims, Mailer: s.Mailer, Catalog: s.Catalog, BaseURL: cfg.BaseURL, Logger: logger,
 	})
 	s.Certificates.SetHolderEmails(s.Profile.CredentialEmail)
 	if err := s.Certificates.Migrate(ctx); err != nil {
