@@ -1,6 +1,8 @@
 package web
 
 import (
+	"net/url"
+
 	"github.com/gofiber/fiber/v2"
 
 	"ardoise/certification"
@@ -52,7 +54,7 @@ func (a *App) adminJuryDecide(c *fiber.Ctx) error {
 	form := formValues(c, "decision", "comment")
 	_, err := a.Certification.JuryDecide(c.UserContext(), currentUser(c), test, form["decision"], form["comment"])
 	if err == nil {
-		return c.Redirect("/admin/jury/"+c.Params("id")+"?decide=1#line-"+test, fiber.StatusSeeOther)
+		return c.Redirect(juryPath(c)+"?decide=1#line-"+url.PathEscape(test), fiber.StatusSeeOther)
 	}
 	return a.juryFormFailed(c, err, test, map[string]string{"decision." + test: form["decision"], "comment." + test: form["comment"]})
 }
@@ -62,7 +64,7 @@ func (a *App) adminJuryPublish(c *fiber.Ctx) error {
 	if _, err := a.Certification.Publish(c.UserContext(), currentUser(c), c.Params("id")); err != nil {
 		return a.juryFormFailed(c, err, "", map[string]string{})
 	}
-	return c.Redirect("/admin/jury/"+c.Params("id")+"?publiee=1", fiber.StatusSeeOther)
+	return c.Redirect(juryPath(c)+"?publiee=1", fiber.StatusSeeOther)
 }
 
 // adminJuryRevoke is POST /admin/jury/{id}/tests/{test}/revoquer: the jury
@@ -73,8 +75,12 @@ func (a *App) adminJuryRevoke(c *fiber.Ctx) error {
 	if _, err := a.Certification.Revoke(c.UserContext(), currentUser(c), test, reason); err != nil {
 		return a.juryFormFailed(c, err, test, map[string]string{"reason." + test: reason})
 	}
-	return c.Redirect("/admin/jury/"+c.Params("id")+"?revoque=1#line-"+test, fiber.StatusSeeOther)
+	return c.Redirect(juryPath(c)+"?revoque=1#line-"+url.PathEscape(test), fiber.StatusSeeOther)
 }
+
+// juryPath is the jury page of the session in the request's path: the
+// path parameter is data, escaped, never structure of the redirect.
+func juryPath(c *fiber.Ctx) string { return "/admin/jury/" + url.PathEscape(c.Params("id")) }
 
 // juryFormFailed shows the jury page again with the error of a form: a
 // field's next to it (decision.<test>, comment.<test>, reason.<test>), a
