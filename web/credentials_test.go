@@ -47,8 +47,9 @@ func TestCredentialRoutes(t *testing.T) {
 	if resp, body := get(t, env, me, "/profil/attestations/"+cert.ID+".json"); resp.StatusCode != 200 || !strings.Contains(body, `"OpenBadgeCredential"`) {
 		t.Fatalf(".json: %d %.200s", resp.StatusCode, body)
 	}
-	if _, body := get(t, env, me, "/profil"); !strings.Contains(body, `href="/profil/attestations/`+cert.ID+`.jwt"`) {
-		t.Fatal("the profile does not offer the credential")
+	if _, body := get(t, env, me, "/profil"); !strings.Contains(body, `href="/profil/attestations/`+cert.ID+`.jwt"`) ||
+		!strings.Contains(body, `/verifier/`+cert.Code+`" spellcheck="false"`) {
+		t.Fatal("the profile does not offer the credential and the link to copy")
 	}
 	other := env.LoggedIn(t, env.CreateUser(t, profile.RoleLearner))
 	if resp, _ := get(t, env, other, "/api/v1/certificates/"+cert.ID+"/credential"); resp.StatusCode != http.StatusNotFound {

@@ -28,6 +28,9 @@ type profileView struct {
 	Recommendations []courses.Recommendation
 	Hours           []courses.YearHours
 	Certificates    []certificates.Certificate
+	// VerifyBase is the public verification's address, before a code:
+	// the link a holder copies to share a certificate.
+	VerifyBase string
 	// Digest is how community notifications are emailed.
 	Digest string
 }
@@ -90,6 +93,7 @@ func (a *App) profileTraining(c *fiber.Ctx, u *profile.User, tests []assessments
 	if v.Certificates, err = a.Certificates.ForHolder(ctx, u.ID); err != nil {
 		return err
 	}
+	v.VerifyBase = a.Certificates.VerifyURL("")
 	if v.Recommendations, err = a.recommendFor(c, u, tests, v.Enrolments); err != nil {
 		return err
 	}
