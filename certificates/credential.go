@@ -118,7 +118,13 @@ type OpenBadgeCredential struct {
 	ValidUntil        string      `json:"validUntil,omitempty"`
 	CredentialSubject Subject     `json:"credentialSubject"`
 	CredentialStatus  StatusEntry `json:"credentialStatus"`
-	// JWT registered claims.
+	Claims
+}
+
+// Claims are the JWT registered claims a VC-JWT maps from its credential:
+// iss the issuer's id, jti the credential's id, nbf its validFrom, sub its
+// subject's id and exp its validUntil (the last two when it has them).
+type Claims struct {
 	Iss string `json:"iss"`
 	Jti string `json:"jti"`
 	Nbf int64  `json:"nbf"`
@@ -181,7 +187,7 @@ func (s *Service) credentialOf(c *Certificate, f credentialFields) *OpenBadgeCre
 			IdentityHash: f.Hash, IdentityType: f.IdentityFor, Hashed: true, Salt: f.Salt}}},
 		CredentialStatus: StatusEntry{ID: s.StatusListURL(f.List) + "#" + strconv.Itoa(f.Index), Type: "BitstringStatusListEntry",
 			StatusPurpose: StatusPurpose, StatusListIndex: strconv.Itoa(f.Index), StatusListCredential: s.StatusListURL(f.List)},
-		Iss: issuer.ID, Jti: f.ID, Nbf: from.Unix(),
+		Claims: Claims{Iss: issuer.ID, Jti: f.ID, Nbf: from.Unix()},
 	}
 	lang := c.Locale
 	if c.Kind == KindCertification {

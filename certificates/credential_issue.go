@@ -166,8 +166,10 @@ func (s *Service) CredentialFor(ctx context.Context, certID, holderID string) (*
 	if holderID == "" || c.HolderID != holderID {
 		return nil, fmt.Errorf("certificates: credential of another holder: %w", errkind.ErrNotFound)
 	}
-	if c, err = s.EnsureCredential(ctx, certID); err != nil {
-		return nil, err
+	if c.Credential == nil {
+		if c, err = s.EnsureCredential(ctx, certID); err != nil {
+			return nil, err
+		}
 	}
 	if c.Credential == nil {
 		return nil, fmt.Errorf("certificates: %s has no credential: %w", certID, errkind.ErrNotFound)

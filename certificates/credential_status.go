@@ -91,9 +91,7 @@ type StatusListCredential struct {
 	Issuer            string            `json:"issuer"`
 	ValidFrom         string            `json:"validFrom"`
 	CredentialSubject StatusListSubject `json:"credentialSubject"`
-	Iss               string            `json:"iss"`
-	Jti               string            `json:"jti"`
-	Nbf               int64             `json:"nbf"`
+	Claims
 }
 
 // StatusListSubject holds a list's bits.
@@ -131,7 +129,7 @@ func (s *Service) StatusList(ctx context.Context, list string) (string, error) {
 		Issuer: s.IssuerID(), ValidFrom: now.Format(time.RFC3339),
 		CredentialSubject: StatusListSubject{ID: url + "#list", Type: "BitstringStatusList", StatusPurpose: StatusPurpose,
 			EncodedList: encoded},
-		Iss: s.IssuerID(), Jti: url, Nbf: now.Unix(),
+		Claims: Claims{Iss: s.IssuerID(), Jti: url, Nbf: now.Unix()},
 	})
 	if err != nil {
 		return "", err

@@ -66,21 +66,6 @@ func (s *Store) claimSlot(ctx context.Context, list string, index int, certID st
 	return true, nil
 }
 
-// slotOwner returns the certificate that holds index of list ("" for none).
-func (s *Store) slotOwner(ctx context.Context, list string, index int) (string, error) {
-	var d struct {
-		Certificate string `bson:"certificate"`
-	}
-	err := s.slots.FindOne(ctx, bson.M{"_id": fmt.Sprintf("%s:%d", list, index)}).Decode(&d)
-	if err == mongo.ErrNoDocuments {
-		return "", nil
-	}
-	if err != nil {
-		return "", database.Wrap(err, "certificates: status slot")
-	}
-	return d.Certificate, nil
-}
-
 // setCredential stores a certificate's credential unless it has one; it
 // returns the certificate as stored after.
 func (s *Store) setCredential(ctx context.Context, id string, f credentialFields) (*Certificate, error) {
